@@ -1,0 +1,88 @@
+package dev.acmefilter.provision;
+
+import dev.acmefilter.config.ConfigException;
+import org.shredzone.acme4j.util.KeyPairUtils;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.lang.System.Logger.Level;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+
+/**
+ * The ACME account key ({@code acme.account_key_file}): the account's identity at the CA.
+ * Created once (mode 0600) when the file is missing. An existing file that cannot be read
+ * or parsed is an error and is never replaced: a new key would be a new account, losing
+ * the old one's orders, rate-limit history and any revocation rights.
+ */
+public final class AccountKeys {
+
+    private static final System.Logger LOG = System.getLogger(AccountKeys.class.getName());
+
+    private AccountKeys() {
+    }
+
+    /** Loads the key pair at {@code file}, or creates one (EC P-256) when there is no file. */
+    public static KeyPair loadOrCreate(Path file) {
+        BouncyCastle.register();
+        if (Files.exists(file)) {
+            return load(file);
+        }
+        KeyPair created = KeyPairUtils.createECKeyPair("secp256r1");
+        try {
+            writeNew(file, created);
+        } catch (FileAlreadyExistsException raced) {
+            // another process (a second node, a quick redeploy) created it first: use theirs
+            return load(file);
+        } catch (IOException e) {
+            throw new ConfigException("acme.account_key_file: cannot create the account key " + file + ": " + e
+                    + "; expected a writable folder for it", e);
+        }
+        LOG.log(Level.INFO, "Created a new ACME account key at {0}", file);
+        return created;
+    }
+
+    private static KeyPair load(Path file) {
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
+            return KeyPairUtils.readKeyPair(reader);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("acme.account_key_file: the account key " + file + " disappeared while it was read", e);
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException("acme.account_key_file: cannot read the account key " + file + " (" + e
+                    + "); expected a PEM key pair. The file is left as it is: fix or move it away "
+                    + "(a new key means a new ACME account)", e);
+        }
+    }
+
+    /** Writes to a temporary 0600 file, then links it into place without ever replacing a file. */
+    private static void writeNew(Path file, KeyPair keyPair) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        StringWriter pem = new StringWriter();
+        KeyPairUtils.writeKeyPair(keyPair, pem);
+        Path tmp = Files.createTempFile(parent, ".account-key", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
+                 Writer out = Channels.newWriter(channel, StandardCharsets.US_ASCII)) {
+                out.write(pem.toString());
+                out.flush();
+                channel.force(true);
+            }
+            // createLink fails if the target exists: never overwrite an account key
+            Files.createLink(file, tmp);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.acmefilter.provision;
+
+import dev.acmefilter.challenge.ChallengeStore;
+import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.ConfigException;
+import dev.acmefilter.config.ExternalAccountBinding;
+import org.shredzone.acme4j.Account;
+import org.shredzone.acme4j.AccountBuilder;
+import org.shredzone.acme4j.Session;
+import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.exception.AcmeRateLimitedException;
+import org.shredzone.acme4j.exception.AcmeServerException;
+import org.shredzone.acme4j.exception.AcmeUserActionRequiredException;
+import org.shredzone.acme4j.provider.GenericAcmeProvider;
+
+import java.lang.System.Logger.Level;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The connection to one CA for one account: the session (with the configured trust), the
+ * account key, and the account itself, registered on first use (agreeing to the CA's
+ * terms, whose URL is logged) or found again by its key. The only class that knows how to
+ * reach the CA; it is not thread-safe, callers serialize orders.
+ */
+public final class AcmeClient {
+
+    private static final System.Logger LOG = System.getLogger(AcmeClient.class.getName());
+
+    /** How long one phase of an order (validation, finalization) may take. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(3);
+
+    private final AcmeSettings settings;
+    private final Session session;
+    private final Poller poller;
+    private final Duration timeout;
+    private Account account;
+
+    public AcmeClient(AcmeSettings settings) {
+        this(settings, Poller.system(), DEFAULT_TIMEOUT);
+    }
+
+    AcmeClient(AcmeSettings settings, Poller poller, Duration timeout) {
+        this.settings = settings;
+        this.poller = poller;
+        this.timeout = timeout;
+        BouncyCastle.register();
+        this.session = AcmeTrust.sslContext(settings.caCertificates())
+                .map(ssl -> new Session(settings.directoryUrl(), new TrustingAcmeProvider(ssl)))
+                .orElseGet(() -> new Session(settings.directoryUrl(), new GenericAcmeProvider()));
+    }
+
+    /** Orders a certificate for {@code names}, answering challenges through {@code store}. */
+    public IssuedCertificate order(List<String> names, ChallengeStore store)
+            throws ProvisioningException, InterruptedException {
+        try {
+            return new CertificateOrder(account(), store, poller, timeout).run(names, settings.keyType());
+        } catch (AcmeException e) {
+            throw translate("Ordering a certificate for " + names + " failed", e);
+        }
+    }
+
+    /** The account for the configured key; registers it on first use. */
+    public synchronized Account account() throws AcmeException {
+        if (account == null) {
+            KeyPair key = AccountKeys.loadOrCreate(settings.accountKeyFile());
+            session.getMetadata().getTermsOfService().ifPresent(tos ->
+                    LOG.log(Level.INFO, "Agreeing to the terms of service of {0}: {1}", settings.directoryUrl(), tos));
+            AccountBuilder builder = new AccountBuilder().agreeToTermsOfService().useKeyPair(key);
+            settings.contacts().forEach(builder::addEmail);
+            if (settings.eab().isPresent()) {
+                ExternalAccountBinding eab = settings.eab().get();
+                builder.withKeyIdentifier(eab.kid(), eab.hmacKey());
+            } else if (session.getMetadata().isExternalAccountRequired()) {
+                throw new ConfigException("acme.eab: the CA at " + settings.directoryUrl()
+                        + " requires external account binding; expected acme.eab.kid and acme.eab.hmac_key "
+                        + "from the CA's account page");
+            }
+            account = builder.create(session);
+            LOG.log(Level.INFO, "Using ACME account {0}", account.getLocation());
+        }
+        return account;
+    }
+
+    /** Turns acme4j's exceptions into ours, keeping the ACME problem and Retry-After. */
+    static ProvisioningException translate(String what, AcmeException e) {
+        if (e instanceof AcmeRateLimitedException limited) {
+            return new ProvisioningException(what + ": rate limited by the CA: " + detail(limited),
+                    limited.getType().toString(), limited.getProblem().getDetail().orElse(null),
+                    limited.getProblem().getIdentifier().map(id -> id.getValue()).orElse(null),
+                    limited.getRetryAfter().orElse(null), e);
+        }
+        if (e instanceof AcmeUserActionRequiredException action) {
+            return new ProvisioningException(what + ": the CA requires an action by the admin: " + detail(action)
+                    + " (see " + action.getInstance() + ")",
+                    action.getType().toString(), action.getProblem().getDetail().orElse(null), null, null, e);
+        }
+        if (e instanceof AcmeServerException server) {
+            return new ProvisioningException(what + ": " + server.getType() + ": " + detail(server),
+                    server.getType().toString(), server.getProblem().getDetail().orElse(null),
+                    server.getProblem().getIdentifier().map(id -> id.getValue()).orElse(null), null, e);
+        }
+        return new ProvisioningException(what + ": " + e.getMessage(), e);
+    }
+
+    private static String detail(AcmeServerException e) {
+        return e.getProblem().getDetail().orElse(e.getMessage());
+    }
+}

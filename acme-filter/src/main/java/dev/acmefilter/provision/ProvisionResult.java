@@ -1,0 +1,27 @@
+package dev.acmefilter.provision;
+
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+
+/**
+ * The outcome of one {@link Provisioner#provisionIfNeeded()} call.
+ *
+ * @param outcome  whether a certificate was issued and written, or the existing one kept
+ * @param reason   why, in words for the log and the status
+ * @param leaf     the certificate now on disk
+ * @param elapsed  time from the start of the check to the files on disk
+ */
+public record ProvisionResult(Outcome outcome, String reason, X509Certificate leaf, Duration elapsed) {
+
+    public enum Outcome {
+        /** A new certificate was issued and written. */
+        ISSUED,
+        /** The certificate on disk is valid, covers the names and is outside the renewal window. */
+        KEPT
+    }
+
+    @Override
+    public String toString() {
+        return outcome + ": " + reason;
+    }
+}
