@@ -1,0 +1,164 @@
+package dev.acmefilter.provision;
+
+import dev.acmefilter.challenge.ChallengeFilter;
+import dev.acmefilter.challenge.InMemoryChallengeStore;
+import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.ConfigException;
+import dev.acmefilter.output.KeyMatch;
+import dev.acmefilter.output.Pem;
+import dev.acmefilter.testing.Pebble;
+import dev.acmefilter.testing.PebbleExtension;
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
+import java.util.EnumSet;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The provisioner against a real Pebble (with its default 5% of rejected nonces), the
+ * challenges answered by the {@link ChallengeFilter} in a real Jetty on Pebble's http-01
+ * port. Names other than localhost resolve to 127.0.0.1 through pebble-challtestsrv.
+ */
+class ProvisionerTest {
+
+    @RegisterExtension
+    static final PebbleExtension PEBBLE = PebbleExtension.configure(b -> b.resolveAllNamesToLoopback(true));
+
+    private static final InMemoryChallengeStore STORE = new InMemoryChallengeStore();
+    private static Server jetty;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startJetty() throws Exception {
+        jetty = new Server();
+        ServerConnector http = new ServerConnector(jetty);
+        http.setHost("127.0.0.1");
+        http.setPort(PEBBLE.get().httpPort());
+        jetty.addConnector(http);
+        ServletContextHandler context = new ServletContextHandler("/");
+        context.addFilter(new FilterHolder(new ChallengeFilter(STORE)), "/.well-known/acme-challenge/*",
+                EnumSet.of(DispatcherType.REQUEST));
+        jetty.setHandler(context);
+        jetty.start();
+    }
+
+    @AfterAll
+    static void stopJetty() throws Exception {
+        jetty.stop();
+    }
+
+    private AcmeSettings.Builder settings(Path base, String... names) {
+        Pebble pebble = PEBBLE.get();
+        AcmeSettings.Builder builder = AcmeSettings.builder()
+                .serverName(names[0])
+                .directoryUrl(pebble.directoryUrl())
+                .caCertificates(pebble.caCertificatesPem())
+                .accountKeyFile(dir.resolve("client.key"))
+                .certificatePath(base.resolve("tls/homeserver.tls.crt"))
+                .privateKeyPath(base.resolve("tls/homeserver.tls.key"));
+        for (String name : names) {
+            builder.domain(name);
+        }
+        return builder;
+    }
+
+    @Test
+    void issuesACertificateForTwoNamesThatVerifiesToPebblesRootAndMatchesItsKey() throws Exception {
+        AcmeSettings settings = settings(dir, "matrix.example.org", "example.org").build();
+        Provisioner provisioner = new Provisioner(settings, STORE);
+
+        ProvisionResult result = provisioner.provisionIfNeeded();
+
+        assertThat(result.outcome()).isEqualTo(ProvisionResult.Outcome.ISSUED);
+        List<X509Certificate> chain = Pem.readCertificates(settings.certificatePath());
+        assertThat(chain).hasSizeGreaterThanOrEqualTo(2);
+        Pebble.verifyChain(chain, PEBBLE.get().roots());
+        X509Certificate leaf = chain.get(0);
+        assertThat(KeyMatch.matches(leaf, Pem.readPrivateKey(settings.privateKeyPath()))).isTrue();
+        assertThat(leaf.getSubjectAlternativeNames()).extracting(san -> (Object) san.get(1))
+                .containsExactlyInAnyOrder("matrix.example.org", "example.org");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(settings.privateKeyPath())))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(settings.accountKeyFile())))
+                .isEqualTo("rw-------");
+        assertThat(STORE.size()).as("no token left pending").isZero();
+    }
+
+    @Test
+    void secondCheckKeepsTheFreshCertificateWithoutOrdering() throws Exception {
+        AcmeSettings settings = settings(dir, "localhost").build();
+        Provisioner provisioner = new Provisioner(settings, STORE);
+        provisioner.provisionIfNeeded();
+        byte[] certificate = Files.readAllBytes(settings.certificatePath());
+
+        ProvisionResult again = provisioner.provisionIfNeeded();
+
+        assertThat(again.outcome()).isEqualTo(ProvisionResult.Outcome.KEPT);
+        assertThat(Files.readAllBytes(settings.certificatePath())).isEqualTo(certificate);
+    }
+
+    @Test
+    void theAccountKeyIsReusedAcrossOrders() throws Exception {
+        AcmeSettings first = settings(dir.resolve("a"), "localhost").build();
+        AcmeClient client1 = new AcmeClient(first);
+        client1.order(first.domains(), STORE);
+        byte[] key = Files.readAllBytes(first.accountKeyFile());
+
+        AcmeSettings second = settings(dir.resolve("b"), "localhost").build();
+        AcmeClient client2 = new AcmeClient(second);
+        client2.order(second.domains(), STORE);
+
+        assertThat(Files.readAllBytes(second.accountKeyFile())).isEqualTo(key);
+        assertThat(client2.account().getLocation()).isEqualTo(client1.account().getLocation());
+    }
+
+    @Test
+    void aCorruptAccountKeyIsAnErrorAndIsNeverReplaced() throws Exception {
+        Files.writeString(dir.resolve("client.key"), "-----BEGIN EC PRIVATE KEY-----\ngarbage\n");
+        byte[] before = Files.readAllBytes(dir.resolve("client.key"));
+        Provisioner provisioner = new Provisioner(settings(dir, "localhost").build(), STORE);
+
+        assertThatThrownBy(provisioner::provisionIfNeeded)
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("acme.account_key_file: cannot read the account key " + dir.resolve("client.key"));
+        assertThat(Files.readAllBytes(dir.resolve("client.key"))).isEqualTo(before);
+        assertThat(dir.resolve("tls/homeserver.tls.crt")).doesNotExist();
+    }
+
+    @Test
+    void aChallengeThatCannotBeValidatedFailsWithTheCasProblemAndLeavesNoToken() throws Exception {
+        // tokens go to a store that the filter does not serve: Pebble gets 404s
+        InMemoryChallengeStore unserved = new InMemoryChallengeStore();
+        AcmeSettings settings = settings(dir, "localhost").build();
+        Provisioner provisioner = new Provisioner(settings, unserved);
+
+        assertThatThrownBy(provisioner::provisionIfNeeded)
+                .isInstanceOfSatisfying(ProvisioningException.class, e -> {
+                    assertThat(e.getMessage()).startsWith("http-01 validation of localhost failed: "
+                            + "urn:ietf:params:acme:error:unauthorized");
+                    assertThat(e.problemType()).contains("urn:ietf:params:acme:error:unauthorized");
+                    assertThat(e.identifier()).contains("localhost");
+                    assertThat(e.problemDetail()).get().asString().contains("404");
+                });
+        assertThat(unserved.size()).isZero();
+        assertThat(settings.certificatePath()).doesNotExist();
+        assertThat(settings.privateKeyPath()).doesNotExist();
+    }
+}
