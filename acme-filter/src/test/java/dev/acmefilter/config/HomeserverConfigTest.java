@@ -1,0 +1,568 @@
+package dev.acmefilter.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class HomeserverConfigTest {
+    /** The EAB MAC key used in the secrecy tests; it must never show up anywhere. */
+    private static final String SECRET = "c2VjcmV0LW1hYy1rZXktdmFsdWU";
+
+    /** Synapse-style start of a config with ACME switched on; tests append lines under {@code acme:}. */
+    private static final String ENABLED = """
+            server_name: example.org
+            tls_certificate_path: tls.crt
+            tls_private_key_path: tls.key
+            acme:
+              enabled: true
+            """;
+
+    @TempDir
+    Path dir;
+    Path file;
+    String group;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        file = dir.resolve("homeserver.yaml");
+        Files.writeString(dir.resolve("ca.pem"), "# our private CA\n" + pem(selfSignedCertificate()));
+        Files.writeString(dir.resolve("not-certificates.pem"), "just some text, no PEM blocks\n");
+        Files.writeString(dir.resolve("broken.pem"), "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+        group = Files.readAttributes(dir, PosixFileAttributes.class).group().getName();
+    }
+
+    private AcmeSettings load(String yaml) throws IOException {
+        Files.writeString(file, yaml);
+        return HomeserverConfig.load(file);
+    }
+
+    private static String enabledWith(String... acmeLines) {
+        StringBuilder sb = new StringBuilder(ENABLED);
+        for (String line : acmeLines) {
+            sb.append("  ").append(line).append('\n');
+        }
+        return sb.toString();
+    }
+
+    // ------------------------------------------------------------ configs that load
+
+    @Test
+    void fullSynapseStyleConfigLoadsEveryValue() throws Exception {
+        AcmeSettings s = load("""
+                server_name: "Example.ORG"
+                pid_file: /var/run/synapse.pid
+                listeners:
+                  - port: 8448
+                    type: http
+                    tls: true
+                tls_certificate_path: "certs/example.org.tls.crt"
+                tls_private_key_path: "/etc/synapse/example.org.tls.key"
+                acme:
+                  enabled: true
+                  url: https://ca.internal.example/acme/directory
+                  port: 8009
+                  bind_addresses: ['127.0.0.1', '::1']
+                  reprovision_threshold: 14
+                  domain: Matrix.Example.org
+                  account_key_file: ./keys/../acme/account.key
+                  domains: [example.org, MATRIX.example.org, chat.example.org]
+                  contact: ["mailto:admin@example.org", ops@example.org]
+                  key_type: RSA3072
+                  eab:
+                    kid: kid-123
+                    hmac_key: %s
+                  ca_certificates: ca.pem
+                  file_group: %s
+                  key_file_mode: 0640
+                """.formatted(SECRET, group));
+
+        assertThat(s.configFile()).isEqualTo(file.toAbsolutePath());
+        assertThat(s.serverName()).isEqualTo("Example.ORG");
+        assertThat(s.enabled()).isTrue();
+        assertThat(s.directoryUrl()).hasToString("https://ca.internal.example/acme/directory");
+        assertThat(s.port()).isEqualTo(8009);
+        assertThat(s.bindAddresses()).containsExactly("127.0.0.1", "::1");
+        assertThat(s.reprovisionThreshold()).isEqualTo(Duration.ofDays(14));
+        assertThat(s.domains()).containsExactly("matrix.example.org", "example.org", "chat.example.org");
+        assertThat(s.primaryDomain()).isEqualTo("matrix.example.org");
+        assertThat(s.contacts()).containsExactly("admin@example.org", "ops@example.org");
+        assertThat(s.keyType()).isEqualTo(KeyType.RSA3072);
+        assertThat(s.eab()).contains(new ExternalAccountBinding("kid-123", SECRET));
+        assertThat(s.caCertificates()).contains(dir.resolve("ca.pem"));
+        assertThat(s.accountKeyFile()).isEqualTo(dir.resolve("acme/account.key"));
+        assertThat(s.certificatePath()).isEqualTo(dir.resolve("certs/example.org.tls.crt"));
+        assertThat(s.privateKeyPath()).isEqualTo(Path.of("/etc/synapse/example.org.tls.key"));
+        assertThat(s.fileGroup()).contains(group);
+        assertThat(s.keyFileMode()).contains(PosixFilePermissions.fromString("rw-r-----"));
+        assertThat(s.warnings()).isEmpty();
+    }
+
+    @Test
+    void enabledConfigWithOnlyTheRequiredKeysGetsSynapsesDefaults() throws Exception {
+        AcmeSettings s = load(ENABLED);
+
+        assertThat(s.serverName()).isEqualTo("example.org");
+        assertThat(s.directoryUrl()).isEqualTo(AcmeSettings.LETS_ENCRYPT);
+        assertThat(s.port()).isEqualTo(80);
+        assertThat(s.bindAddresses()).containsExactly("::", "0.0.0.0");
+        assertThat(s.reprovisionThreshold()).isEqualTo(Duration.ofDays(30));
+        assertThat(s.domains()).containsExactly("example.org");
+        assertThat(s.contacts()).isEmpty();
+        assertThat(s.keyType()).isEqualTo(KeyType.EC256);
+        assertThat(s.eab()).isEmpty();
+        assertThat(s.caCertificates()).isEmpty();
+        assertThat(s.accountKeyFile()).isEqualTo(dir.resolve("client.key"));
+        assertThat(s.certificatePath()).isEqualTo(dir.resolve("tls.crt"));
+        assertThat(s.privateKeyPath()).isEqualTo(dir.resolve("tls.key"));
+        assertThat(s.fileGroup()).isEmpty();
+        assertThat(s.keyFileMode()).isEmpty();
+        assertThat(s.warnings()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "server_name: example.org\n",
+        "server_name: example.org\nacme:\n",
+        "server_name: example.org\nacme:\n  enabled: false\n",
+        "report_stats: false\nacme:\n  enabled: off\n  port: 8009\n",
+    })
+    void minimalConfigWithAcmeDisabledLoads(String yaml) throws Exception {
+        AcmeSettings s = load(yaml);
+
+        assertThat(s.enabled()).isFalse();
+        assertThat(s.certificatePath()).isNull();
+        assertThat(s.privateKeyPath()).isNull();
+        assertThat(s.directoryUrl()).isEqualTo(AcmeSettings.LETS_ENCRYPT);
+        assertThat(s.accountKeyFile()).isEqualTo(dir.resolve("client.key"));
+        assertThat(s.warnings()).isEmpty();
+    }
+
+    @Test
+    void disabledAcmeAcceptsAnIpAddressAsServerNameAndOrdersNoNames() throws Exception {
+        AcmeSettings s = load("server_name: 192.0.2.7:8448\n");
+
+        assertThat(s.serverName()).isEqualTo("192.0.2.7:8448");
+        assertThat(s.domains()).isEmpty();
+    }
+
+    @Test
+    void serverNameWithFederationPortGivesTheDomainWithoutPort() throws Exception {
+        AcmeSettings s = load(ENABLED.replace("server_name: example.org", "server_name: Example.org:8448"));
+
+        assertThat(s.domains()).containsExactly("example.org");
+    }
+
+    @ParameterizedTest
+    @MethodSource("v1Urls")
+    void acmeV1UrlIsReplacedByItsV2UrlWithAWarning(String v1, String v2) throws Exception {
+        AcmeSettings s = load(enabledWith("url: " + v1));
+
+        assertThat(s.directoryUrl()).hasToString(v2);
+        assertThat(s.warnings()).containsExactly(file + ": acme.url: " + v1 + " is Let's Encrypt's ACME v1 directory,"
+                + " and ACME v1 is switched off; using the ACME v2 directory " + v2
+                + " instead (put that URL into the file to silence this warning)");
+    }
+
+    static Stream<Arguments> v1Urls() {
+        return Stream.of(
+                Arguments.of("https://acme-v01.api.letsencrypt.org/directory", AcmeSettings.LETS_ENCRYPT.toString()),
+                Arguments.of("https://acme-staging.api.letsencrypt.org/directory",
+                        AcmeSettings.LETS_ENCRYPT_STAGING.toString()));
+    }
+
+    @Test
+    void unknownAcmeKeyGivesAWarningButLoads() throws Exception {
+        AcmeSettings s = load(enabledWith("reprovision_treshold: 10", "eab:", "  kid: k", "  hmac_key: AAAA",
+                "  hmac: x"));
+
+        assertThat(s.reprovisionThreshold()).isEqualTo(Duration.ofDays(30));
+        assertThat(s.warnings()).containsExactly(
+                file + ": acme.reprovision_treshold: unknown setting, ignored; known settings are enabled, url, port,"
+                        + " bind_addresses, reprovision_threshold, domain, account_key_file, domains, contact,"
+                        + " key_type, eab, ca_certificates, file_group, key_file_mode",
+                file + ": acme.eab.hmac: unknown setting, ignored; known settings are kid, hmac_key");
+    }
+
+    @Test
+    void warningsAreLoggedAtLevelWarning() throws Exception {
+        Logger jul = Logger.getLogger(HomeserverConfig.class.getName());
+        List<LogRecord> records = new ArrayList<>();
+        Handler handler = new Handler() {
+            @Override public void publish(LogRecord r) { records.add(r); }
+            @Override public void flush() { }
+            @Override public void close() { }
+        };
+        jul.addHandler(handler);
+        try {
+            AcmeSettings s = load(enabledWith("colour: blue"));
+
+            assertThat(records).extracting(LogRecord::getLevel).containsExactly(Level.WARNING);
+            assertThat(records).extracting(LogRecord::getMessage).containsExactlyElementsOf(s.warnings());
+        } finally {
+            jul.removeHandler(handler);
+        }
+    }
+
+    @Test
+    void topLevelKeysThatAreNotOursAreIgnoredSilently() throws Exception {
+        AcmeSettings s = load(ENABLED + "database:\n  name: sqlite3\nfederation_domain_whitelist: [a.org]\n");
+
+        assertThat(s.warnings()).isEmpty();
+    }
+
+    @Test
+    void domainsAreLowerCasedDeduplicatedAndKeepTheirOrder() throws Exception {
+        AcmeSettings s = load(enabledWith("domains: [B.example.org, example.org., a.example.org, b.EXAMPLE.org]"));
+
+        assertThat(s.domains()).containsExactly("example.org", "b.example.org", "a.example.org");
+    }
+
+    @Test
+    void localhostIsAcceptedAsASingleLabelName() throws Exception {
+        AcmeSettings s = load(enabledWith("domain: localhost"));
+
+        assertThat(s.domains()).containsExactly("localhost");
+    }
+
+    @Test
+    void contactMayBeOneStringWithMailto() throws Exception {
+        AcmeSettings s = load(enabledWith("contact: 'MAILTO:Admin@Example.org'"));
+
+        assertThat(s.contacts()).containsExactly("Admin@Example.org");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"'::'", "'0.0.0.0'", "'2001:db8::1'", "'::ffff:192.0.2.1'", "'fe80:0:0:0:0:0:0:1'",
+        "'255.255.255.255'", "'1::'"})
+    void bindAddressesAcceptIpv4AndIpv6Literals(String address) throws Exception {
+        AcmeSettings s = load(enabledWith("bind_addresses: [" + address + "]"));
+
+        assertThat(s.bindAddresses()).containsExactly(address.replace("'", ""));
+    }
+
+    @Test
+    void yaml11BooleanWordsAndQuotedBooleansAreAccepted() throws Exception {
+        assertThat(load(ENABLED.replace("enabled: true", "enabled: yes")).enabled()).isTrue();
+        assertThat(load(ENABLED.replace("enabled: true", "enabled: 'true'")).enabled()).isTrue();
+        assertThat(load("acme:\n  enabled: 'No'\n").enabled()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0640", "'0640'", "'640'", "\"0o640\""})
+    void keyFileModeAcceptsAnOctalIntegerOrString(String mode) throws Exception {
+        AcmeSettings s = load(enabledWith("key_file_mode: " + mode));
+
+        assertThat(s.keyFileMode()).contains(PosixFilePermissions.fromString("rw-r-----"));
+    }
+
+    @Test
+    void keyFileMode0600GivesOwnerReadWriteOnly() throws Exception {
+        AcmeSettings s = load(enabledWith("key_file_mode: 0600"));
+
+        assertThat(s.keyFileMode()).contains(PosixFilePermissions.fromString("rw-------"));
+    }
+
+    @Test
+    void standardBase64MacKeyIsStoredAsUnpaddedBase64url() throws Exception {
+        byte[] key = {(byte) 0xfb, (byte) 0xff, 0x01, 0x02};
+        String standard = Base64.getEncoder().encodeToString(key); // "+/8BAg==": standard alphabet, padded
+        AcmeSettings s = load(enabledWith("eab:", "  kid: k", "  hmac_key: '" + standard + "'"));
+
+        assertThat(s.eab().orElseThrow().hmacKey()).isEqualTo(Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(key));
+    }
+
+    @Test
+    void configFileIsTakenAsAbsoluteAndNormalized() throws Exception {
+        Files.writeString(file, ENABLED);
+        Path messy = dir.resolve("sub/../homeserver.yaml");
+
+        AcmeSettings s = HomeserverConfig.load(messy);
+
+        assertThat(s.configFile()).isEqualTo(file);
+        assertThat(s.accountKeyFile()).isEqualTo(dir.resolve("client.key"));
+    }
+
+    // ------------------------------------------------------------ configs that fail
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("malformed")
+    void malformedConfigFailsWithOneExactMessage(String name, String yaml, String expected) throws Exception {
+        if (yaml != null) {
+            Files.writeString(file, yaml, StandardCharsets.UTF_8);
+        }
+        String message = expected.replace("{file}", file.toString()).replace("{dir}", dir.toString());
+
+        assertThatThrownBy(() -> HomeserverConfig.load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(message);
+    }
+
+    static Stream<Arguments> malformed() {
+        String e = ENABLED;
+        String dnsExpected = "expected a DNS name such as matrix.example.org, made of dot-separated labels of 1 to 63"
+                + " letters, digits and inner hyphens (internationalised names in their xn-- form)";
+        String urlExpected = "expected an absolute https:// URL of the CA's ACME v2 directory, such as "
+                + "https://acme-v02.api.letsencrypt.org/directory";
+        String modeExpected = "expected 0600 or 0640 (owner read and write, group at most read, others nothing)";
+        String caExpected = "expected a readable PEM file with at least one X.509 CA certificate";
+        return Stream.of(
+                // file level
+                Arguments.of("missing file", null,
+                        "{file}: no such file; expected Synapse's homeserver.yaml file"),
+                Arguments.of("invalid YAML", "server_name: example.org\nacme:\n  enabled: true\n   port: 80\n",
+                        "{file}: not valid YAML at line 4, column 8: mapping values are not allowed here"),
+                Arguments.of("unclosed flow list", "acme:\n  bind_addresses: ['::'\n",
+                        "{file}: not valid YAML at line 3, column 1: expected ',' or ']', but got <stream end>"),
+                Arguments.of("arbitrary Java type", "acme: !!java.io.File [/etc/passwd]\n",
+                        "{file}: not valid YAML at line 1, column 7: Global tag is not allowed: "
+                                + "tag:yaml.org,2002:java.io.File"),
+                Arguments.of("top level is a list", "- server_name: example.org\n",
+                        "{file}: expected a mapping of Synapse settings at the top level, found a list"),
+                Arguments.of("empty file", "",
+                        "{file}: expected a mapping of Synapse settings at the top level, found an empty document"),
+                // types and required keys
+                Arguments.of("acme is a list", "acme:\n  - enabled: true\n",
+                        "{file}: acme: expected a mapping of ACME settings, found a list"),
+                Arguments.of("acme is a string", "acme: yes please\n",
+                        "{file}: acme: expected a mapping of ACME settings, found 'yes please'"),
+                Arguments.of("enabled maybe", "acme:\n  enabled: maybe\n",
+                        "{file}: acme.enabled: expected true or false, found 'maybe'"),
+                Arguments.of("enabled without server_name", e.replace("server_name: example.org\n", ""),
+                        "{file}: server_name: missing; expected the homeserver's public name, required when "
+                                + "acme.enabled is true"),
+                Arguments.of("server_name is a number", e.replace("example.org", "42"),
+                        "{file}: server_name: expected the homeserver's public name, found 42"),
+                Arguments.of("server_name is an IP address", e.replace("example.org", "192.0.2.1"),
+                        "{file}: server_name: '192.0.2.1' is an IP address; " + dnsExpected
+                                + " (or set acme.domain to the name the certificate is for)"),
+                Arguments.of("enabled without tls_certificate_path", e.replace("tls_certificate_path: tls.crt\n", ""),
+                        "{file}: tls_certificate_path: missing; expected the file Synapse reads its TLS certificate "
+                                + "from, required when acme.enabled is true"),
+                Arguments.of("enabled without tls_private_key_path", e.replace("tls_private_key_path: tls.key\n", ""),
+                        "{file}: tls_private_key_path: missing; expected the file Synapse reads its TLS private key "
+                                + "from, required when acme.enabled is true"),
+                Arguments.of("empty tls_private_key_path", e.replace("tls.key", "''"),
+                        "{file}: tls_private_key_path: the path is empty; expected a file path"),
+                // url
+                Arguments.of("url not https", enabledWith("url: http://acme.example.org/directory"),
+                        "{file}: acme.url: 'http://acme.example.org/directory' does not use https; " + urlExpected),
+                Arguments.of("url not a URL", enabledWith("url: not a url"),
+                        "{file}: acme.url: 'not a url' is not a URL; " + urlExpected),
+                Arguments.of("url relative", enabledWith("url: acme/directory"),
+                        "{file}: acme.url: 'acme/directory' is not an absolute URL; " + urlExpected),
+                Arguments.of("url a list", enabledWith("url: [https://a.example]"),
+                        "{file}: acme.url: " + urlExpected + ", found a list"),
+                // port
+                Arguments.of("port 0", enabledWith("port: 0"),
+                        "{file}: acme.port: 0 is not a port number; expected an integer from 1 to 65535"),
+                Arguments.of("port eighty", enabledWith("port: eighty"),
+                        "{file}: acme.port: 'eighty' is not a port number; expected an integer from 1 to 65535"),
+                Arguments.of("port 70000", enabledWith("port: 70000"),
+                        "{file}: acme.port: 70000 is not a port number; expected an integer from 1 to 65535"),
+                Arguments.of("port a mapping", enabledWith("port: {http: 80}"),
+                        "{file}: acme.port: expected an integer from 1 to 65535, found a mapping"),
+                // bind addresses
+                Arguments.of("bind_addresses not a list", enabledWith("bind_addresses: '0.0.0.0'"),
+                        "{file}: acme.bind_addresses: expected a list of IP addresses such as ['::', '0.0.0.0'], "
+                                + "found '0.0.0.0'"),
+                Arguments.of("bind address a host name", enabledWith("bind_addresses: ['::', localhost]"),
+                        "{file}: acme.bind_addresses: 'localhost' is not an IP address; expected literal IPv4 or "
+                                + "IPv6 addresses such as '::' or '0.0.0.0', not host names"),
+                Arguments.of("bind address bad IPv4", enabledWith("bind_addresses: ['256.1.1.1']"),
+                        "{file}: acme.bind_addresses: '256.1.1.1' is not an IP address; expected literal IPv4 or "
+                                + "IPv6 addresses such as '::' or '0.0.0.0', not host names"),
+                Arguments.of("bind address bad IPv6", enabledWith("bind_addresses: ['1::2::3']"),
+                        "{file}: acme.bind_addresses: '1::2::3' is not an IP address; expected literal IPv4 or "
+                                + "IPv6 addresses such as '::' or '0.0.0.0', not host names"),
+                Arguments.of("bind address a number", enabledWith("bind_addresses: [80]"),
+                        "{file}: acme.bind_addresses: expected a list of IP addresses such as ['::', '0.0.0.0'], "
+                                + "found 80 in the list"),
+                Arguments.of("bind_addresses empty", enabledWith("bind_addresses: []"),
+                        "{file}: acme.bind_addresses: the list is empty; expected a list of IP addresses such as "
+                                + "['::', '0.0.0.0']"),
+                // reprovision threshold
+                Arguments.of("threshold 0", enabledWith("reprovision_threshold: 0"),
+                        "{file}: acme.reprovision_threshold: 0 is not a sensible number of days; expected a whole "
+                                + "number of days, 1 or more"),
+                Arguments.of("threshold -5", enabledWith("reprovision_threshold: -5"),
+                        "{file}: acme.reprovision_threshold: -5 is not a sensible number of days; expected a whole "
+                                + "number of days, 1 or more"),
+                Arguments.of("threshold soon", enabledWith("reprovision_threshold: soon"),
+                        "{file}: acme.reprovision_threshold: 'soon' is not a sensible number of days; expected a "
+                                + "whole number of days, 1 or more"),
+                Arguments.of("threshold 2.5", enabledWith("reprovision_threshold: 2.5"),
+                        "{file}: acme.reprovision_threshold: 2.5 is not a sensible number of days; expected a "
+                                + "whole number of days, 1 or more"),
+                // names
+                Arguments.of("domain wildcard", enabledWith("domain: '*.example.org'"),
+                        "{file}: acme.domain: '*.example.org' is a wildcard name, which the http-01 challenge cannot"
+                                + " validate; expected each name spelled out, such as matrix.example.org"),
+                Arguments.of("domain invalid chars", enabledWith("domain: matrix_server.example.org"),
+                        "{file}: acme.domain: 'matrix_server.example.org' is not a valid DNS name; " + dnsExpected),
+                Arguments.of("domain leading hyphen", enabledWith("domain: -matrix.example.org"),
+                        "{file}: acme.domain: '-matrix.example.org' is not a valid DNS name; " + dnsExpected),
+                Arguments.of("domain label too long", enabledWith("domain: " + "a".repeat(64) + ".org"),
+                        "{file}: acme.domain: '" + "a".repeat(64) + ".org' is not a valid DNS name; " + dnsExpected),
+                Arguments.of("domain single label", enabledWith("domain: matrix"),
+                        "{file}: acme.domain: 'matrix' is a single label, not a full DNS name; " + dnsExpected),
+                Arguments.of("domain an IPv6 address", enabledWith("domain: '2001:db8::1'"),
+                        "{file}: acme.domain: '2001:db8::1' is an IP address; " + dnsExpected),
+                Arguments.of("domains not a list", enabledWith("domains: chat.example.org"),
+                        "{file}: acme.domains: expected a list of DNS names, found 'chat.example.org'"),
+                Arguments.of("domains entry wildcard", enabledWith("domains: [chat.example.org, '*.example.org']"),
+                        "{file}: acme.domains: '*.example.org' is a wildcard name, which the http-01 challenge "
+                                + "cannot validate; expected each name spelled out, such as matrix.example.org"),
+                // contact, key type
+                Arguments.of("contact not an e-mail", enabledWith("contact: admin"),
+                        "{file}: acme.contact: 'admin' is not an e-mail address; expected an e-mail address such as"
+                                + " admin@example.org, or a list of them"),
+                Arguments.of("contact with bad domain", enabledWith("contact: ['mailto:admin@example..org']"),
+                        "{file}: acme.contact: 'mailto:admin@example..org' is not an e-mail address; expected an "
+                                + "e-mail address such as admin@example.org, or a list of them"),
+                Arguments.of("key_type dsa", enabledWith("key_type: dsa"),
+                        "{file}: acme.key_type: 'dsa' is not a supported key type; expected one of ec256, ec384, "
+                                + "rsa2048, rsa3072, rsa4096"),
+                Arguments.of("key_type a number", enabledWith("key_type: 256"),
+                        "{file}: acme.key_type: expected one of ec256, ec384, rsa2048, rsa3072, rsa4096, found 256"),
+                // eab
+                Arguments.of("eab missing kid", enabledWith("eab:", "  hmac_key: " + SECRET),
+                        "{file}: acme.eab.kid: missing; expected the key identifier (kid) your CA gave you, as a "
+                                + "string"),
+                Arguments.of("eab missing hmac_key", enabledWith("eab:", "  kid: k1"),
+                        "{file}: acme.eab.hmac_key: missing; expected the MAC key (hmac_key) your CA gave you, in "
+                                + "base64url or base64"),
+                Arguments.of("eab hmac_key not base64", enabledWith("eab:", "  kid: k1", "  hmac_key: 'no*base64!'"),
+                        "{file}: acme.eab.hmac_key: the value is not valid base64url or base64; expected the MAC "
+                                + "key (hmac_key) your CA gave you, in base64url or base64"),
+                Arguments.of("eab hmac_key mixes alphabets", enabledWith("eab:", "  kid: k1", "  hmac_key: 'ab-c+def'"),
+                        "{file}: acme.eab.hmac_key: the value is not valid base64url or base64; expected the MAC "
+                                + "key (hmac_key) your CA gave you, in base64url or base64"),
+                Arguments.of("eab hmac_key a number", enabledWith("eab:", "  kid: k1", "  hmac_key: 123456"),
+                        "{file}: acme.eab.hmac_key: expected the MAC key (hmac_key) your CA gave you, in base64url"
+                                + " or base64, found a number"),
+                Arguments.of("eab not a mapping", enabledWith("eab: kid-and-key"),
+                        "{file}: acme.eab: expected a mapping with kid and hmac_key, found 'kid-and-key'"),
+                // files, group, mode
+                Arguments.of("ca_certificates missing file", enabledWith("ca_certificates: missing.pem"),
+                        "{file}: acme.ca_certificates: '{dir}/missing.pem' does not exist; " + caExpected),
+                Arguments.of("ca_certificates without certificates", enabledWith("ca_certificates: not-certificates.pem"),
+                        "{file}: acme.ca_certificates: '{dir}/not-certificates.pem' contains no certificates; "
+                                + caExpected),
+                Arguments.of("ca_certificates with a broken certificate", enabledWith("ca_certificates: broken.pem"),
+                        "{file}: acme.ca_certificates: '{dir}/broken.pem' does not hold valid certificates; "
+                                + caExpected),
+                Arguments.of("ca_certificates a directory", enabledWith("ca_certificates: ."),
+                        "{file}: acme.ca_certificates: '{dir}' is a directory; " + caExpected),
+                Arguments.of("key_file_mode 0666", enabledWith("key_file_mode: 0666"),
+                        "{file}: acme.key_file_mode: 0666 gives others access to the key; " + modeExpected),
+                Arguments.of("key_file_mode 0660", enabledWith("key_file_mode: '0660'"),
+                        "{file}: acme.key_file_mode: 0660 lets the group write or execute the key; " + modeExpected),
+                Arguments.of("key_file_mode 0400", enabledWith("key_file_mode: 0400"),
+                        "{file}: acme.key_file_mode: 0400 does not let the owner read and write the key; "
+                                + modeExpected),
+                Arguments.of("key_file_mode 0700", enabledWith("key_file_mode: 0700"),
+                        "{file}: acme.key_file_mode: 0700 makes the key executable; " + modeExpected),
+                Arguments.of("key_file_mode setuid", enabledWith("key_file_mode: '4600'"),
+                        "{file}: acme.key_file_mode: 4600 sets the setuid, setgid or sticky bit; " + modeExpected),
+                Arguments.of("key_file_mode rw", enabledWith("key_file_mode: rw"),
+                        "{file}: acme.key_file_mode: 'rw' is not an octal file mode; " + modeExpected),
+                Arguments.of("key_file_mode decimal 640", enabledWith("key_file_mode: 640"),
+                        "{file}: acme.key_file_mode: 640 is the decimal number 640 (octal 1200), not a file mode; "
+                                + modeExpected + ", written with a leading zero or in quotes"),
+                Arguments.of("file_group nonexistent", enabledWith("file_group: no-such-group-xq7"),
+                        "{file}: acme.file_group: there is no group named 'no-such-group-xq7'; expected the name of"
+                                + " an existing group, such as the group Synapse runs as"),
+                Arguments.of("account_key_file not a string", enabledWith("account_key_file: [a.key, b.key]"),
+                        "{file}: acme.account_key_file: expected a file path, found a list"),
+                Arguments.of("tls_certificate_path a mapping", e.replace("tls.crt", "{path: tls.crt}"),
+                        "{file}: tls_certificate_path: expected a file path, found a mapping"));
+    }
+
+    // ------------------------------------------------------------ secrets
+
+    @Test
+    void macKeyNeverAppearsInAnyErrorMessageWarningLogOrToString() throws Exception {
+        String eab = "  eab:\n    kid: kid-1\n    hmac_key: " + SECRET + "\n";
+        List<String> broken = List.of(
+                // a syntax error on the hmac_key line itself
+                ENABLED + "  eab:\n    kid: kid-1\n    hmac_key: " + SECRET + ": [\n",
+                ENABLED + "  eab:\n    kid: kid-1\n     hmac_key: " + SECRET + "\n",
+                ENABLED + "  eab:\n    kid: kid-1\n    hmac_key: *" + SECRET + "\n",
+                ENABLED + "  eab:\n    kid: kid-1\n    hmac_key: !!" + SECRET + " x\n",
+                ENABLED + "  eab:\n    kid: kid-1\n    hmac_key: !" + SECRET + " x\n",
+                // the key itself is wrong, with the secret inside
+                ENABLED + "  eab:\n    kid: kid-1\n    hmac_key: '" + SECRET + "*'\n",
+                ENABLED + "  eab:\n    kid: kid-1\n    hmac_key: ['" + SECRET + "']\n",
+                // something else is wrong next to it
+                ENABLED + "  eab:\n    hmac_key: " + SECRET + "\n",
+                ENABLED + eab + "  key_type: dsa\n");
+        for (String yaml : broken) {
+            Files.writeString(file, yaml);
+            ConfigException ex = catchThrowableOfType(ConfigException.class, () -> HomeserverConfig.load(file));
+            assertThat(ex).as(yaml).isNotNull();
+            assertThat(ex.getMessage()).as(yaml).doesNotContain(SECRET);
+            assertThat(ex.toString()).doesNotContain(SECRET);
+        }
+
+        AcmeSettings s = load(ENABLED + eab + "  unknown_key: 1\n");
+        assertThat(s.eab().orElseThrow().hmacKey()).isEqualTo(SECRET);
+        assertThat(s.toString()).doesNotContain(SECRET);
+        assertThat(s.eab().orElseThrow().toString()).doesNotContain(SECRET);
+        assertThat(String.join("\n", s.warnings())).doesNotContain(SECRET);
+    }
+
+    // ------------------------------------------------------------ helpers
+
+    private static X509Certificate selfSignedCertificate() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(256);
+        KeyPair pair = generator.generateKeyPair();
+        X500Name name = new X500Name("CN=Test CA");
+        Instant now = Instant.now();
+        var builder = new JcaX509v3CertificateBuilder(name, BigInteger.ONE, Date.from(now),
+                Date.from(now.plus(Duration.ofDays(1))), name, pair.getPublic());
+        var signer = new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate());
+        return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+    }
+
+    private static String pem(X509Certificate certificate) throws Exception {
+        return "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(certificate.getEncoded())
+                + "\n-----END CERTIFICATE-----\n";
+    }
+}
