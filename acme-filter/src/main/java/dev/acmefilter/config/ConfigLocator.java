@@ -1,0 +1,46 @@
+package dev.acmefilter.config;
+
+import java.nio.file.Path;
+import java.util.function.UnaryOperator;
+
+/**
+ * Finds the {@code homeserver.yaml} to read, in this order: the servlet context-param
+ * {@value #NAME}, the system property {@value #NAME}, the environment variable
+ * {@value #ENV}. The first one set wins, so a container-wide default can be overridden
+ * per webapp.
+ */
+public final class ConfigLocator {
+
+    /** Name of the context-param and of the system property. */
+    public static final String NAME = "acme.config";
+    /** Name of the environment variable. */
+    public static final String ENV = "ACME_CONFIG";
+
+    private ConfigLocator() {
+    }
+
+    /**
+     * @param contextParam the servlet context's init parameters (may return null)
+     * @param property     system properties, e.g. {@code System::getProperty}
+     * @param env          environment variables, e.g. {@code System::getenv}
+     */
+    public static Path locate(UnaryOperator<String> contextParam, UnaryOperator<String> property,
+                              UnaryOperator<String> env) {
+        String[][] sources = {
+            {contextParam.apply(NAME), "context-param " + NAME},
+            {property.apply(NAME), "system property " + NAME},
+            {env.apply(ENV), "environment variable " + ENV},
+        };
+        for (String[] source : sources) {
+            if (source[0] != null && !source[0].isBlank()) {
+                Path path = Path.of(source[0].trim()).toAbsolutePath().normalize();
+                System.getLogger(ConfigLocator.class.getName()).log(System.Logger.Level.INFO,
+                        "Reading the ACME configuration from {0} (set by the {1})", path, source[1]);
+                return path;
+            }
+        }
+        throw new ConfigException("No configuration file given: set the servlet context-param " + NAME
+                + ", the system property " + NAME + " (-D" + NAME + "=/etc/matrix-synapse/homeserver.yaml)"
+                + " or the environment variable " + ENV + " to the path of homeserver.yaml");
+    }
+}

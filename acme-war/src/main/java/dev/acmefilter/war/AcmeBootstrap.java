@@ -1,0 +1,74 @@
+package dev.acmefilter.war;
+
+import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.provision.Provisioner;
+import dev.acmefilter.renewal.RenewalScheduler;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.servlet.ServletContext;
+
+import java.lang.System.Logger.Level;
+import java.security.Provider;
+import java.security.Security;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Starts the provisioner when the webapp starts and stops it when the webapp stops.
+ *
+ * <p>The configuration is read and checked while the application scope starts, so a
+ * missing or invalid {@code homeserver.yaml} fails the deployment and the container's log
+ * shows the message. With {@code acme.enabled: false} the webapp only serves challenges.
+ */
+@ApplicationScoped
+public class AcmeBootstrap {
+
+    private static final System.Logger LOG = System.getLogger(AcmeBootstrap.class.getName());
+
+    @Inject
+    Instance<AcmeSettings> settings;
+
+    @Inject
+    Instance<Provisioner> provisioner;
+
+    private RenewalScheduler scheduler;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        if (!(event instanceof ServletContext context)) {
+            return;
+        }
+        AcmeSettings loaded = settings.get();
+        if (!loaded.enabled()) {
+            LOG.log(Level.INFO, "acme.enabled is false in {0}: serving ACME challenges at {1} only; "
+                    + "no certificate will be ordered", loaded.configFile(), context.getContextPath()
+                    + "/.well-known/acme-challenge/");
+            return;
+        }
+        LOG.log(Level.INFO, "Keeping the certificate for {0} at {1} valid, from {2}", loaded.domains(),
+                loaded.certificatePath(), loaded.directoryUrl());
+        scheduler = new RenewalScheduler(provisioner.get(), Clock.systemUTC());
+        scheduler.start();
+    }
+
+    /** The renewal loop, when ACME is enabled. */
+    public Optional<RenewalScheduler> scheduler() {
+        return Optional.ofNullable(scheduler);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (scheduler != null) {
+            scheduler.close();
+            LOG.log(Level.INFO, "Certificate checks stopped");
+        }
+        // a provider registered from this webapp's class loader would pin it after undeploy
+        Provider bc = Security.getProvider("BC");
+        if (bc != null && bc.getClass().getClassLoader() == AcmeBootstrap.class.getClassLoader()) {
+            Security.removeProvider("BC");
+        }
+    }
+}
