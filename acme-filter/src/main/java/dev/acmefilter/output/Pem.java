@@ -1,0 +1,173 @@
+package dev.acmefilter.output;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.openssl.PEMEncryptedKeyPair;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.util.io.pem.PemObject;
+
+/**
+ * Reads and writes certificate chains and private keys in PEM, with BouncyCastle's
+ * {@link PEMParser} and {@link JcaPEMWriter}. Keys are converted to the JDK's own key
+ * classes (no security provider needs to be registered).
+ *
+ * <p>Reading accepts PKCS#8 ({@code PRIVATE KEY}) and the traditional OpenSSL forms
+ * ({@code EC PRIVATE KEY}, {@code RSA PRIVATE KEY}); other PEM blocks in the file (such as
+ * {@code EC PARAMETERS}, which {@code openssl ecparam -genkey} puts first) are skipped.
+ * Encrypted keys are refused. Writing always produces PKCS#8 {@code PRIVATE KEY}, which
+ * Synapse (OpenSSL) reads.
+ *
+ * <p>Error messages never contain key material.
+ */
+public final class Pem {
+
+    /** Files larger than this are not PEM certificates or keys; refuse rather than read them. */
+    static final long MAX_FILE_SIZE = 1024 * 1024;
+
+    private Pem() {
+    }
+
+    /**
+     * Reads every certificate in a PEM file, in file order (the leaf first, for a full chain).
+     *
+     * @throws IOException when the file cannot be read, is not PEM, or holds no certificate
+     */
+    public static List<X509Certificate> readCertificates(Path file) throws IOException {
+        return parseCertificates(new StringReader(readSmallFile(file)));
+    }
+
+    /** Reads every certificate from PEM text; see {@link #readCertificates(Path)}. */
+    public static List<X509Certificate> parseCertificates(Reader pem) throws IOException {
+        Objects.requireNonNull(pem, "pem");
+        List<X509Certificate> certificates = new ArrayList<>();
+        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+        try (PEMParser parser = new PEMParser(pem)) {
+            for (Object item = parser.readObject(); item != null; item = parser.readObject()) {
+                if (item instanceof X509CertificateHolder holder) {
+                    certificates.add(converter.getCertificate(holder));
+                }
+            }
+        } catch (CertificateException e) {
+            throw new IOException("invalid certificate: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // BouncyCastle reports some malformed ASN.1 as unchecked exceptions
+            throw new IOException("malformed PEM: " + e.getMessage(), e);
+        }
+        if (certificates.isEmpty()) {
+            throw new IOException("no PEM CERTIFICATE block found");
+        }
+        return List.copyOf(certificates);
+    }
+
+    /**
+     * Reads the first private key in a PEM file.
+     *
+     * @throws IOException when the file cannot be read, holds no (unencrypted) private key, or
+     *                     the key cannot be decoded
+     */
+    public static PrivateKey readPrivateKey(Path file) throws IOException {
+        return parsePrivateKey(new StringReader(readSmallFile(file)));
+    }
+
+    /** Reads the first private key from PEM text; see {@link #readPrivateKey(Path)}. */
+    public static PrivateKey parsePrivateKey(Reader pem) throws IOException {
+        Objects.requireNonNull(pem, "pem");
+        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+        try (PEMParser parser = new PEMParser(pem)) {
+            for (Object item = parser.readObject(); item != null; item = parser.readObject()) {
+                if (item instanceof PrivateKeyInfo info) {
+                    return converter.getPrivateKey(info);
+                }
+                if (item instanceof PEMKeyPair pair) {
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
+                }
+                if (item instanceof PEMEncryptedKeyPair || item instanceof PKCS8EncryptedPrivateKeyInfo) {
+                    throw new IOException("the private key is encrypted; an unencrypted key is required");
+                }
+            }
+        } catch (RuntimeException e) {
+            throw new IOException("malformed PEM: " + e.getClass().getSimpleName(), e);
+        }
+        throw new IOException("no PEM PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY block found");
+    }
+
+    /** Writes the certificates as consecutive {@code CERTIFICATE} blocks (leaf first). */
+    public static void writeCertificates(Writer out, List<X509Certificate> chain) throws IOException {
+        Objects.requireNonNull(out, "out");
+        if (chain.isEmpty()) {
+            throw new IllegalArgumentException("empty certificate chain");
+        }
+        JcaPEMWriter pem = new JcaPEMWriter(out);
+        for (X509Certificate certificate : chain) {
+            pem.writeObject(certificate);
+        }
+        pem.flush();
+    }
+
+    /** Writes the key as a PKCS#8 {@code PRIVATE KEY} block. */
+    public static void writePrivateKey(Writer out, PrivateKey key) throws IOException {
+        Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(key, "key");
+        byte[] encoded = key.getEncoded();
+        if (encoded == null || !"PKCS#8".equalsIgnoreCase(key.getFormat())) {
+            throw new IllegalArgumentException("the private key (" + key.getAlgorithm()
+                    + ") cannot be exported in PKCS#8 form");
+        }
+        JcaPEMWriter pem = new JcaPEMWriter(out);
+        pem.writeObject(new PemObject("PRIVATE KEY", encoded));
+        pem.flush();
+        java.util.Arrays.fill(encoded, (byte) 0);
+    }
+
+    /** The chain as PEM bytes (US-ASCII). */
+    public static byte[] encodeCertificates(List<X509Certificate> chain) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (Writer out = new OutputStreamWriter(bytes, StandardCharsets.US_ASCII)) {
+            writeCertificates(out, chain);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The key as PKCS#8 PEM bytes (US-ASCII). The caller should clear the array after use. */
+    public static byte[] encodePrivateKey(PrivateKey key) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (Writer out = new OutputStreamWriter(bytes, StandardCharsets.US_ASCII)) {
+            writePrivateKey(out, key);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static String readSmallFile(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] content = in.readNBytes((int) MAX_FILE_SIZE + 1);
+            if (content.length > MAX_FILE_SIZE) {
+                throw new IOException("file is larger than " + MAX_FILE_SIZE + " bytes; not a PEM file");
+            }
+            // ISO-8859-1 never fails to decode: stray bytes outside the PEM blocks are harmless
+            return new String(content, StandardCharsets.ISO_8859_1);
+        }
+    }
+}

@@ -1,0 +1,312 @@
+package dev.acmefilter.output;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import dev.acmefilter.output.CertificatePairWriter.Step;
+
+class CertificatePairWriterTest {
+
+    private static final Instant NOW = Instant.parse("2025-01-02T03:04:05Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    @TempDir
+    Path dir;
+
+    private Path cert;
+    private Path key;
+    private KeyPair oldKeys;
+    private List<X509Certificate> oldChain;
+    private KeyPair newKeys;
+    private List<X509Certificate> newChain;
+
+    @BeforeEach
+    void setUp() {
+        cert = dir.resolve("tls/certs/fullchain.pem");
+        key = dir.resolve("tls/private/privkey.pem");
+        oldKeys = TestCerts.ecKey();
+        oldChain = List.of(TestCerts.validFor(oldKeys, NOW, 90, "old.example.org"));
+        newKeys = TestCerts.ecKey();
+        newChain = List.of(TestCerts.validFor(newKeys, NOW, 90, "new.example.org"),
+                TestCerts.validFor(TestCerts.ecKey(), NOW, 900, "Test Issuer"));
+    }
+
+    private CertificatePairWriter writer(FileOptions options) {
+        return new CertificatePairWriter(cert, key, options, CLOCK);
+    }
+
+    private static String mode(Path file) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
+    }
+
+    @Test
+    void newPairIsWrittenWithDefaultModesAndParentFolders() throws IOException {
+        writer(FileOptions.defaults()).write(newChain, newKeys.getPrivate());
+
+        assertThat(Pem.readCertificates(cert)).isEqualTo(newChain);
+        assertThat(Pem.readPrivateKey(key).getEncoded()).isEqualTo(newKeys.getPrivate().getEncoded());
+        assertThat(mode(key)).isEqualTo("rw-------");
+        assertThat(mode(cert)).isEqualTo("rw-r--r--");
+        assertThat(mode(dir.resolve("tls"))).isEqualTo("rwxr-x---");
+        assertThat(mode(dir.resolve("tls/certs"))).isEqualTo("rwxr-x---");
+        assertThat(mode(dir.resolve("tls/private"))).isEqualTo("rwxr-x---");
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void configuredKeyModeIsUsedForNewKeyFile() throws IOException {
+        writer(new FileOptions(Optional.empty(), Optional.of(PosixFilePermissions.fromString("rw-r-----"))))
+                .write(newChain, newKeys.getPrivate());
+
+        assertThat(mode(key)).isEqualTo("rw-r-----");
+        assertThat(mode(cert)).isEqualTo("rw-r--r--");
+    }
+
+    @Test
+    void keyModeGrantingOthersIsRejected() {
+        assertThatThrownBy(() -> new FileOptions(Optional.empty(),
+                Optional.of(PosixFilePermissions.fromString("rw-r--r--"))))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void configuredGroupIsGivenToNewFilesAndFoldersAndCertificateIs0640() throws IOException {
+        String group = otherGroup();
+        writer(new FileOptions(Optional.of(group), Optional.empty())).write(newChain, newKeys.getPrivate());
+
+        assertThat(groupOf(cert)).isEqualTo(group);
+        assertThat(groupOf(key)).isEqualTo(group);
+        assertThat(groupOf(dir.resolve("tls/private"))).isEqualTo(group);
+        assertThat(mode(cert)).isEqualTo("rw-r-----");
+        assertThat(mode(key)).isEqualTo("rw-------");
+    }
+
+    @Test
+    void unknownGroupFailsBeforeAnyFileIsWritten() {
+        assertThatThrownBy(() -> writer(new FileOptions(Optional.of("no-such-group-xyz"), Optional.empty()))
+                .write(newChain, newKeys.getPrivate()))
+                .isInstanceOf(IOException.class).hasMessageContaining("no-such-group-xyz")
+                .hasCauseInstanceOf(UserPrincipalNotFoundException.class);
+        assertThat(cert).doesNotExist();
+        assertThat(key).doesNotExist();
+    }
+
+    @Test
+    void replacingKeepsTheModesOfTheExistingFiles() throws IOException {
+        writer(FileOptions.defaults()).write(oldChain, oldKeys.getPrivate());
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r-----"));
+        Files.setPosixFilePermissions(cert, PosixFilePermissions.fromString("rw-------"));
+
+        writer(FileOptions.defaults()).write(newChain, newKeys.getPrivate());
+
+        assertThat(Pem.readCertificates(cert)).isEqualTo(newChain);
+        assertThat(mode(key)).isEqualTo("rw-r-----");
+        assertThat(mode(cert)).isEqualTo("rw-------");
+    }
+
+    @Test
+    void replacingKeepsTheGroupOfTheExistingFilesInsteadOfTheConfiguredOne() throws IOException {
+        String group = otherGroup();
+        writer(FileOptions.defaults()).write(oldChain, oldKeys.getPrivate());
+        String originalGroup = groupOf(key);
+        setGroup(key, group);
+
+        writer(new FileOptions(Optional.of(originalGroup), Optional.empty())).write(newChain, newKeys.getPrivate());
+
+        assertThat(groupOf(key)).isEqualTo(group);
+        assertThat(groupOf(cert)).isEqualTo(originalGroup);
+        assertThat(Files.readAttributes(key, PosixFileAttributes.class).owner())
+                .isEqualTo(Files.readAttributes(dir, PosixFileAttributes.class).owner());
+    }
+
+    @Test
+    void previousPairIsKeptAsTimestampedBackup() throws IOException {
+        writer(FileOptions.defaults()).write(oldChain, oldKeys.getPrivate());
+        byte[] oldCert = Files.readAllBytes(cert);
+        byte[] oldKey = Files.readAllBytes(key);
+
+        writer(FileOptions.defaults()).write(newChain, newKeys.getPrivate());
+
+        Path certBackup = cert.resolveSibling("fullchain.pem.20250102T030405Z.bak");
+        Path keyBackup = key.resolveSibling("privkey.pem.20250102T030405Z.bak");
+        assertThat(certBackup).hasBinaryContent(oldCert);
+        assertThat(keyBackup).hasBinaryContent(oldKey);
+        assertThat(mode(keyBackup)).isEqualTo("rw-------");
+        assertThat(Files.readAllBytes(key)).isNotEqualTo(oldKey);
+    }
+
+    @Test
+    void secondReplacementInTheSameSecondGetsItsOwnBackup() throws IOException {
+        writer(FileOptions.defaults()).write(oldChain, oldKeys.getPrivate());
+        byte[] first = Files.readAllBytes(cert);
+        writer(FileOptions.defaults()).write(newChain, newKeys.getPrivate());
+        byte[] second = Files.readAllBytes(cert);
+        writer(FileOptions.defaults()).write(oldChain, oldKeys.getPrivate());
+
+        assertThat(cert.resolveSibling("fullchain.pem.20250102T030405Z.bak")).hasBinaryContent(first);
+        assertThat(cert.resolveSibling("fullchain.pem.20250102T030405Z-2.bak")).hasBinaryContent(second);
+        assertThat(key.resolveSibling("privkey.pem.20250102T030405Z-2.bak")).exists();
+    }
+
+    @Test
+    void mismatchedKeyIsRefusedAndNothingChanges() throws IOException {
+        writer(FileOptions.defaults()).write(oldChain, oldKeys.getPrivate());
+        byte[] oldCert = Files.readAllBytes(cert);
+        byte[] oldKey = Files.readAllBytes(key);
+
+        assertThatThrownBy(() -> writer(FileOptions.defaults()).write(newChain, TestCerts.ecKey().getPrivate()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not match");
+
+        assertThat(cert).hasBinaryContent(oldCert);
+        assertThat(key).hasBinaryContent(oldKey);
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void emptyChainIsRefused() {
+        assertThatThrownBy(() -> writer(FileOptions.defaults()).write(List.of(), newKeys.getPrivate()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(cert).doesNotExist();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Step.class, names = {"PARENTS_READY", "KEY_NEW_CREATED", "KEY_NEW_WRITTEN",
+            "CERTIFICATE_NEW_CREATED", "CERTIFICATE_NEW_WRITTEN", "KEY_BACKED_UP", "CERTIFICATE_BACKED_UP",
+            "DIRECTORIES_SYNCED", "JOURNAL_CREATED"})
+    void ioErrorBeforeCommitLeavesTheOldPairAndNoLeftovers(Step failing) throws IOException {
+        assertThat(failing.committed()).isFalse();
+        writer(FileOptions.defaults()).write(oldChain, oldKeys.getPrivate());
+        byte[] oldCert = Files.readAllBytes(cert);
+        byte[] oldKey = Files.readAllBytes(key);
+
+        CertificatePairWriter failingWriter = new CertificatePairWriter(cert, key, FileOptions.defaults(), CLOCK,
+                step -> {
+                    if (step == failing) {
+                        throw new IOException("disk full at " + step);
+                    }
+                });
+        assertThatThrownBy(() -> failingWriter.write(newChain, newKeys.getPrivate()))
+                .isInstanceOf(IOException.class).hasMessageContaining("disk full");
+
+        assertThat(cert).hasBinaryContent(oldCert);
+        assertThat(key).hasBinaryContent(oldKey);
+        assertThat(leftovers()).isEmpty();
+        assertThat(backups()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Step.class, names = {"JOURNAL_WRITTEN", "KEY_RENAMED", "CERTIFICATE_RENAMED",
+            "RENAMES_SYNCED", "JOURNAL_DELETED"})
+    void ioErrorAfterCommitIsFinishedByRecovery(Step failing) throws IOException {
+        assertThat(failing.committed()).isTrue();
+        writer(FileOptions.defaults()).write(oldChain, oldKeys.getPrivate());
+
+        new CertificatePairWriter(cert, key, FileOptions.defaults(), CLOCK, step -> {
+            if (step == failing) {
+                throw new IOException("I/O error at " + step);
+            }
+        }).write(newChain, newKeys.getPrivate());
+
+        assertThat(Pem.readCertificates(cert)).isEqualTo(newChain);
+        assertThat(Pem.readPrivateKey(key).getEncoded()).isEqualTo(newKeys.getPrivate().getEncoded());
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void recoverRemovesStrayNewFilesWithoutJournal() throws IOException {
+        writer(FileOptions.defaults()).write(oldChain, oldKeys.getPrivate());
+        byte[] oldCert = Files.readAllBytes(cert);
+        Files.writeString(CertificatePairWriter.newFile(cert), "partial");
+        Files.writeString(CertificatePairWriter.newFile(key), "partial");
+
+        writer(FileOptions.defaults()).recover();
+
+        assertThat(cert).hasBinaryContent(oldCert);
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void recoverWithNothingOnDiskDoesNothing() throws IOException {
+        writer(FileOptions.defaults()).recover();
+        assertThat(dir).isEmptyDirectory();
+    }
+
+    @Test
+    void certificateAndKeyMustBeDifferentFiles() {
+        assertThatThrownBy(() -> new CertificatePairWriter(cert, cert, FileOptions.defaults(), CLOCK))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    // ---- helpers ---------------------------------------------------------------------
+
+    private List<Path> leftovers() throws IOException {
+        return files().filter(p -> p.getFileName().toString().endsWith(".new")
+                || p.getFileName().toString().endsWith(".journal")).toList();
+    }
+
+    private List<Path> backups() throws IOException {
+        return files().filter(p -> p.getFileName().toString().endsWith(".bak")).toList();
+    }
+
+    private Stream<Path> files() throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).toList().stream();
+        }
+    }
+
+    private static String groupOf(Path file) throws IOException {
+        return Files.readAttributes(file, PosixFileAttributes.class).group().getName();
+    }
+
+    private void setGroup(Path file, String group) throws IOException {
+        GroupPrincipal principal = file.getFileSystem().getUserPrincipalLookupService()
+                .lookupPrincipalByGroupName(group);
+        Files.getFileAttributeView(file, PosixFileAttributeView.class).setGroup(principal);
+    }
+
+    /** A group this process can give files to, other than the default group of new files. */
+    private String otherGroup() throws IOException {
+        Path probe = Files.createFile(dir.resolve("probe"));
+        String own = groupOf(probe);
+        try {
+            for (String candidate : List.of("daemon", "adm", "users", "nogroup", "staff")) {
+                try {
+                    setGroup(probe, candidate);
+                    if (!groupOf(probe).equals(own)) {
+                        return candidate;
+                    }
+                } catch (IOException e) {
+                    // not this one
+                }
+            }
+            Assumptions.abort("no second group available to this process");
+            return null;
+        } finally {
+            Files.delete(probe);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package dev.acmefilter.output;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.acmefilter.output.PairDecision.Action;
+
+class ExistingPairTest {
+
+    private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    private static final Duration WINDOW = Duration.ofDays(30);
+    private static final List<String> NAMES = List.of("matrix.example.org", "example.org");
+
+    @TempDir
+    Path dir;
+
+    private Path cert;
+    private Path key;
+
+    private PairDecision decide() {
+        return ExistingPair.decide(cert, key, NAMES, WINDOW, CLOCK);
+    }
+
+    private void install(KeyPair keys, X509Certificate certificate) throws IOException {
+        Files.write(cert, Pem.encodeCertificates(List.of(certificate)));
+        Files.write(key, Pem.encodePrivateKey(keys.getPrivate()));
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    void paths() {
+        cert = dir.resolve("fullchain.pem");
+        key = dir.resolve("privkey.pem");
+    }
+
+    @Test
+    void noFilesMeansProvision() {
+        PairDecision decision = decide();
+        assertThat(decision.action()).isEqualTo(Action.PROVISION);
+        assertThat(decision.reason()).isEqualTo("no certificate yet");
+        assertThat(decision.leaf()).isEmpty();
+        assertThat(decision.shouldWrite()).isTrue();
+    }
+
+    @Test
+    void validCertificateFarFromExpiryIsKept() throws IOException {
+        KeyPair keys = TestCerts.ecKey();
+        X509Certificate leaf = TestCerts.validFor(keys, NOW, 60, "matrix.example.org", "example.org");
+        install(keys, leaf);
+
+        PairDecision decision = decide();
+        assertThat(decision.action()).isEqualTo(Action.KEEP);
+        assertThat(decision.reason()).contains("2025-07-31T12:00:00Z").contains("60 days left");
+        assertThat(decision.leaf()).contains(leaf);
+        assertThat(decision.shouldWrite()).isFalse();
+    }
+
+    @Test
+    void namesAreComparedCaseInsensitively() throws IOException {
+        KeyPair keys = TestCerts.rsaKey();
+        install(keys, TestCerts.validFor(keys, NOW, 60, "Matrix.Example.ORG", "EXAMPLE.org"));
+        assertThat(decide().action()).isEqualTo(Action.KEEP);
+    }
+
+    @Test
+    void wildcardCoversOneLabel() throws IOException {
+        KeyPair keys = TestCerts.ecKey();
+        install(keys, TestCerts.validFor(keys, NOW, 60, "*.example.org"));
+        PairDecision decision = decide();
+        assertThat(decision.action()).isEqualTo(Action.REPLACE);
+        assertThat(decision.reason()).contains("does not cover example.org").doesNotContain("matrix.example.org");
+    }
+
+    @Test
+    void certificateInsideRenewalWindowIsReplaced() throws IOException {
+        KeyPair keys = TestCerts.ecKey();
+        install(keys, TestCerts.validFor(keys, NOW, 10, "matrix.example.org", "example.org"));
+
+        PairDecision decision = decide();
+        assertThat(decision.action()).isEqualTo(Action.REPLACE);
+        assertThat(decision.reason()).contains("expires on 2025-06-11T12:00:00Z").contains("10 days left")
+                .contains("renewal window of 30 days");
+        assertThat(decision.leaf()).isPresent();
+    }
+
+    @Test
+    void certificateExactlyAtWindowEdgeIsReplaced() throws IOException {
+        KeyPair keys = TestCerts.ecKey();
+        install(keys, TestCerts.validFor(keys, NOW, 30, "matrix.example.org", "example.org"));
+        assertThat(decide().action()).isEqualTo(Action.REPLACE);
+    }
+
+    @Test
+    void expiredCertificateIsReplaced() throws IOException {
+        KeyPair keys = TestCerts.ecKey();
+        install(keys, TestCerts.selfSigned(keys, NOW.minus(Duration.ofDays(100)), NOW.minus(Duration.ofDays(10)),
+                "matrix.example.org", "example.org"));
+
+        PairDecision decision = decide();
+        assertThat(decision.action()).isEqualTo(Action.REPLACE);
+        assertThat(decision.reason()).contains("expired on");
+    }
+
+    @Test
+    void certificateMissingANameIsReplacedNamingIt() throws IOException {
+        KeyPair keys = TestCerts.ecKey();
+        install(keys, TestCerts.validFor(keys, NOW, 60, "matrix.example.org"));
+
+        PairDecision decision = decide();
+        assertThat(decision.action()).isEqualTo(Action.REPLACE);
+        assertThat(decision.reason()).contains("does not cover example.org");
+    }
+
+    @Test
+    void missingKeyFileIsReplaced() throws IOException {
+        KeyPair keys = TestCerts.ecKey();
+        install(keys, TestCerts.validFor(keys, NOW, 60, "matrix.example.org", "example.org"));
+        Files.delete(key);
+
+        PairDecision decision = decide();
+        assertThat(decision.action()).isEqualTo(Action.REPLACE);
+        assertThat(decision.reason()).contains(key.toString()).contains("missing");
+    }
+
+    @Test
+    void keyNotMatchingTheCertificateIsReplaced() throws IOException {
+        KeyPair keys = TestCerts.ecKey();
+        install(TestCerts.ecKey(), TestCerts.validFor(keys, NOW, 60, "matrix.example.org", "example.org"));
+
+        PairDecision decision = decide();
+        assertThat(decision.action()).isEqualTo(Action.REPLACE);
+        assertThat(decision.reason()).contains("does not match");
+    }
+
+    @Test
+    void keyWithoutCertificateIsReplaced() throws IOException {
+        Files.write(key, Pem.encodePrivateKey(TestCerts.ecKey().getPrivate()));
+
+        PairDecision decision = decide();
+        assertThat(decision.action()).isEqualTo(Action.REPLACE);
+        assertThat(decision.reason()).contains("no certificate file at " + cert);
+    }
+
+    @Test
+    void garbageCertificateFileIsAnErrorNamingThePath() throws IOException {
+        Files.writeString(cert, "hello, I am not a certificate\n");
+        Files.write(key, Pem.encodePrivateKey(TestCerts.ecKey().getPrivate()));
+
+        PairDecision decision = decide();
+        assertThat(decision.action()).isEqualTo(Action.ERROR);
+        assertThat(decision.reason()).contains(cert.toString()).contains("no PEM CERTIFICATE");
+        assertThat(decision.shouldWrite()).isFalse();
+    }
+
+    @Test
+    void unreadableKeyFileIsAnError() throws IOException {
+        KeyPair keys = TestCerts.ecKey();
+        install(keys, TestCerts.validFor(keys, NOW, 60, "matrix.example.org", "example.org"));
+        Files.delete(key);
+        Files.createDirectory(key); // exists but cannot be read as a file, even by root
+
+        PairDecision decision = decide();
+        assertThat(decision.action()).isEqualTo(Action.ERROR);
+        assertThat(decision.reason()).contains(key.toString()).contains("private key");
+        assertThat(decision.leaf()).isPresent();
+    }
+
+    @Test
+    void garbageKeyFileIsAnError() throws IOException {
+        KeyPair keys = TestCerts.ecKey();
+        install(keys, TestCerts.validFor(keys, NOW, 60, "matrix.example.org", "example.org"));
+        Files.writeString(key, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+
+        PairDecision decision = decide();
+        assertThat(decision.action()).isEqualTo(Action.ERROR);
+        assertThat(decision.reason()).contains(key.toString());
+    }
+
+    @Test
+    void danglingSymlinkIsAnErrorNotAProvision() throws IOException {
+        Files.createSymbolicLink(cert, dir.resolve("nowhere.pem"));
+        assertThat(decide().action()).isEqualTo(Action.ERROR);
+    }
+}

@@ -1,0 +1,74 @@
+package dev.acmefilter.output;
+
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Instant;
+import java.util.Date;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/** Self-signed test certificates with chosen SAN names and validity, made with BouncyCastle. */
+final class TestCerts {
+
+    private static final AtomicLong SERIAL = new AtomicLong(1000);
+
+    private TestCerts() {
+    }
+
+    static KeyPair ecKey() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static KeyPair rsaKey() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static X509Certificate selfSigned(KeyPair keys, Instant notBefore, Instant notAfter, String... names) {
+        try {
+            X500Name subject = new X500Name("CN=" + (names.length > 0 ? names[0] : "test"));
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
+                    BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(notBefore), Date.from(notAfter),
+                    subject, keys.getPublic());
+            if (names.length > 0) {
+                GeneralName[] sans = new GeneralName[names.length];
+                for (int i = 0; i < names.length; i++) {
+                    sans[i] = new GeneralName(GeneralName.dNSName, names[i]);
+                }
+                builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
+            }
+            String algorithm = keys.getPrivate().getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+            return new JcaX509CertificateConverter()
+                    .getCertificate(builder.build(new JcaContentSignerBuilder(algorithm).build(keys.getPrivate())));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A certificate valid from a day before {@code now} to {@code days} days after it. */
+    static X509Certificate validFor(KeyPair keys, Instant now, long days, String... names) {
+        return selfSigned(keys, now.minusSeconds(86_400), now.plusSeconds(days * 86_400), names);
+    }
+}
