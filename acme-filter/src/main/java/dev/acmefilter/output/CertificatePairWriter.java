@@ -63,7 +63,8 @@ import dev.acmefilter.config.AcmeSettings;
  * the commit point, so a roll-forward after a crash always has a backup of the old pair. If
  * {@code write} fails before the commit point it removes the backups it made; after a crash
  * before the commit point a backup identical to the still-current files may be left behind.
- * Backups are never pruned.
+ * After a successful write only the newest {@value #KEPT_BACKUPS} backups of each file are
+ * kept, so that short-lived certificates (renewed every few days) do not fill the folder.
  *
  * <h2>Ownership and modes</h2>
  * A replaced file keeps the old file's owner, group and POSIX mode. Changing the owner needs
@@ -83,6 +84,10 @@ public final class CertificatePairWriter {
     static final String NEW_SUFFIX = ".new";
     static final String JOURNAL_SUFFIX = ".journal";
     static final String BACKUP_SUFFIX = ".bak";
+    /** How many backups of each file survive a successful write. */
+    public static final int KEPT_BACKUPS = 5;
+    private static final java.util.regex.Pattern BACKUP_STAMP_PATTERN =
+            java.util.regex.Pattern.compile("\\d{8}T\\d{6}Z(-\\d+)?\\.bak");
     static final DateTimeFormatter BACKUP_STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -188,6 +193,8 @@ public final class CertificatePairWriter {
             recover();
             Optional<GroupPrincipal> group = lookupGroup();
             writePair(certificateBytes, keyBytes, group);
+            pruneBackups(key);
+            pruneBackups(certificate);
         } finally {
             Arrays.fill(keyBytes, (byte) 0);
         }
@@ -382,6 +389,29 @@ public final class CertificatePairWriter {
             if (!Files.exists(sibling(key, suffix), LinkOption.NOFOLLOW_LINKS)
                     && !Files.exists(sibling(certificate, suffix), LinkOption.NOFOLLOW_LINKS)) {
                 return suffix;
+            }
+        }
+    }
+
+    /** Deletes all but the newest {@link #KEPT_BACKUPS} backups of {@code original}; best effort. */
+    private static void pruneBackups(Path original) {
+        String prefix = original.getFileName().toString() + ".";
+        List<Path> backups;
+        try (var files = Files.list(original.getParent())) {
+            backups = files.filter(p -> {
+                String name = p.getFileName().toString();
+                return name.startsWith(prefix)
+                        && BACKUP_STAMP_PATTERN.matcher(name.substring(prefix.length())).matches();
+            }).sorted().toList();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot list old backups of {0}: {1}", original, e.toString());
+            return;
+        }
+        for (int i = 0; i < backups.size() - KEPT_BACKUPS; i++) {
+            try {
+                Files.deleteIfExists(backups.get(i));
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "cannot delete the old backup {0}: {1}", backups.get(i), e.toString());
             }
         }
     }

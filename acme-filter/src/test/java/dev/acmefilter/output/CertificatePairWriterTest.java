@@ -160,6 +160,31 @@ class CertificatePairWriterTest {
     }
 
     @Test
+    void onlyTheNewestBackupsAreKept() throws IOException {
+        byte[][] certs = new byte[8][];
+        for (int day = 0; day < 8; day++) {
+            Clock clock = Clock.fixed(NOW.plus(java.time.Duration.ofDays(day)), ZoneOffset.UTC);
+            boolean even = day % 2 == 0;
+            new CertificatePairWriter(cert, key, FileOptions.defaults(), clock)
+                    .write(even ? oldChain : newChain, (even ? oldKeys : newKeys).getPrivate());
+            certs[day] = Files.readAllBytes(cert);
+        }
+
+        try (Stream<Path> files = Files.list(cert.getParent())) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".bak")).sorted())
+                    .containsExactly("fullchain.pem.20250105T030405Z.bak", "fullchain.pem.20250106T030405Z.bak",
+                            "fullchain.pem.20250107T030405Z.bak", "fullchain.pem.20250108T030405Z.bak",
+                            "fullchain.pem.20250109T030405Z.bak");
+        }
+        // the backup made by the write of day 7 holds what day 6 wrote
+        assertThat(cert.resolveSibling("fullchain.pem.20250109T030405Z.bak")).hasBinaryContent(certs[6]);
+        try (Stream<Path> files = Files.list(key.getParent())) {
+            assertThat(files.filter(p -> p.getFileName().toString().endsWith(".bak")))
+                    .hasSize(CertificatePairWriter.KEPT_BACKUPS);
+        }
+    }
+
+    @Test
     void secondReplacementInTheSameSecondGetsItsOwnBackup() throws IOException {
         writer(FileOptions.defaults()).write(oldChain, oldKeys.getPrivate());
         byte[] first = Files.readAllBytes(cert);

@@ -1,0 +1,97 @@
+package dev.acmefilter.bench;
+
+import dev.acmefilter.challenge.ChallengeFilter;
+import dev.acmefilter.challenge.InMemoryChallengeStore;
+import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.provision.ProvisionResult;
+import dev.acmefilter.provision.Provisioner;
+import dev.acmefilter.testing.Pebble;
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Benchmark, not a test: time from the start of {@link Provisioner#provisionIfNeeded()} to
+ * the certificate and key on disk, against a local Pebble, with the challenge answered by
+ * the filter in a running Jetty. Run with {@code bench/time-to-files.sh}.
+ *
+ * <p>Arguments: runs (default 5), nonce reject percent (default 5, Pebble's default).
+ */
+public final class TimeToFiles {
+
+    public static void main(String[] args) throws Exception {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        int nonceReject = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        Logger.getLogger("").setLevel(Level.WARNING);
+        for (var h : Logger.getLogger("").getHandlers()) {
+            h.setLevel(Level.WARNING);
+        }
+        Path dir = Files.createTempDirectory("time-to-files");
+        InMemoryChallengeStore store = new InMemoryChallengeStore();
+        try (Pebble pebble = Pebble.builder().nonceRejectPercent(nonceReject).resolveAllNamesToLoopback(true).start()) {
+            Server jetty = new Server();
+            ServerConnector http = new ServerConnector(jetty);
+            http.setHost("127.0.0.1");
+            http.setPort(pebble.httpPort());
+            jetty.addConnector(http);
+            ServletContextHandler context = new ServletContextHandler("/");
+            context.addFilter(new FilterHolder(new ChallengeFilter(store)), "/.well-known/acme-challenge/*",
+                    java.util.EnumSet.of(DispatcherType.REQUEST));
+            jetty.setHandler(context);
+            jetty.start();
+            try {
+                List<Long> warm = new ArrayList<>();
+                List<Long> cold = new ArrayList<>();
+                // one warm-up order: JIT, BouncyCastle, TLS session
+                run(pebble, store, dir.resolve("warmup"), dir.resolve("warmup.key"));
+                for (int i = 0; i < runs; i++) {
+                    // same account key: the steady state of a renewal
+                    warm.add(run(pebble, store, dir.resolve("warm" + i), dir.resolve("warmup.key")));
+                    // fresh account: what the first start of a new install sees
+                    cold.add(run(pebble, store, dir.resolve("new" + i), dir.resolve("new" + i + ".key")));
+                }
+                System.out.printf("time from order start to files on disk, 2 names, Pebble nonce reject %d%%, %d runs%n",
+                        nonceReject, runs);
+                print("existing account", warm);
+                print("new account     ", cold);
+            } finally {
+                jetty.stop();
+            }
+        }
+    }
+
+    private static long run(Pebble pebble, InMemoryChallengeStore store, Path base, Path accountKey) throws Exception {
+        AcmeSettings settings = AcmeSettings.builder()
+                .domain("matrix.example.org").domain("example.org")
+                .directoryUrl(pebble.directoryUrl())
+                .caCertificates(pebble.caCertificatesPem())
+                .accountKeyFile(accountKey)
+                .certificatePath(base.resolve("cert.pem"))
+                .privateKeyPath(base.resolve("key.pem"))
+                .build();
+        long start = System.nanoTime();
+        ProvisionResult result = new Provisioner(settings, store).provisionIfNeeded();
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        if (result.outcome() != ProvisionResult.Outcome.ISSUED || !Files.exists(settings.privateKeyPath())) {
+            throw new IllegalStateException("not issued: " + result);
+        }
+        return ms;
+    }
+
+    private static void print(String label, List<Long> ms) {
+        List<Long> sorted = new ArrayList<>(ms);
+        Collections.sort(sorted);
+        System.out.printf("  %s  median %4d ms   min %4d ms   max %4d ms   all %s%n",
+                label, sorted.get(sorted.size() / 2), sorted.get(0), sorted.get(sorted.size() - 1), ms);
+    }
+}
