@@ -11,7 +11,6 @@ import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.exception.AcmeRateLimitedException;
 import org.shredzone.acme4j.exception.AcmeServerException;
 import org.shredzone.acme4j.exception.AcmeUserActionRequiredException;
-import org.shredzone.acme4j.provider.GenericAcmeProvider;
 
 import java.lang.System.Logger.Level;
 import java.security.KeyPair;
@@ -24,7 +23,7 @@ import java.util.List;
  * terms, whose URL is logged) or found again by its key. The only class that knows how to
  * reach the CA; it is not thread-safe, callers serialize orders.
  */
-public final class AcmeClient {
+public final class AcmeClient implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(AcmeClient.class.getName());
 
@@ -33,6 +32,7 @@ public final class AcmeClient {
 
     private final AcmeSettings settings;
     private final Session session;
+    private final TrustingAcmeProvider provider;
     private final Poller poller;
     private final Duration timeout;
     private Account account;
@@ -46,9 +46,14 @@ public final class AcmeClient {
         this.poller = poller;
         this.timeout = timeout;
         BouncyCastle.register();
-        this.session = AcmeTrust.sslContext(settings.caCertificates())
-                .map(ssl -> new Session(settings.directoryUrl(), new TrustingAcmeProvider(ssl)))
-                .orElseGet(() -> new Session(settings.directoryUrl(), new GenericAcmeProvider()));
+        this.provider = new TrustingAcmeProvider(AcmeTrust.sslContext(settings.caCertificates()));
+        this.session = new Session(settings.directoryUrl(), provider);
+    }
+
+    /** Stops the HTTP client's worker threads; the client cannot be used afterwards. */
+    @Override
+    public void close() {
+        provider.close();
     }
 
     /** Orders a certificate for {@code names}, answering challenges through {@code store}. */

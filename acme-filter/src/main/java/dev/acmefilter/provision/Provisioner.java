@@ -6,6 +6,7 @@ import dev.acmefilter.config.ConfigException;
 import dev.acmefilter.output.CertificatePairWriter;
 import dev.acmefilter.output.ExistingPair;
 import dev.acmefilter.output.PairDecision;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -32,7 +33,7 @@ public class Provisioner {
     private ChallengeStore store;
     private Clock clock;
     private CertificatePairWriter writer;
-    private AcmeClient client;
+    private volatile AcmeClient client;
 
     /** For CDI's client proxy only. */
     protected Provisioner() {
@@ -113,6 +114,19 @@ public class Provisioner {
                 settings.domains(), settings.certificatePath(), settings.privateKeyPath(), elapsed.toMillis(),
                 issued.leaf().getSerialNumber().toString(16), issued.leaf().getNotAfter().toInstant());
         return new ProvisionResult(ProvisionResult.Outcome.ISSUED, reason, issued.leaf(), elapsed);
+    }
+
+    /**
+     * Releases the connection to the CA (its HTTP threads). Called by CDI when the
+     * application stops; a later check opens a new connection.
+     */
+    @PreDestroy
+    public void close() {
+        AcmeClient open = client;
+        client = null;
+        if (open != null) {
+            open.close(); // not synchronized: must not wait for an order that is being interrupted
+        }
     }
 
     private AcmeClient client() {

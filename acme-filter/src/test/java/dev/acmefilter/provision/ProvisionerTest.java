@@ -117,16 +117,16 @@ class ProvisionerTest {
     @Test
     void theAccountKeyIsReusedAcrossOrders() throws Exception {
         AcmeSettings first = settings(dir.resolve("a"), "localhost").build();
-        AcmeClient client1 = new AcmeClient(first);
-        client1.order(first.domains(), STORE);
-        byte[] key = Files.readAllBytes(first.accountKeyFile());
-
         AcmeSettings second = settings(dir.resolve("b"), "localhost").build();
-        AcmeClient client2 = new AcmeClient(second);
-        client2.order(second.domains(), STORE);
+        try (AcmeClient client1 = new AcmeClient(first); AcmeClient client2 = new AcmeClient(second)) {
+            client1.order(first.domains(), STORE);
+            byte[] key = Files.readAllBytes(first.accountKeyFile());
 
-        assertThat(Files.readAllBytes(second.accountKeyFile())).isEqualTo(key);
-        assertThat(client2.account().getLocation()).isEqualTo(client1.account().getLocation());
+            client2.order(second.domains(), STORE);
+
+            assertThat(Files.readAllBytes(second.accountKeyFile())).isEqualTo(key);
+            assertThat(client2.account().getLocation()).isEqualTo(client1.account().getLocation());
+        }
     }
 
     @Test
