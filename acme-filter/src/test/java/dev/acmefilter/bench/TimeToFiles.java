@@ -79,8 +79,14 @@ public final class TimeToFiles {
                 .certificatePath(base.resolve("cert.pem"))
                 .privateKeyPath(base.resolve("key.pem"))
                 .build();
+        Provisioner provisioner = new Provisioner(settings, store);
         long start = System.nanoTime();
-        ProvisionResult result = new Provisioner(settings, store).provisionIfNeeded();
+        ProvisionResult result;
+        try {
+            result = provisioner.provisionIfNeeded();
+        } finally {
+            provisioner.close();
+        }
         long ms = (System.nanoTime() - start) / 1_000_000;
         if (result.outcome() != ProvisionResult.Outcome.ISSUED || !Files.exists(settings.privateKeyPath())) {
             throw new IllegalStateException("not issued: " + result);
