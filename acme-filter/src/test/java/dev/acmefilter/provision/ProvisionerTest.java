@@ -130,6 +130,28 @@ class ProvisionerTest {
     }
 
     @Test
+    void withoutCaCertificatesTheCasTlsCertificateIsRefused() {
+        Pebble pebble = PEBBLE.get();
+        AcmeSettings settings = AcmeSettings.builder()
+                .domain("localhost")
+                .directoryUrl(pebble.directoryUrl())
+                .accountKeyFile(dir.resolve("client.key"))
+                .certificatePath(dir.resolve("cert.pem"))
+                .privateKeyPath(dir.resolve("key.pem"))
+                .build();
+        Provisioner provisioner = new Provisioner(settings, STORE);
+        try {
+            assertThatThrownBy(provisioner::provisionIfNeeded)
+                    .isInstanceOf(ProvisioningException.class)
+                    .hasMessageContaining("Ordering a certificate for [localhost] failed")
+                    .hasStackTraceContaining("PKIX path building failed");
+            assertThat(settings.certificatePath()).doesNotExist();
+        } finally {
+            provisioner.close();
+        }
+    }
+
+    @Test
     void aCorruptAccountKeyIsAnErrorAndIsNeverReplaced() throws Exception {
         Files.writeString(dir.resolve("client.key"), "-----BEGIN EC PRIVATE KEY-----\ngarbage\n");
         byte[] before = Files.readAllBytes(dir.resolve("client.key"));
