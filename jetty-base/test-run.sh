@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Checks jetty-base/run end to end (non-interactive, for CI):
+#   1. run --listen-settings maps acme.port / acme.bind_addresses as documented
+#   2. without pebble, run prints the install hint and exits 2
+#   3. run --demo-check issues and verifies a certificate from Pebble and exits 0
+#   4. afterwards no pebble or Jetty process started by it is left
+set -euo pipefail
+BASE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+RUN=$BASE/run
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+failures=0
+fail() { printf 'FAIL: %s\n' "$*" >&2; failures=$((failures + 1)); }
+ok() { printf 'ok: %s\n' "$*"; }
+
+# ---- 1. listen settings
+listen() { # yaml-body expected-output
+    printf '%s\n' "$1" > "$TMP/hs.yaml"
+    local out
+    out=$("$RUN" --listen-settings "$TMP/hs.yaml" 2>/dev/null | tr '\n' ' ') || true
+    if [[ $out == "$2" ]]; then ok "listen settings: $2"; else fail "listen settings for [$1]: got [$out], expected [$2]"; fi
+}
+listen 'server_name: example.org' 'port=8009 host= '
+listen $'server_name: example.org\nacme:\n  port: 8123' 'port=8123 host= '
+listen $'server_name: example.org\nacme:\n  bind_addresses: ["::", "0.0.0.0"]' 'port=8009 host= '
+listen $'server_name: example.org\nacme:\n  bind_addresses: ["127.0.0.1"]' 'port=8009 host=127.0.0.1 '
+listen $'server_name: example.org\nacme:\n  bind_addresses: ["::1", "127.0.0.1"]' 'port=8009 host=::1 '
+printf 'acme:\n  port: 99999\n' > "$TMP/bad.yaml"
+if "$RUN" --listen-settings "$TMP/bad.yaml" > /dev/null 2> "$TMP/err"; then
+    fail "an invalid acme.port was accepted"
+elif grep -q 'acme.port: 99999' "$TMP/err"; then
+    ok "invalid acme.port rejected: $(cat "$TMP/err")"
+else
+    fail "unexpected message for an invalid acme.port: $(cat "$TMP/err")"
+fi
+
+# ---- 2. pebble missing
+set +e
+out=$(PEBBLE=/nonexistent/pebble "$RUN" --demo-check 2>&1)
+rc=$?
+set -e
+expected="pebble is not installed: run 'sudo apt-get install -y pebble' (Debian package pebble)"
+if [[ $rc == 2 && $out == "$expected" ]]; then ok "missing pebble: exit 2 with the install hint"; else fail "missing pebble: rc=$rc output=[$out]"; fi
+
+# ---- 3. the demo, non-interactive
+start=$EPOCHREALTIME
+set +e
+"$RUN" --demo-check > "$TMP/demo.out" 2>&1
+rc=$?
+set -e
+cat "$TMP/demo.out"
+secs=$(awk -v a="${start/,/.}" -v b="${EPOCHREALTIME/,/.}" 'BEGIN { printf "%.1f", b - a }')
+if [[ $rc == 0 ]] && grep -qx 'Certificate verified.' "$TMP/demo.out"; then
+    ok "run --demo-check verified a certificate (${secs} s in all)"
+else
+    fail "run --demo-check exited $rc"
+fi
+
+# ---- 4. nothing left behind
+for pid in $(sed -n 's/^\(Pebble\|Jetty\) (pid \([0-9]*\)).*/\2/p' "$TMP/demo.out"); do
+    if kill -0 "$pid" 2>/dev/null; then fail "process $pid from the demo is still running"; else ok "pid $pid is gone"; fi
+done
+left=$(pgrep -f -- "$BASE/demo/pebble/pebble-config.json|-Dacme.config=$BASE/demo/homeserver.yaml" || true)
+if [[ -n $left ]]; then fail "processes left behind: $left"; else ok "no pebble or Jetty process of this base is left"; fi
+
+if ((failures > 0)); then
+    printf '%d check(s) failed\n' "$failures" >&2
+    exit 1
+fi
+echo "All checks passed."
