@@ -263,6 +263,13 @@ grep -q "Reading the ACME configuration from $WORK/homeserver.yaml (set by the e
 say "  Tomcat read the configuration from ACME_CONFIG"
 T_DONE=$(now)
 say "Certificate verified."
+# undeploy: Tomcat checks every webapp for threads and references it leaves behind
+stop_pid "$TOMCAT_PID" Tomcat
+TOMCAT_PID=
+if grep -E "appears to have started a thread|memory leak|failed to stop" "$WORK/tomcat.log" >&2; then
+    fail "Tomcat reports something leaked by the webapp on undeploy (see above)"
+fi
+say "  undeploy: Tomcat reports no leaked thread or reference"
 say "Timing: Tomcat fetch+unpack $(elapsed "$T_TOMCAT" "$T_TOMCAT_START") s; Tomcat start -> certificate" \
     "$(elapsed "$T_TOMCAT_START" "$T_CERT") s; verified $(elapsed "$T_START" "$T_DONE") s after the script started"
 RESULT=OK
