@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Footprint of acme.war in the Jetty base: server start time (Jetty's own "@NNNms" uptime when
+# the server is started, i.e. including the deployment), RSS, and heap used after a full GC,
+# for (a) an empty webapp at "/" and (b) acme.war at "/" right after it provisioned a
+# certificate from a local Pebble (the jetty-base demo). Same Jetty, same modules, same JVM
+# flags. Median of N runs each (default 3). Not part of the test suite.
+# Usage: bench/footprint.sh [runs]
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
+RUNS=${1:-3}
+BASE=$ROOT/jetty-base
+JETTY_HOME=$BASE/target/jetty-home-12.1.8
+[[ -f $JETTY_HOME/start.jar && -f $BASE/target/webapp/acme.war ]] \
+    || (cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipTests install)
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill -TERM -- "-$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+# the empty webapp: same base files, a webapp with nothing but a web.xml
+mkdir -p "$WORK/base/webapps" "$WORK/base/environments" "$WORK/empty/WEB-INF"
+cp -r "$BASE/start.d" "$BASE/resources" "$WORK/base/"
+printf '<web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0"/>\n' > "$WORK/empty/WEB-INF/web.xml"
+cat > "$WORK/base/webapps/root.xml" <<XML
+<?xml version="1.0"?>
+<!DOCTYPE Configure PUBLIC "-//Jetty//Configure//EN" "https://jetty.org/configure_10_0.dtd">
+<Configure class="org.eclipse.jetty.ee10.webapp.WebAppContext">
+  <Set name="contextPath">/</Set>
+  <Set name="war">$WORK/empty</Set>
+</Configure>
+XML
+
+measure() { # pid log -> "start_ms rss_mib heap_mib"
+    local pid=$1 log=$2 start rss heap
+    start=$(grep -o 'Started oejs.Server@[^ ]* @[0-9]*ms' "$log" | grep -o '@[0-9]*ms' | tr -d '@ms' | tail -1)
+    jcmd "$pid" GC.run >/dev/null
+    sleep 0.5
+    rss=$(awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status")
+    heap=$(jcmd "$pid" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | awk '{ printf "%.1f", $2 / 1024 }')
+    echo "$start $rss $heap"
+}
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+: > "$WORK/empty.txt"; : > "$WORK/war.txt"
+for ((i = 1; i <= RUNS; i++)); do
+    setsid java -jar "$JETTY_HOME/start.jar" "jetty.home=$JETTY_HOME" "jetty.base=$WORK/base" \
+        jetty.http.port=18009 jetty.http.host=127.0.0.1 > "$WORK/empty.log" 2>&1 < /dev/null &
+    pid=$!; PIDS+=("$pid")
+    for ((t = 0; t < 300; t++)); do grep -q 'Started oejs.Server' "$WORK/empty.log" && break; sleep 0.1; done
+    jpid=$(pgrep -f "jetty.base=$WORK/base" | head -1)
+    measure "$jpid" "$WORK/empty.log" >> "$WORK/empty.txt"
+    kill -TERM -- "-$pid"; wait "$pid" 2>/dev/null || true
+
+    setsid "$BASE/run" > "$WORK/demo.out" 2>&1 < /dev/null &
+    pid=$!; PIDS+=("$pid")
+    for ((t = 0; t < 900; t++)); do grep -q 'Certificate verified.' "$WORK/demo.out" && break; sleep 0.1; done
+    grep -q 'Certificate verified.' "$WORK/demo.out" || { cat "$WORK/demo.out"; exit 1; }
+    jpid=$(sed -n 's/^Jetty (pid \([0-9]*\)).*/\1/p' "$WORK/demo.out")
+    measure "$jpid" "$BASE/demo/jetty.log" >> "$WORK/war.txt"
+    kill -TERM -- "-$pid"; wait "$pid" 2>/dev/null || true # TERM: a background job ignores INT
+done
+
+col() { awk -v c="$1" '{ print $c }' "$2" | median; }
+printf 'Jetty 12.1.8 base, median of %d runs (start = Jetty uptime when the server started, deployment included)\n' "$RUNS"
+printf '%-34s %10s %10s %12s\n' "" "start ms" "RSS MiB" "heap MiB"
+printf '%-34s %10s %10s %12s\n' "empty webapp at /" "$(col 1 "$WORK/empty.txt")" "$(col 2 "$WORK/empty.txt")" "$(col 3 "$WORK/empty.txt")"
+printf '%-34s %10s %10s %12s\n' "acme.war at /, after provisioning" "$(col 1 "$WORK/war.txt")" "$(col 2 "$WORK/war.txt")" "$(col 3 "$WORK/war.txt")"
+printf '%-34s %10s %10s %12s\n' "added by acme.war" \
+    "$(( $(col 1 "$WORK/war.txt") - $(col 1 "$WORK/empty.txt") ))" \
+    "$(( $(col 2 "$WORK/war.txt") - $(col 2 "$WORK/empty.txt") ))" \
+    "$(awk -v a="$(col 3 "$WORK/war.txt")" -v b="$(col 3 "$WORK/empty.txt")" 'BEGIN { printf "%.1f", a - b }')"
