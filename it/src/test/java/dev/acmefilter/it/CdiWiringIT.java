@@ -1,0 +1,98 @@
+package dev.acmefilter.it;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Weld wires the WAR: a servlet added to the webapp gets the application-scoped provisioner
+ * (as a client proxy), the bootstrap, and the very challenge store the filter answers from.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class CdiWiringIT {
+
+    private static ItEnvironment.Homeserver homeserver;
+
+    @ArquillianResource
+    private URL base;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        LogCapture.install();
+        homeserver = ItEnvironment.homeserver(true);
+        return ItEnvironment.acmeWar(homeserver.yaml());
+    }
+
+    private Properties probe(String path) throws Exception {
+        HttpResponse<String> answer = ItEnvironment.get(base.toURI().resolve("/it-probe/" + path));
+        assertThat(answer.statusCode()).as("GET /it-probe/" + path + ": " + answer.body()).isEqualTo(200);
+        Properties p = new Properties();
+        p.load(new StringReader(answer.body()));
+        return p;
+    }
+
+    @Test
+    void provisionerIsAnApplicationScopedBeanInjectedAsClientProxy() throws Exception {
+        Properties cdi = probe("cdi");
+        assertThat(cdi.getProperty("provisioner.injected")).isEqualTo("true");
+        assertThat(cdi.getProperty("provisioner.scope")).isEqualTo("jakarta.enterprise.context.ApplicationScoped");
+        assertThat(cdi.getProperty("provisioner.beanClass")).isEqualTo("dev.acmefilter.provision.Provisioner");
+        // a normal-scoped bean is injected as Weld's client proxy, a subclass
+        assertThat(cdi.getProperty("provisioner.class"))
+                .startsWith("dev.acmefilter.provision.Provisioner$")
+                .contains("Proxy");
+    }
+
+    @Test
+    void provisionerReadsTheHomeserverYamlGivenByContextParam() throws Exception {
+        Properties settings = probe("settings");
+        assertThat(settings.getProperty("configFile")).isEqualTo(homeserver.yaml().toString());
+        assertThat(settings.getProperty("enabled")).isEqualTo("true");
+        assertThat(settings.getProperty("domains")).isEqualTo("localhost," + ItEnvironment.EXTRA_DOMAIN);
+    }
+
+    @Test
+    void bootstrapIsInjectedAndRunsTheRenewalLoop() throws Exception {
+        Properties cdi = probe("cdi");
+        assertThat(cdi.getProperty("bootstrap.injected")).isEqualTo("true");
+        assertThat(cdi.getProperty("bootstrap.scope")).isEqualTo("jakarta.enterprise.context.ApplicationScoped");
+        assertThat(cdi.getProperty("scheduler.present")).isEqualTo("true");
+    }
+
+    @Test
+    void injectedChallengeStoreIsTheOneTheFilterAnswersFrom() throws Exception {
+        Properties cdi = probe("cdi");
+        assertThat(cdi.getProperty("store.injected")).isEqualTo("true");
+        assertThat(cdi.getProperty("store.beanClass")).isEqualTo("dev.acmefilter.challenge.InMemoryChallengeStore");
+        assertThat(cdi.getProperty("store.scope")).isEqualTo("jakarta.enterprise.context.ApplicationScoped");
+
+        String token = "it-" + UUID.randomUUID().toString().replace("-", "");
+        String keyAuthorization = token + ".thumbprint-" + System.nanoTime();
+        URI challenge = base.toURI().resolve("/.well-known/acme-challenge/" + token);
+        assertThat(ItEnvironment.get(challenge).statusCode()).as("before the put").isEqualTo(404);
+
+        probe("put?token=" + token + "&value=" + URLEncoder.encode(keyAuthorization, StandardCharsets.UTF_8));
+        HttpResponse<String> answer = ItEnvironment.get(challenge);
+        assertThat(answer.statusCode()).as("after the put through the injected store").isEqualTo(200);
+        assertThat(answer.body()).isEqualTo(keyAuthorization);
+
+        probe("remove?token=" + token);
+        assertThat(ItEnvironment.get(challenge).statusCode()).as("after the remove").isEqualTo(404);
+    }
+}

@@ -1,0 +1,155 @@
+package dev.acmefilter.it;
+
+import dev.acmefilter.testing.Pebble;
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The WAR, deployed at the context root with acme.enabled true, orders a certificate from a
+ * real Pebble by itself (Pebble validates http-01 against the container's port, through the
+ * challenge filter) and writes it where homeserver.yaml says. Deployed by hand so that the
+ * time from deployment to files is measured, and so that undeploying can be checked.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class CertificateProvisioningIT {
+
+    private static final String DEPLOYMENT = "provisioning";
+    private static final Duration FILES_TIMEOUT = Duration.ofSeconds(60);
+
+    private static ItEnvironment.Homeserver homeserver;
+
+    @ArquillianResource
+    private Deployer deployer;
+
+    @Deployment(name = DEPLOYMENT, managed = false, testable = false)
+    static WebArchive deployment() {
+        LogCapture.install();
+        homeserver = ItEnvironment.homeserver(true);
+        return ItEnvironment.acmeWar(homeserver.yaml());
+    }
+
+    @Test
+    void certificateIsProvisionedAndVerifiedOnDiskAfterDeployment() throws Exception {
+        Pebble pebble = ItEnvironment.pebble();
+        long start = System.nanoTime();
+        deployer.deploy(DEPLOYMENT);
+        try {
+            long deployed = System.nanoTime();
+            AssertionError last = awaitVerifiedFiles(pebble);
+            long verified = System.nanoTime();
+            if (last != null) {
+                throw new AssertionError("no verified certificate at " + homeserver.certificate() + " within "
+                        + FILES_TIMEOUT.toSeconds() + " s; last problem: " + last.getMessage()
+                        + "\n--- Pebble log tail ---\n" + tail(pebble.log(), 30), last);
+            }
+            ItEnvironment.recordTiming("TIMING container=" + ItEnvironment.container()
+                    + " deploy_ms=" + (deployed - start) / 1_000_000
+                    + " deploy_to_files_ms=" + (verified - start) / 1_000_000);
+            verify(pebble); // once more, for the assertion messages
+        } finally {
+            deployer.undeploy(DEPLOYMENT);
+        }
+    }
+
+    @Test
+    void noRenewalThreadIsLeftRunningAfterUndeploy() throws Exception {
+        deployer.deploy(DEPLOYMENT);
+        boolean undeployed = false;
+        try {
+            // the renewal loop starts with the webapp: without it this test would prove nothing
+            assertThat(awaitThreads(true, Duration.ofSeconds(10)))
+                    .as("a thread named acme-renewal while deployed").isNotEmpty();
+            deployer.undeploy(DEPLOYMENT);
+            undeployed = true;
+            Set<Thread> left = awaitThreads(false, Duration.ofSeconds(5));
+            assertThat(left.stream().map(t -> t.getName() + " " + t.getState()).toList())
+                    .as("threads named acme-renewal after undeploy").isEmpty();
+        } finally {
+            if (!undeployed) {
+                deployer.undeploy(DEPLOYMENT);
+            }
+        }
+    }
+
+    private static Set<Thread> awaitThreads(boolean present, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Set<Thread> threads = ItEnvironment.renewalThreads();
+        while (threads.isEmpty() == present && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            threads = ItEnvironment.renewalThreads();
+        }
+        return threads;
+    }
+
+    /** Polls until the files on disk pass {@link #verify}; null then, else the last failure. */
+    private static AssertionError awaitVerifiedFiles(Pebble pebble) throws InterruptedException {
+        long deadline = System.nanoTime() + FILES_TIMEOUT.toNanos();
+        List<X509Certificate> roots = null;
+        AssertionError last = new AssertionError("not polled yet");
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(homeserver.certificate()) && Files.exists(homeserver.privateKey())) {
+                try {
+                    verify(pebble);
+                    return null;
+                } catch (AssertionError e) {
+                    last = e;
+                } catch (Exception e) {
+                    last = new AssertionError(e.toString(), e);
+                }
+            } else {
+                last = new AssertionError(homeserver.certificate() + " or " + homeserver.privateKey()
+                        + " does not exist yet");
+            }
+            Thread.sleep(100);
+        }
+        return last;
+    }
+
+    private static void verify(Pebble pebble) throws Exception {
+        List<X509Certificate> chain = AcmeFilterOutput.readCertificates(homeserver.certificate());
+        PrivateKey key = AcmeFilterOutput.readPrivateKey(homeserver.privateKey());
+        assertThat(chain).as("certificates in " + homeserver.certificate()).isNotEmpty();
+        Pebble.verifyChain(chain, pebble.roots());
+        X509Certificate leaf = chain.get(0);
+        assertThat(AcmeFilterOutput.keyMatches(leaf, key)).as("the private key matches the certificate").isTrue();
+        assertThat(Files.getPosixFilePermissions(homeserver.privateKey()))
+                .as("permissions of " + homeserver.privateKey())
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        assertThat(dnsNames(leaf)).as("SAN of the issued certificate")
+                .containsExactlyInAnyOrder("localhost", ItEnvironment.EXTRA_DOMAIN);
+    }
+
+    private static Set<String> dnsNames(X509Certificate certificate) throws Exception {
+        Collection<List<?>> san = certificate.getSubjectAlternativeNames();
+        if (san == null) {
+            return Set.of();
+        }
+        return san.stream().filter(entry -> Integer.valueOf(2).equals(entry.get(0)))
+                .map(entry -> (String) entry.get(1)).collect(Collectors.toSet());
+    }
+
+    private static String tail(String text, int lines) {
+        List<String> all = text.lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+}
