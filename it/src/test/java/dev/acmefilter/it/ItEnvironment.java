@@ -106,8 +106,26 @@ final class ItEnvironment {
             war.delete("/WEB-INF/web.xml");
             war.setWebXML(new StringAsset(webXml.substring(0, end) + param + webXml.substring(end + 10)));
         }
-        war.addClasses(ProbeServlet.class, HelloServlet.class);
+        addProbeServlets(war);
         return war;
+    }
+
+    /**
+     * Adds the probe servlets (this module's main classes) to WEB-INF/classes. They are
+     * compiled apart from the tests and kept off the test class path on purpose: an embedded
+     * container shares that class path, and Jetty would load them from there, where the
+     * product's classes they use are not.
+     */
+    private static void addProbeServlets(WebArchive war) {
+        Path classes = Path.of(System.getProperty("it.probeClasses", "target/classes"));
+        try (var files = Files.walk(classes)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+                String name = classes.relativize(file).toString().replace(File.separatorChar, '/');
+                war.addAsWebInfResource(file.toFile(), "classes/" + name);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot add the probe servlets from " + classes, e);
+        }
     }
 
     private static String read(WebArchive war, String path) {

@@ -1,4 +1,4 @@
-package dev.acmefilter.it;
+package dev.acmefilter.it.probe;
 
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;

@@ -1,4 +1,4 @@
-package dev.acmefilter.it;
+package dev.acmefilter.it.probe;
 
 import dev.acmefilter.challenge.ChallengeStore;
 import dev.acmefilter.provision.Provisioner;
