@@ -33,6 +33,8 @@ import java.util.Set;
  * @param fileGroup            {@code acme.file_group}: group for newly created certificate and key files
  * @param keyFileMode          {@code acme.key_file_mode}: mode for a newly created key file (default 0600)
  * @param warnings             what the loader noticed but accepted (unknown keys, v01 URLs)
+ * @param stateDir             {@code acme.state_dir}: where the renewal state is kept (default: the
+ *                             account key's folder)
  */
 public record AcmeSettings(
         Path configFile,
@@ -52,7 +54,8 @@ public record AcmeSettings(
         Path privateKeyPath,
         Optional<String> fileGroup,
         Optional<Set<PosixFilePermission>> keyFileMode,
-        List<String> warnings) {
+        List<String> warnings,
+        Path stateDir) {
 
     /** Let's Encrypt's production ACME v2 directory: Synapse's default CA. */
     public static final URI LETS_ENCRYPT = URI.create("https://acme-v02.api.letsencrypt.org/directory");
@@ -75,6 +78,9 @@ public record AcmeSettings(
         Objects.requireNonNull(fileGroup, "fileGroup");
         keyFileMode = keyFileMode.map(Set::copyOf);
         warnings = List.copyOf(warnings);
+        if (stateDir == null && accountKeyFile != null) {
+            stateDir = accountKeyFile.toAbsolutePath().getParent();
+        }
     }
 
     /** The name the certificate is issued for first: {@code acme.domain}, else {@code server_name}. */
@@ -105,6 +111,7 @@ public record AcmeSettings(
         private Path privateKeyPath;
         private String fileGroup;
         private Set<PosixFilePermission> keyFileMode;
+        private Path stateDir;
 
         private Builder() {
         }
@@ -126,6 +133,7 @@ public record AcmeSettings(
         public Builder privateKeyPath(Path file) { this.privateKeyPath = file; return this; }
         public Builder fileGroup(String group) { this.fileGroup = group; return this; }
         public Builder keyFileMode(Set<PosixFilePermission> mode) { this.keyFileMode = mode; return this; }
+        public Builder stateDir(Path dir) { this.stateDir = dir; return this; }
 
         public AcmeSettings build() {
             List<String> names = new ArrayList<>(domains);
@@ -136,7 +144,7 @@ public record AcmeSettings(
                     enabled, directoryUrl, port, bindAddresses, reprovisionThreshold, names, contacts, keyType,
                     Optional.ofNullable(eab), Optional.ofNullable(caCertificates), accountKeyFile,
                     certificatePath, privateKeyPath, Optional.ofNullable(fileGroup),
-                    Optional.ofNullable(keyFileMode), List.of());
+                    Optional.ofNullable(keyFileMode), List.of(), stateDir);
         }
     }
 }

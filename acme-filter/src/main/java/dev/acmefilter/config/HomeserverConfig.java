@@ -69,7 +69,7 @@ public final class HomeserverConfig {
     /** The keys known under {@code acme:}: Synapse's own, then ours. Anything else is a warning. */
     private static final List<String> ACME_KEYS_IN_ORDER = List.of(
             "enabled", "url", "port", "bind_addresses", "reprovision_threshold", "domain", "account_key_file",
-            "domains", "contact", "key_type", "eab", "ca_certificates", "file_group", "key_file_mode");
+            "domains", "contact", "key_type", "eab", "ca_certificates", "file_group", "key_file_mode", "state_dir");
     private static final Set<String> ACME_KEYS = Set.copyOf(ACME_KEYS_IN_ORDER);
     private static final Set<String> EAB_KEYS = Set.of("kid", "hmac_key");
 
@@ -194,10 +194,11 @@ public final class HomeserverConfig {
         }
         Optional<String> fileGroup = fileGroup(acme.get("file_group"));
         Optional<Set<PosixFilePermission>> keyFileMode = keyFileMode(acme.get("key_file_mode"));
+        Path stateDir = path("acme.state_dir", acme.get("state_dir"));
 
         return new AcmeSettings(file, serverName, enabled, directoryUrl, port, bindAddresses, threshold, domains,
                 contacts, keyType, eab, caCertificates, accountKeyFile, certificatePath, privateKeyPath, fileGroup,
-                keyFileMode, warnings);
+                keyFileMode, warnings, stateDir);
     }
 
     private URI directoryUrl(Object value) {

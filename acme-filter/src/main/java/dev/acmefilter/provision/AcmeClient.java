@@ -6,13 +6,22 @@ import dev.acmefilter.config.ConfigException;
 import dev.acmefilter.config.ExternalAccountBinding;
 import org.shredzone.acme4j.Account;
 import org.shredzone.acme4j.AccountBuilder;
+import org.shredzone.acme4j.Login;
+import org.shredzone.acme4j.RenewalInfo;
 import org.shredzone.acme4j.Session;
+import org.shredzone.acme4j.connector.Resource;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.exception.AcmeRateLimitedException;
 import org.shredzone.acme4j.exception.AcmeServerException;
 import org.shredzone.acme4j.exception.AcmeUserActionRequiredException;
 
+import dev.acmefilter.renewal.AriWindow;
+
+import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Optional;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +44,7 @@ public final class AcmeClient implements AutoCloseable {
     private final TrustingAcmeProvider provider;
     private final Poller poller;
     private final Duration timeout;
-    private Account account;
+    private Login login;
 
     public AcmeClient(AcmeSettings settings) {
         this(settings, Poller.system(), DEFAULT_TIMEOUT);
@@ -59,16 +68,61 @@ public final class AcmeClient implements AutoCloseable {
     /** Orders a certificate for {@code names}, answering challenges through {@code store}. */
     public IssuedCertificate order(List<String> names, ChallengeStore store)
             throws ProvisioningException, InterruptedException {
+        return order(names, store, OrderJournal.forCertificate(settings.stateDir(), settings.certificatePath()),
+                Optional.empty());
+    }
+
+    /**
+     * Orders a certificate for {@code names}, or completes the order the journal remembers;
+     * {@code replaces} names the certificate it succeeds (sent only to CAs that offer ARI).
+     */
+    IssuedCertificate order(List<String> names, ChallengeStore store, OrderJournal journal,
+                            Optional<X509Certificate> replaces) throws ProvisioningException, InterruptedException {
         try {
-            return new CertificateOrder(account(), store, poller, timeout).run(names, settings.keyType());
+            Optional<X509Certificate> predecessor = supportsRenewalInfo() ? replaces : Optional.empty();
+            return new CertificateOrder(login(), store, poller, timeout, journal)
+                    .run(names, settings.keyType(), predecessor);
         } catch (AcmeException e) {
             throw translate("Ordering a certificate for " + names + " failed", e);
+        } catch (IOException e) {
+            throw new ProvisioningException("Cannot record the order in progress in " + settings.stateDir() + ": "
+                    + e, e);
+        }
+    }
+
+    /** Whether the CA's directory offers ACME Renewal Information (RFC 9773). */
+    public boolean supportsRenewalInfo() throws AcmeException {
+        return session.resourceUrlOptional(Resource.RENEWAL_INFO).isPresent();
+    }
+
+    /**
+     * The CA's suggested renewal window for {@code certificate}, when the CA offers ARI.
+     * A failure to ask is not an error: the threshold rule then decides alone.
+     */
+    public Optional<AriWindow> renewalWindow(X509Certificate certificate) {
+        try {
+            if (!supportsRenewalInfo()) {
+                return Optional.empty();
+            }
+            RenewalInfo info = login().bindRenewalInfo(certificate);
+            Optional<Instant> retryAfter = info.fetch();
+            return Optional.of(new AriWindow(info.getSuggestedWindowStart(), info.getSuggestedWindowEnd(),
+                    info.getExplanation(), retryAfter));
+        } catch (AcmeException | RuntimeException e) {
+            LOG.log(Level.WARNING, "Cannot get renewal information from {0}: {1}; deciding by the threshold",
+                    settings.directoryUrl(), e.toString());
+            return Optional.empty();
         }
     }
 
     /** The account for the configured key; registers it on first use. */
-    public synchronized Account account() throws AcmeException {
-        if (account == null) {
+    public Account account() throws AcmeException {
+        return login().getAccount();
+    }
+
+    /** The login (account URL and key) for the configured key; registers the account on first use. */
+    synchronized Login login() throws AcmeException {
+        if (login == null) {
             KeyPair key = AccountKeys.loadOrCreate(settings.accountKeyFile());
             session.getMetadata().getTermsOfService().ifPresent(tos ->
                     LOG.log(Level.INFO, "Agreeing to the terms of service of {0}: {1}", settings.directoryUrl(), tos));
@@ -82,10 +136,10 @@ public final class AcmeClient implements AutoCloseable {
                         + " requires external account binding; expected acme.eab.kid and acme.eab.hmac_key "
                         + "from the CA's account page");
             }
-            account = builder.create(session);
-            LOG.log(Level.INFO, "Using ACME account {0}", account.getLocation());
+            login = builder.createLogin(session);
+            LOG.log(Level.INFO, "Using ACME account {0}", login.getAccountLocation());
         }
-        return account;
+        return login;
     }
 
     /** Turns acme4j's exceptions into ours, keeping the ACME problem and Retry-After. */

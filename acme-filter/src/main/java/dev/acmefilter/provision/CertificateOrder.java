@@ -2,9 +2,11 @@ package dev.acmefilter.provision;
 
 import dev.acmefilter.challenge.ChallengeStore;
 import dev.acmefilter.config.KeyType;
-import org.shredzone.acme4j.Account;
+import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Authorization;
+import org.shredzone.acme4j.Identifier;
 import org.shredzone.acme4j.Order;
+import org.shredzone.acme4j.OrderBuilder;
 import org.shredzone.acme4j.Problem;
 import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Challenge;
@@ -12,86 +14,147 @@ import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.util.KeyPairUtils;
 
+import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.URL;
 import java.security.KeyPair;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * One ACME order (RFC 8555, section 7.4) for a set of names, answered with http-01: create
- * the order, publish every token in the {@link ChallengeStore}, trigger all challenges at
- * once, poll them together, finalize with a fresh key, download the chain. Every token is
- * removed as soon as its authorization is decided, and all of them on any way out.
+ * the order (or resume the one the {@link OrderJournal} remembers), publish every token in
+ * the {@link ChallengeStore}, trigger all challenges at once, poll them, finalize with a
+ * fresh key, download the chain. Every token is removed as soon as its authorization is
+ * decided, and all of them on any way out.
  */
 final class CertificateOrder {
 
     private static final System.Logger LOG = System.getLogger(CertificateOrder.class.getName());
 
-    private final Account account;
+    private final Login login;
     private final ChallengeStore store;
     private final Poller poller;
     private final Duration timeout;
+    private final OrderJournal journal;
 
-    CertificateOrder(Account account, ChallengeStore store, Poller poller, Duration timeout) {
-        this.account = account;
+    CertificateOrder(Login login, ChallengeStore store, Poller poller, Duration timeout, OrderJournal journal) {
+        this.login = login;
         this.store = store;
         this.poller = poller;
         this.timeout = timeout;
+        this.journal = journal;
     }
 
-    IssuedCertificate run(List<String> names, KeyType keyType)
-            throws AcmeException, InterruptedException, ProvisioningException {
-        Order order = account.newOrder().domains(names).create();
-        LOG.log(Level.INFO, "ACME order {0} created for {1}", order.getLocation(), names);
-        Map<Authorization, String> pending = new LinkedHashMap<>();
+    IssuedCertificate run(List<String> names, KeyType keyType, Optional<X509Certificate> replaces)
+            throws AcmeException, InterruptedException, ProvisioningException, IOException {
+        Order order = resume(names).orElse(null);
+        if (order == null) {
+            OrderBuilder builder = login.getAccount().newOrder().domains(names);
+            replaces.ifPresent(builder::replaces);
+            order = builder.create();
+            journal.orderCreated(order.getLocation());
+            LOG.log(Level.INFO, "ACME order {0} created for {1}", order.getLocation(), names);
+        }
+        if (order.getStatus() == Status.PENDING) {
+            answerChallenges(order);
+        }
+        poller.await(order, Set.of(Status.READY, Status.PROCESSING, Status.VALID, Status.INVALID), timeout,
+                "the order to be ready");
+        failIfInvalid(order, names);
+        KeyPair domainKey;
+        if (order.getStatus() == Status.READY) {
+            domainKey = journal.pendingKey().orElseGet(() -> createKey(keyType));
+            journal.finalizing(domainKey);
+            order.execute(domainKey);
+        } else {
+            domainKey = journal.pendingKey().orElseThrow(() -> new ProvisioningException("The resumed order "
+                    + journal.pendingOrder().orElse(null) + " was finalized with a key that is lost", null));
+        }
+        poller.await(order, Set.of(Status.VALID, Status.INVALID), timeout, "the certificate to be issued");
+        failIfInvalid(order, names);
+        return new IssuedCertificate(order.getCertificate().getCertificateChain(), domainKey);
+    }
+
+    /**
+     * The order remembered from before a restart, when it is still usable: same names, not
+     * invalid, and, once finalized, with its key at hand.
+     */
+    private Optional<Order> resume(List<String> names) {
+        Optional<URL> url = journal.pendingOrder();
+        if (url.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Order order = login.bindOrder(url.get());
+            order.fetch();
+            Set<String> ordered = order.getIdentifiers().stream().map(Identifier::getDomain)
+                    .map(n -> n.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+            Status status = order.getStatus();
+            String why = null;
+            if (!ordered.equals(Set.copyOf(names))) {
+                why = "it was for " + ordered;
+            } else if (status == Status.INVALID || status == Status.EXPIRED || status == Status.DEACTIVATED
+                    || status == Status.REVOKED) {
+                why = "it is " + status.name().toLowerCase(Locale.ROOT);
+            } else if ((status == Status.PROCESSING || status == Status.VALID) && journal.pendingKey().isEmpty()) {
+                why = "its certificate key was not kept";
+            }
+            if (why != null) {
+                LOG.log(Level.INFO, "Not resuming the order {0}: {1}; ordering anew", url.get(), why);
+                return Optional.empty();
+            }
+            LOG.log(Level.INFO, "Resuming the order {0} ({1}) left by an earlier run", url.get(),
+                    status.name().toLowerCase(Locale.ROOT));
+            return Optional.of(order);
+        } catch (AcmeException | RuntimeException e) {
+            LOG.log(Level.INFO, "Not resuming the order {0}: {1}; ordering anew", url.get(), e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** Publishes all tokens, triggers all challenges, waits for each authorization to be decided. */
+    private void answerChallenges(Order order) throws AcmeException, InterruptedException, ProvisioningException {
+        Map<Authorization, Http01Challenge> pending = new LinkedHashMap<>();
         try {
             for (Authorization auth : order.getAuthorizations()) {
-                if (auth.getStatus() == Status.VALID) {
-                    continue; // reused authorization: nothing to answer
+                if (auth.getStatus() != Status.PENDING) {
+                    continue; // valid already (reused), or decided: the order's status will tell
                 }
                 String name = auth.getIdentifier().getDomain();
                 Http01Challenge challenge = auth.findChallenge(Http01Challenge.class).orElseThrow(
                         () -> new ProvisioningException("The CA offers no http-01 challenge for " + name
                                 + "; this provisioner can only answer http-01", null, null, name, null, null));
                 store.put(challenge.getToken(), challenge.getAuthorization());
-                pending.put(auth, challenge.getToken());
+                pending.put(auth, challenge);
             }
-            for (Authorization auth : pending.keySet()) {
-                auth.findChallenge(Http01Challenge.class).orElseThrow().trigger();
+            for (Http01Challenge challenge : pending.values()) {
+                if (challenge.getStatus() == Status.PENDING) {
+                    challenge.trigger();
+                }
             }
-            awaitAuthorizations(pending);
-            poller.await(order, Set.of(Status.READY, Status.VALID, Status.INVALID), timeout, "the order to be ready");
-            failIfInvalid(order, names);
-            KeyPair domainKey = createKey(keyType);
-            if (order.getStatus() == Status.READY) {
-                order.execute(domainKey);
+            for (Map.Entry<Authorization, Http01Challenge> entry : pending.entrySet()) {
+                Authorization auth = entry.getKey();
+                String name = auth.getIdentifier().getDomain();
+                Status status = poller.await(auth, Set.of(Status.VALID, Status.INVALID, Status.DEACTIVATED,
+                        Status.EXPIRED, Status.REVOKED), timeout, "the CA to validate " + name);
+                store.remove(entry.getValue().getToken());
+                if (status != Status.VALID) {
+                    Problem problem = auth.findChallenge(Http01Challenge.class).flatMap(Challenge::getError)
+                            .orElse(null);
+                    throw failure("http-01 validation of " + name + " failed", problem, name);
+                }
+                LOG.log(Level.DEBUG, () -> "Authorization for " + name + " is valid");
             }
-            poller.await(order, Set.of(Status.VALID, Status.INVALID), timeout, "the certificate to be issued");
-            failIfInvalid(order, names);
-            return new IssuedCertificate(order.getCertificate().getCertificateChain(), domainKey);
         } finally {
-            pending.values().forEach(store::remove);
-        }
-    }
-
-    /** Polls all pending authorizations in turn, removing each token once it is decided. */
-    private void awaitAuthorizations(Map<Authorization, String> pending)
-            throws AcmeException, InterruptedException, ProvisioningException {
-        List<Authorization> open = new ArrayList<>(pending.keySet());
-        for (Authorization auth : open) {
-            String name = auth.getIdentifier().getDomain();
-            Status status = poller.await(auth, Set.of(Status.VALID, Status.INVALID, Status.DEACTIVATED,
-                    Status.EXPIRED, Status.REVOKED), timeout, "the CA to validate " + name);
-            store.remove(pending.get(auth));
-            if (status != Status.VALID) {
-                Problem problem = auth.findChallenge(Http01Challenge.class).flatMap(Challenge::getError).orElse(null);
-                throw failure("http-01 validation of " + name + " failed", problem, name);
-            }
-            LOG.log(Level.DEBUG, () -> "Authorization for " + name + " is valid");
+            pending.values().forEach(c -> store.remove(c.getToken()));
         }
     }
 
@@ -105,7 +168,7 @@ final class CertificateOrder {
         if (problem == null) {
             return new ProvisioningException(what + " (the CA gave no reason)", null, null, name, null, null);
         }
-        String identifier = problem.getIdentifier().map(id -> id.getValue()).orElse(name);
+        String identifier = problem.getIdentifier().map(Identifier::getValue).orElse(name);
         String detail = problem.getDetail().orElse(problem.getTitle().orElse(""));
         StringBuilder message = new StringBuilder(what).append(": ").append(problem.getType());
         if (!detail.isEmpty()) {

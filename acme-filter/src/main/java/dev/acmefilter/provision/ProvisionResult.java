@@ -2,6 +2,8 @@ package dev.acmefilter.provision;
 
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The outcome of one {@link Provisioner#provisionIfNeeded()} call.
@@ -10,8 +12,11 @@ import java.time.Duration;
  * @param reason   why, in words for the log and the status
  * @param leaf     the certificate now on disk
  * @param elapsed  time from the start of the check to the files on disk
+ * @param renewAt  when the certificate now on disk should be renewed
+ * @param retryAfter when the CA wants renewal information asked again, when it said
  */
-public record ProvisionResult(Outcome outcome, String reason, X509Certificate leaf, Duration elapsed) {
+public record ProvisionResult(Outcome outcome, String reason, X509Certificate leaf, Duration elapsed,
+                              Instant renewAt, Optional<Instant> retryAfter) {
 
     public enum Outcome {
         /** A new certificate was issued and written. */

@@ -6,26 +6,33 @@ import dev.acmefilter.config.ConfigException;
 import dev.acmefilter.output.CertificatePairWriter;
 import dev.acmefilter.output.ExistingPair;
 import dev.acmefilter.output.PairDecision;
+import dev.acmefilter.renewal.AriWindow;
+import dev.acmefilter.renewal.RenewalCheck;
+import dev.acmefilter.renewal.RenewalPolicy;
+import dev.acmefilter.state.StateFile;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Keeps the certificate at {@code tls_certificate_path} / {@code tls_private_key_path}
- * valid: looks at what is on disk, orders a new certificate from the CA when needed, and
- * writes it crash-safely. The only entry point to the CA for the rest of the code.
+ * valid: looks at what is on disk, asks the CA's renewal information when it offers it,
+ * orders a new certificate when needed (resuming an order left by a crash), and writes it
+ * crash-safely. The only entry point to the CA for the rest of the code.
  *
  * <p>An application-scoped CDI bean in the WAR; construct it by hand anywhere else.
  * Calls are serialized: two checks never run two orders at once.
  */
 @ApplicationScoped
-public class Provisioner {
+public class Provisioner implements RenewalCheck {
 
     private static final System.Logger LOG = System.getLogger(Provisioner.class.getName());
 
@@ -33,6 +40,7 @@ public class Provisioner {
     private ChallengeStore store;
     private Clock clock;
     private CertificatePairWriter writer;
+    private OrderJournal journal;
     private volatile AcmeClient client;
 
     /** For CDI's client proxy only. */
@@ -45,10 +53,6 @@ public class Provisioner {
     }
 
     public Provisioner(AcmeSettings settings, ChallengeStore store, Clock clock) {
-        this(settings, store, clock, null);
-    }
-
-    Provisioner(AcmeSettings settings, ChallengeStore store, Clock clock, AcmeClient client) {
         if (settings.certificatePath() == null || settings.privateKeyPath() == null) {
             throw new ConfigException("tls_certificate_path and tls_private_key_path must both be set to provision"
                     + " certificates");
@@ -60,7 +64,7 @@ public class Provisioner {
         this.store = store;
         this.clock = clock;
         this.writer = CertificatePairWriter.forSettings(settings, clock);
-        this.client = client;
+        this.journal = OrderJournal.forCertificate(settings.stateDir(), settings.certificatePath());
     }
 
     /** The settings this provisioner works with. */
@@ -68,15 +72,40 @@ public class Provisioner {
         return settings;
     }
 
+    /** The persisted renewal state of this certificate (backoff, order in progress). */
+    public StateFile stateFile() {
+        return journal.stateFile();
+    }
+
     /**
      * Finishes any interrupted write, then orders and writes a certificate when there is
-     * none, when it does not cover the configured names, or when it is inside the renewal
-     * window; otherwise leaves it alone.
+     * none, when it does not cover the configured names, or when its renewal moment has come
+     * ({@link RenewalPolicy}); otherwise leaves it alone.
      *
      * @throws ProvisioningException when the files cannot be judged or written, or the
      *         order failed; nothing on disk was half-changed. Try again later.
      */
     public synchronized ProvisionResult provisionIfNeeded() throws ProvisioningException, InterruptedException {
+        return check(false);
+    }
+
+    /** Orders and writes a new certificate now, whatever the one on disk (an admin's "renew now"). */
+    public synchronized ProvisionResult renewNow() throws ProvisioningException, InterruptedException {
+        return check(true);
+    }
+
+    @Override
+    public Outcome check() throws ProvisioningException, InterruptedException {
+        ProvisionResult result = provisionIfNeeded();
+        return new Outcome(result.renewAt(), result.retryAfter(), result.toString());
+    }
+
+    @Override
+    public String describe() {
+        return settings.certificatePath() + " " + settings.domains();
+    }
+
+    private ProvisionResult check(boolean force) throws ProvisioningException, InterruptedException {
         Instant start = clock.instant();
         try {
             writer.recover();
@@ -84,24 +113,37 @@ public class Provisioner {
             throw new ProvisioningException("Cannot complete an interrupted write of " + settings.certificatePath()
                     + ": " + e, e);
         }
+        // validity, names and key only: when to renew a valid certificate is RenewalPolicy's call
         PairDecision decision = ExistingPair.decide(settings.certificatePath(), settings.privateKeyPath(),
-                settings.domains(), settings.reprovisionThreshold(), clock);
+                settings.domains(), Duration.ZERO, clock);
         switch (decision.action()) {
             case ERROR -> throw new ProvisioningException(decision.reason() + "; the files were left untouched", null);
             case KEEP -> {
-                LOG.log(Level.INFO, "Certificate {0} kept: {1}", settings.certificatePath(), decision.reason());
-                return new ProvisionResult(ProvisionResult.Outcome.KEPT, decision.reason(),
-                        decision.leaf().orElseThrow(), Duration.between(start, clock.instant()));
+                X509Certificate leaf = decision.leaf().orElseThrow();
+                Optional<AriWindow> ari = journal.pendingOrder().isPresent() ? Optional.empty()
+                        : client().renewalWindow(leaf);
+                RenewalPolicy.Decision policy = RenewalPolicy.decide(leaf, settings.reprovisionThreshold(), ari, clock);
+                if (force || policy.renewNow() || journal.pendingOrder().isPresent()) {
+                    String reason = force ? "renewal requested by the admin"
+                            : journal.pendingOrder().isPresent() ? "an order was left in progress" : policy.reason();
+                    LOG.log(Level.INFO, "Ordering a certificate for {0}: {1}", settings.domains(), reason);
+                    return issue(reason, start, Optional.of(leaf));
+                }
+                LOG.log(Level.INFO, "Certificate {0} kept: {1}", settings.certificatePath(), policy.reason());
+                return new ProvisionResult(ProvisionResult.Outcome.KEPT, policy.reason(), leaf,
+                        Duration.between(start, clock.instant()), policy.renewAt(),
+                        ari.flatMap(AriWindow::retryAfter));
             }
             default -> {
                 LOG.log(Level.INFO, "Ordering a certificate for {0}: {1}", settings.domains(), decision.reason());
-                return issue(decision.reason(), start);
+                return issue(decision.reason(), start, Optional.empty());
             }
         }
     }
 
-    private ProvisionResult issue(String reason, Instant start) throws ProvisioningException, InterruptedException {
-        IssuedCertificate issued = client().order(settings.domains(), store);
+    private ProvisionResult issue(String reason, Instant start, Optional<X509Certificate> replaces)
+            throws ProvisioningException, InterruptedException {
+        IssuedCertificate issued = client().order(settings.domains(), store, journal, replaces);
         try {
             writer.write(issued.chain(), issued.keyPair().getPrivate());
         } catch (IOException | RuntimeException e) {
@@ -109,11 +151,20 @@ public class Provisioner {
                     + " written to " + settings.certificatePath() + " / " + settings.privateKeyPath() + ": " + e
                     + "; the previous files are unchanged", e);
         }
+        try {
+            journal.clear();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "Cannot clear the finished order from {0}: {1}", journal.stateFile().path(), e);
+        }
         Duration elapsed = Duration.between(start, clock.instant());
+        X509Certificate leaf = issued.leaf();
         LOG.log(Level.INFO, "Certificate for {0} written to {1} and {2} in {3} ms: serial {4}, valid until {5}",
                 settings.domains(), settings.certificatePath(), settings.privateKeyPath(), elapsed.toMillis(),
-                issued.leaf().getSerialNumber().toString(16), issued.leaf().getNotAfter().toInstant());
-        return new ProvisionResult(ProvisionResult.Outcome.ISSUED, reason, issued.leaf(), elapsed);
+                leaf.getSerialNumber().toString(16), leaf.getNotAfter().toInstant());
+        RenewalPolicy.Decision next = RenewalPolicy.decide(leaf, settings.reprovisionThreshold(), Optional.empty(),
+                clock);
+        return new ProvisionResult(ProvisionResult.Outcome.ISSUED, reason, leaf, elapsed, next.renewAt(),
+                Optional.empty());
     }
 
     /**
@@ -130,9 +181,11 @@ public class Provisioner {
     }
 
     private AcmeClient client() {
-        if (client == null) {
-            client = new AcmeClient(settings);
+        AcmeClient current = client;
+        if (current == null) {
+            current = new AcmeClient(settings);
+            client = current;
         }
-        return client;
+        return current;
     }
 }

@@ -1,5 +1,7 @@
 package dev.acmefilter.provision;
 
+import dev.acmefilter.renewal.RenewalCheck;
+
 import java.time.Instant;
 import java.util.Optional;
 
@@ -9,7 +11,7 @@ import java.util.Optional;
  * section 6.7) when there is one, so the log line and the status say what the CA said.
  * Misconfiguration is a {@link dev.acmefilter.config.ConfigException} instead.
  */
-public class ProvisioningException extends Exception {
+public class ProvisioningException extends Exception implements RenewalCheck.RetryAfter {
     private static final long serialVersionUID = 1L;
 
     private final String problemType;
@@ -46,6 +48,7 @@ public class ProvisioningException extends Exception {
     }
 
     /** The earliest moment the CA wants to hear from us again, when it said. */
+    @Override
     public Optional<Instant> retryAfter() {
         return Optional.ofNullable(retryAfter);
     }

@@ -1,9 +1,9 @@
 package dev.acmefilter.renewal;
 
-import dev.acmefilter.provision.ProvisionResult;
-import dev.acmefilter.provision.Provisioner;
-import dev.acmefilter.provision.ProvisioningException;
+import dev.acmefilter.state.RenewalState;
+import dev.acmefilter.state.StateFile;
 
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,34 +11,43 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 
 /**
- * Runs {@link Provisioner#provisionIfNeeded()} at once and then again and again: after a
- * success at the renewal moment or after {@link #CHECK_INTERVAL}, whichever comes first
- * (Synapse checked daily; we check at least twice a day); after a failure with a growing
- * backoff, never sooner than the CA's {@code Retry-After}. One daemon thread, stopped by
- * {@link #close()}: an undeploy leaves nothing running.
+ * Runs a {@link RenewalCheck} (the provisioner's) again and again, in one daemon thread:
+ * after a success at the renewal moment or after {@link #CHECK_INTERVAL}, whichever comes
+ * first (Synapse checked daily; we check at least twice a day), and never sooner than the
+ * CA's {@code Retry-After}; after a failure on the {@link Backoff}. The plan is persisted in
+ * the {@link StateFile}, so a restart or a redeploy inside a backoff waits for it.
+ * {@link #close()} stops the thread: an undeploy leaves nothing running.
  */
 public final class RenewalScheduler implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(RenewalScheduler.class.getName());
 
-    /** Longest time between two checks. */
+    /** Longest time between two checks while all is well. */
     public static final Duration CHECK_INTERVAL = Duration.ofHours(12);
-    /** First retry after a failure; doubles each time, up to {@link #CHECK_INTERVAL}. */
-    public static final Duration FIRST_RETRY = Duration.ofMinutes(1);
+    /** Shortest time between two checks, whatever the certificate says. */
+    static final Duration MIN_INTERVAL = Duration.ofMinutes(1);
 
-    private final Provisioner provisioner;
+    private final RenewalCheck provisioner;
+    private final StateFile stateFile;
     private final Clock clock;
+    private final DoubleSupplier random;
     private final ScheduledExecutorService executor;
-    private int failures;
-    private volatile Instant nextCheck;
-    private volatile ProvisionResult lastResult;
+    private volatile RenewalCheck.Outcome lastResult;
     private volatile Exception lastError;
 
-    public RenewalScheduler(Provisioner provisioner, Clock clock) {
+    public RenewalScheduler(RenewalCheck provisioner, StateFile stateFile, Clock clock) {
+        this(provisioner, stateFile, clock, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    RenewalScheduler(RenewalCheck provisioner, StateFile stateFile, Clock clock, DoubleSupplier random) {
+        this.random = random;
         this.provisioner = provisioner;
+        this.stateFile = stateFile;
         this.clock = clock;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "acme-renewal");
@@ -47,75 +56,111 @@ public final class RenewalScheduler implements AutoCloseable {
         });
     }
 
-    /** Starts the first check now, in the background. */
+    /** Starts checking: at once, or when the persisted plan says (a backoff in progress). */
     public void start() {
-        schedule(Duration.ZERO);
+        RenewalState state = stateFile.load();
+        Instant now = clock.instant();
+        Optional<Instant> planned = state.nextAttemptTime().filter(t -> t.isAfter(now));
+        if (planned.isPresent() && state.consecutiveFailures() > 0) {
+            LOG.log(Level.INFO, "{0} failed attempt(s) before this start (last: {1}); waiting until {2} before the"
+                    + " next attempt", state.consecutiveFailures(), state.lastError(), planned.get());
+            schedule(Duration.between(now, planned.get()));
+        } else {
+            // after a success the files are checked at once at start: they may have changed meanwhile
+            schedule(Duration.ZERO);
+        }
     }
 
     private void schedule(Duration delay) {
-        nextCheck = clock.instant().plus(delay);
         if (!executor.isShutdown()) {
-            executor.schedule(this::check, delay.toMillis(), TimeUnit.MILLISECONDS);
+            executor.schedule(this::check, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
         }
     }
 
     private void check() {
-        Duration next;
         try {
-            ProvisionResult result = provisioner.provisionIfNeeded();
-            lastResult = result;
-            lastError = null;
-            failures = 0;
-            next = afterSuccess(result);
+            Instant next = runOnce();
+            schedule(Duration.between(clock.instant(), next));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOG.log(Level.INFO, "Certificate check interrupted: the application is stopping");
-            return;
-        } catch (ProvisioningException | RuntimeException e) {
+        }
+    }
+
+    /**
+     * One check, with its bookkeeping: the attempt, then success or failure saved in the
+     * state file, logged once with what happens next.
+     *
+     * @return when the next check is due
+     */
+    Instant runOnce() throws InterruptedException {
+        Instant start = clock.instant();
+        save(s -> s.attempted(start));
+        try {
+            RenewalCheck.Outcome result = provisioner.check();
+            lastResult = result;
+            lastError = null;
+            Instant at = clock.instant().plus(afterSuccess(result));
+            save(s -> s.succeeded(clock.instant(), at));
+            LOG.log(Level.INFO, "Next certificate check at {0}", at);
+            return at;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
             lastError = e;
-            failures++;
-            next = afterFailure(failures, e instanceof ProvisioningException p ? p.retryAfter() : Optional.empty());
-            LOG.log(Level.ERROR, "Certificate check failed (" + failures + " in a row): " + e.getMessage()
-                    + "; next attempt at " + clock.instant().plus(next), e);
+            Optional<Instant> retryAfter = e instanceof RenewalCheck.RetryAfter r ? r.retryAfter() : Optional.empty();
+            int failures = stateFile.load().consecutiveFailures() + 1;
+            Instant at = Backoff.next(clock.instant(), failures, retryAfter, random);
+            String message = describe(e);
+            save(s -> s.failed(at, message));
+            LOG.log(Level.ERROR, "Certificate check of {0} failed ({1} in a row): {2}; next attempt at {3}",
+                    provisioner.describe(), failures, message, at);
+            if (!(e instanceof RenewalCheck.RetryAfter)) {
+                LOG.log(Level.DEBUG, "Stack trace of the failure", e);
+            }
+            return at;
         }
-        schedule(next);
     }
 
-    /** Until the renewal moment of the certificate on disk, but no longer than the check interval. */
-    Duration afterSuccess(ProvisionResult result) {
-        Instant renewAt = result.leaf().getNotAfter().toInstant().minus(provisioner.settings().reprovisionThreshold());
-        Duration untilRenewal = Duration.between(clock.instant(), renewAt);
-        if (untilRenewal.compareTo(FIRST_RETRY) < 0) {
-            return FIRST_RETRY;
-        }
-        return untilRenewal.compareTo(CHECK_INTERVAL) < 0 ? untilRenewal : CHECK_INTERVAL;
-    }
-
-    /** 1, 2, 4, ... minutes up to the check interval, or later when the CA asked. */
-    Duration afterFailure(int consecutiveFailures, Optional<Instant> retryAfter) {
-        Duration backoff = FIRST_RETRY.multipliedBy(1L << Math.min(consecutiveFailures - 1, 20));
-        if (backoff.compareTo(CHECK_INTERVAL) > 0) {
-            backoff = CHECK_INTERVAL;
-        }
-        if (retryAfter.isPresent()) {
-            Duration asked = Duration.between(clock.instant(), retryAfter.get());
-            if (asked.compareTo(backoff) > 0) {
-                return asked;
+    /** Until the renewal moment, but no longer than the check interval, nor sooner than the CA allows. */
+    Duration afterSuccess(RenewalCheck.Outcome result) {
+        Instant now = clock.instant();
+        Duration ceiling = CHECK_INTERVAL;
+        if (result.retryAfter().isPresent()) {
+            Duration asked = Duration.between(now, result.retryAfter().get());
+            if (asked.compareTo(ceiling) > 0) {
+                ceiling = asked;
             }
         }
-        return backoff;
+        Duration untilRenewal = Duration.between(now, result.renewAt());
+        Duration next = untilRenewal.compareTo(ceiling) < 0 ? untilRenewal : ceiling;
+        return next.compareTo(MIN_INTERVAL) < 0 ? MIN_INTERVAL : next;
     }
 
-    public Optional<Instant> nextCheck() {
-        return Optional.ofNullable(nextCheck);
+    private static String describe(Exception e) {
+        String message = e.getMessage() != null ? e.getMessage() : e.getClass().getName();
+        return e instanceof RenewalCheck.RetryAfter ? message : e.getClass().getSimpleName() + ": " + message;
     }
 
-    public Optional<ProvisionResult> lastResult() {
+    private void save(java.util.function.UnaryOperator<RenewalState> change) {
+        try {
+            stateFile.update(change);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "Cannot save the renewal state to {0}: {1}", stateFile.path(), e);
+        }
+    }
+
+    public Optional<RenewalCheck.Outcome> lastResult() {
         return Optional.ofNullable(lastResult);
     }
 
     public Optional<Exception> lastError() {
         return Optional.ofNullable(lastError);
+    }
+
+    /** The persisted plan: last attempt, failures, next attempt. */
+    public RenewalState state() {
+        return stateFile.load();
     }
 
     /** Stops the thread, interrupting an order in progress; waits up to 10 s for it. */

@@ -108,6 +108,7 @@ class HomeserverConfigTest {
                   ca_certificates: ca.pem
                   file_group: %s
                   key_file_mode: 0640
+                  state_dir: state
                 """.formatted(SECRET, group));
 
         assertThat(s.configFile()).isEqualTo(file.toAbsolutePath());
@@ -128,6 +129,7 @@ class HomeserverConfigTest {
         assertThat(s.privateKeyPath()).isEqualTo(Path.of("/etc/synapse/example.org.tls.key"));
         assertThat(s.fileGroup()).contains(group);
         assertThat(s.keyFileMode()).contains(PosixFilePermissions.fromString("rw-r-----"));
+        assertThat(s.stateDir()).isEqualTo(dir.resolve("state"));
         assertThat(s.warnings()).isEmpty();
     }
 
@@ -146,6 +148,7 @@ class HomeserverConfigTest {
         assertThat(s.eab()).isEmpty();
         assertThat(s.caCertificates()).isEmpty();
         assertThat(s.accountKeyFile()).isEqualTo(dir.resolve("client.key"));
+        assertThat(s.stateDir()).as("beside the account key").isEqualTo(dir);
         assertThat(s.certificatePath()).isEqualTo(dir.resolve("tls.crt"));
         assertThat(s.privateKeyPath()).isEqualTo(dir.resolve("tls.key"));
         assertThat(s.fileGroup()).isEmpty();
@@ -213,7 +216,7 @@ class HomeserverConfigTest {
         assertThat(s.warnings()).containsExactly(
                 file + ": acme.reprovision_treshold: unknown setting, ignored; known settings are enabled, url, port,"
                         + " bind_addresses, reprovision_threshold, domain, account_key_file, domains, contact,"
-                        + " key_type, eab, ca_certificates, file_group, key_file_mode",
+                        + " key_type, eab, ca_certificates, file_group, key_file_mode, state_dir",
                 file + ": acme.eab.hmac: unknown setting, ignored; known settings are kid, hmac_key");
     }
 

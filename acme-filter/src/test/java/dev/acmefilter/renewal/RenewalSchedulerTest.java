@@ -1,112 +1,193 @@
 package dev.acmefilter.renewal;
 
-import dev.acmefilter.challenge.InMemoryChallengeStore;
-import dev.acmefilter.config.AcmeSettings;
-import dev.acmefilter.provision.ProvisionResult;
-import dev.acmefilter.provision.Provisioner;
-import org.junit.jupiter.api.AfterEach;
+import dev.acmefilter.state.RenewalState;
+import dev.acmefilter.state.StateFile;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.Date;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RenewalSchedulerTest {
 
-    private static final Instant NOW = Instant.parse("2026-06-01T00:00:00Z");
-    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    private static final Instant T0 = Instant.parse("2026-06-01T00:00:00Z");
 
-    private final Provisioner provisioner = new Provisioner(AcmeSettings.builder()
-            .domain("example.org")
-            .accountKeyFile(Path.of("/nonexistent/client.key"))
-            .certificatePath(Path.of("/nonexistent/cert.pem"))
-            .privateKeyPath(Path.of("/nonexistent/key.pem"))
-            .build(), new InMemoryChallengeStore(), CLOCK);
-    private final RenewalScheduler scheduler = new RenewalScheduler(provisioner, CLOCK);
+    @TempDir
+    Path dir;
 
-    @AfterEach
-    void close() {
-        scheduler.close();
+    /** A clock the test moves. */
+    static final class SimulatedClock extends Clock {
+        Instant now = T0;
+        @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+        @Override public Clock withZone(ZoneId zone) { return this; }
+        @Override public Instant instant() { return now; }
     }
 
-    /** A certificate that only answers getNotAfter, which is all the scheduler reads. */
-    private static X509Certificate expiringAt(Instant notAfter) {
-        return new java.security.cert.X509Certificate() {
-            @Override public Date getNotAfter() { return Date.from(notAfter); }
-            // the rest is never called by the scheduler
-            @Override public void checkValidity() { }
-            @Override public void checkValidity(Date date) { }
-            @Override public int getVersion() { return 3; }
-            @Override public java.math.BigInteger getSerialNumber() { return java.math.BigInteger.ONE; }
-            @Override public java.security.Principal getIssuerDN() { return null; }
-            @Override public java.security.Principal getSubjectDN() { return null; }
-            @Override public Date getNotBefore() { return Date.from(NOW); }
-            @Override public byte[] getTBSCertificate() { return new byte[0]; }
-            @Override public byte[] getSignature() { return new byte[0]; }
-            @Override public String getSigAlgName() { return "none"; }
-            @Override public String getSigAlgOID() { return "0"; }
-            @Override public byte[] getSigAlgParams() { return null; }
-            @Override public boolean[] getIssuerUniqueID() { return null; }
-            @Override public boolean[] getSubjectUniqueID() { return null; }
-            @Override public boolean[] getKeyUsage() { return null; }
-            @Override public int getBasicConstraints() { return -1; }
-            @Override public byte[] getEncoded() { return new byte[0]; }
-            @Override public void verify(java.security.PublicKey key) { }
-            @Override public void verify(java.security.PublicKey key, String sigProvider) { }
-            @Override public String toString() { return "expiring at " + notAfter; }
-            @Override public java.security.PublicKey getPublicKey() { return null; }
-            @Override public boolean hasUnsupportedCriticalExtension() { return false; }
-            @Override public java.util.Set<String> getCriticalExtensionOIDs() { return null; }
-            @Override public java.util.Set<String> getNonCriticalExtensionOIDs() { return null; }
-            @Override public byte[] getExtensionValue(String oid) { return null; }
+    /** A check that always fails like a CA that cannot validate, counting the attempts. */
+    static final class FailingCheck implements RenewalCheck {
+        final AtomicInteger attempts = new AtomicInteger();
+        Instant retryAfter;
+
+        @Override
+        public Outcome check() throws Exception {
+            attempts.incrementAndGet();
+            throw new Failure("http-01 validation of example.org failed: urn:ietf:params:acme:error:connection",
+                    retryAfter);
+        }
+
+        @Override
+        public String describe() {
+            return "cert.pem [example.org]";
+        }
+    }
+
+    static final class Failure extends Exception implements RenewalCheck.RetryAfter {
+        private final Instant retryAfter;
+
+        Failure(String message, Instant retryAfter) {
+            super(message);
+            this.retryAfter = retryAfter;
+        }
+
+        @Override
+        public Optional<Instant> retryAfter() {
+            return Optional.ofNullable(retryAfter);
+        }
+    }
+
+    private StateFile state() {
+        return new StateFile(dir.resolve("acme-state.properties"));
+    }
+
+    @Test
+    void aFailingHourMakesSixAttemptsNotAThousand() throws Exception {
+        SimulatedClock clock = new SimulatedClock();
+        FailingCheck check = new FailingCheck();
+        RenewalScheduler scheduler = new RenewalScheduler(check, state(), clock, () -> 0.5);
+        List<Instant> attempts = new ArrayList<>();
+        try {
+            Instant next = T0;
+            while (next.isBefore(T0.plus(Duration.ofHours(1)))) {
+                clock.now = next;
+                attempts.add(next);
+                next = scheduler.runOnce();
+            }
+        } finally {
+            scheduler.close();
+        }
+
+        // 1, 2, 4, 8, 16 minutes (+10% jitter here): attempts at 0, 1.1, 3.3, 7.7, 16.5, 34.1 min
+        assertThat(check.attempts.get()).isEqualTo(6);
+        for (int i = 1; i < attempts.size(); i++) {
+            Duration gap = Duration.between(attempts.get(i - 1), attempts.get(i));
+            assertThat(gap).as("gap before attempt %d", i + 1).isGreaterThanOrEqualTo(Backoff.nominal(i));
+        }
+        RenewalState saved = state().load();
+        assertThat(saved.consecutiveFailures()).isEqualTo(6);
+        assertThat(saved.lastError()).contains("urn:ietf:params:acme:error:connection");
+    }
+
+    @Test
+    void theCasRetryAfterIsNeverUndercut() throws Exception {
+        SimulatedClock clock = new SimulatedClock();
+        FailingCheck check = new FailingCheck();
+        check.retryAfter = T0.plus(Duration.ofHours(3));
+        RenewalScheduler scheduler = new RenewalScheduler(check, state(), clock, () -> 0);
+        try {
+            assertThat(scheduler.runOnce()).isEqualTo(T0.plus(Duration.ofHours(3)));
+        } finally {
+            scheduler.close();
+        }
+    }
+
+    @Test
+    void aRestartInsideTheBackoffWaitsForIt() throws Exception {
+        SimulatedClock clock = new SimulatedClock();
+        FailingCheck check = new FailingCheck();
+        RenewalScheduler first = new RenewalScheduler(check, state(), clock, () -> 0);
+        first.runOnce();
+        first.runOnce(); // two failures: the next attempt is 2 minutes away
+        first.close();
+        clock.now = T0.plusSeconds(30); // the webapp is redeployed 30 s later
+
+        RenewalScheduler second = new RenewalScheduler(check, state(), clock, () -> 0);
+        second.start();
+        Thread.sleep(300);
+        second.close();
+
+        assertThat(check.attempts.get()).as("no attempt before the persisted next attempt").isEqualTo(2);
+        assertThat(state().load().nextAttempt()).isEqualTo(T0.plus(Duration.ofMinutes(2)));
+    }
+
+    @Test
+    void afterASuccessTheNextCheckIsAtTheRenewalMomentButWithinTwelveHours() throws Exception {
+        SimulatedClock clock = new SimulatedClock();
+        Instant[] renewAt = {T0.plus(Duration.ofDays(60))};
+        RenewalCheck ok = new RenewalCheck() {
+            @Override public Outcome check() { return new Outcome(renewAt[0], Optional.empty(), "kept"); }
+            @Override public String describe() { return "cert"; }
         };
-    }
-
-    private static ProvisionResult kept(Instant notAfter) {
-        return new ProvisionResult(ProvisionResult.Outcome.KEPT, "test", expiringAt(notAfter), Duration.ZERO);
-    }
-
-    @Test
-    void aCertificateFarFromRenewalIsCheckedAgainWithinTwelveHours() {
-        assertThat(scheduler.afterSuccess(kept(NOW.plus(Duration.ofDays(89)))))
-                .isEqualTo(RenewalScheduler.CHECK_INTERVAL).isEqualTo(Duration.ofHours(12));
-    }
-
-    @Test
-    void aCertificateCloseToItsRenewalMomentIsCheckedAtThatMoment() {
-        // renewal moment = notAfter - 30 days = in 3 hours
-        Instant notAfter = NOW.plus(Duration.ofDays(30)).plus(Duration.ofHours(3));
-
-        assertThat(scheduler.afterSuccess(kept(notAfter))).isEqualTo(Duration.ofHours(3));
+        RenewalScheduler scheduler = new RenewalScheduler(ok, state(), clock, () -> 0);
+        try {
+            assertThat(scheduler.runOnce()).isEqualTo(T0.plus(RenewalScheduler.CHECK_INTERVAL));
+            renewAt[0] = T0.plus(Duration.ofHours(3));
+            assertThat(scheduler.runOnce()).isEqualTo(T0.plus(Duration.ofHours(3)));
+            renewAt[0] = T0.minusSeconds(5); // a check that keeps saying "now" still waits a minute
+            assertThat(scheduler.runOnce()).isEqualTo(T0.plus(Duration.ofMinutes(1)));
+        } finally {
+            scheduler.close();
+        }
+        assertThat(state().load().consecutiveFailures()).isZero();
+        assertThat(state().load().lastSuccess()).isEqualTo(T0);
     }
 
     @Test
-    void aCertificateAlreadyInsideTheWindowIsRetriedAfterAMinuteNotInALoop() {
-        assertThat(scheduler.afterSuccess(kept(NOW.plus(Duration.ofDays(2))))).isEqualTo(Duration.ofMinutes(1));
+    void aRetryAfterLongerThanTheCeilingIsHonouredAfterSuccessToo() {
+        SimulatedClock clock = new SimulatedClock();
+        RenewalScheduler scheduler = new RenewalScheduler(new FailingCheck(), state(), clock, () -> 0);
+        try {
+            Duration next = scheduler.afterSuccess(new RenewalCheck.Outcome(T0.plus(Duration.ofDays(30)),
+                    Optional.of(T0.plus(Duration.ofHours(20))), "kept"));
+            assertThat(next).isEqualTo(Duration.ofHours(20));
+        } finally {
+            scheduler.close();
+        }
     }
 
     @Test
-    void failuresBackOffExponentiallyUpToTheCheckInterval() {
-        assertThat(scheduler.afterFailure(1, Optional.empty())).isEqualTo(Duration.ofMinutes(1));
-        assertThat(scheduler.afterFailure(2, Optional.empty())).isEqualTo(Duration.ofMinutes(2));
-        assertThat(scheduler.afterFailure(5, Optional.empty())).isEqualTo(Duration.ofMinutes(16));
-        assertThat(scheduler.afterFailure(10, Optional.empty())).isEqualTo(Duration.ofMinutes(512));
-        assertThat(scheduler.afterFailure(11, Optional.empty())).isEqualTo(Duration.ofHours(12));
-        assertThat(scheduler.afterFailure(1000, Optional.empty())).isEqualTo(Duration.ofHours(12));
-    }
-
-    @Test
-    void aLaterRetryAfterFromTheCaWinsOverTheBackoff() {
-        assertThat(scheduler.afterFailure(1, Optional.of(NOW.plus(Duration.ofHours(3)))))
-                .isEqualTo(Duration.ofHours(3));
-        assertThat(scheduler.afterFailure(3, Optional.of(NOW.plusSeconds(10))))
-                .isEqualTo(Duration.ofMinutes(4));
+    void aSuccessResetsTheFailureCount() throws Exception {
+        SimulatedClock clock = new SimulatedClock();
+        boolean[] fail = {true};
+        RenewalCheck flaky = new RenewalCheck() {
+            @Override public Outcome check() throws Exception {
+                if (fail[0]) {
+                    throw new Failure("down", null);
+                }
+                return new Outcome(T0.plus(Duration.ofDays(30)), Optional.empty(), "issued");
+            }
+            @Override public String describe() { return "cert"; }
+        };
+        RenewalScheduler scheduler = new RenewalScheduler(flaky, state(), clock, () -> 0);
+        try {
+            scheduler.runOnce();
+            scheduler.runOnce();
+            fail[0] = false;
+            scheduler.runOnce();
+            fail[0] = true;
+            Instant next = scheduler.runOnce();
+            assertThat(next).as("the backoff starts over at 1 minute").isEqualTo(T0.plus(Duration.ofMinutes(1)));
+        } finally {
+            scheduler.close();
+        }
     }
 }

@@ -50,7 +50,8 @@ public class AcmeBootstrap {
         }
         LOG.log(Level.INFO, "Keeping the certificate for {0} at {1} valid, from {2}", loaded.domains(),
                 loaded.certificatePath(), loaded.directoryUrl());
-        scheduler = new RenewalScheduler(provisioner.get(), Clock.systemUTC());
+        Provisioner bean = provisioner.get();
+        scheduler = new RenewalScheduler(bean, bean.stateFile(), Clock.systemUTC());
         scheduler.start();
     }
 

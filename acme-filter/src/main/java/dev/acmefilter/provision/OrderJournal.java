@@ -1,0 +1,108 @@
+package dev.acmefilter.provision;
+
+import dev.acmefilter.state.StateFile;
+import org.shredzone.acme4j.util.KeyPairUtils;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.lang.System.Logger.Level;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URL;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.util.Optional;
+
+/**
+ * Remembers an order in progress across a crash or a restart, so that the next start
+ * resumes it instead of ordering a duplicate certificate: the order's URL (in the
+ * {@link StateFile}) and, once finalization starts, the certificate key the CSR was made
+ * with (a separate 0600 file: a finalized order is useless without it).
+ */
+final class OrderJournal {
+
+    private static final System.Logger LOG = System.getLogger(OrderJournal.class.getName());
+
+    private final StateFile state;
+    private final Path keyFile;
+
+    OrderJournal(StateFile state, Path keyFile) {
+        this.state = state;
+        this.keyFile = keyFile;
+    }
+
+    static OrderJournal forCertificate(Path stateDir, Path certificate) {
+        return new OrderJournal(StateFile.forCertificate(stateDir, certificate),
+                stateDir.resolve("acme-pending-" + certificate.getFileName() + ".key"));
+    }
+
+    StateFile stateFile() {
+        return state;
+    }
+
+    Optional<URL> pendingOrder() {
+        return state.load().pendingOrderUrl().flatMap(url -> {
+            try {
+                return Optional.of(URI.create(url).toURL());
+            } catch (MalformedURLException | IllegalArgumentException e) {
+                LOG.log(Level.WARNING, "Ignoring the unreadable pending order URL {0} in {1}", url, state.path());
+                return Optional.empty();
+            }
+        });
+    }
+
+    Optional<KeyPair> pendingKey() {
+        if (!Files.exists(keyFile)) {
+            return Optional.empty();
+        }
+        try (Reader reader = Files.newBufferedReader(keyFile, StandardCharsets.US_ASCII)) {
+            return Optional.of(KeyPairUtils.readKeyPair(reader));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "Ignoring the unreadable pending certificate key {0}: {1}", keyFile, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    void orderCreated(URL order) throws IOException {
+        deleteKey();
+        state.update(s -> s.withPendingOrder(order.toString()));
+    }
+
+    /** Called before the CSR is sent: from then on the order can only be completed with this key. */
+    void finalizing(KeyPair key) throws IOException {
+        StringWriter pem = new StringWriter();
+        KeyPairUtils.writeKeyPair(key, pem);
+        Files.createDirectories(keyFile.toAbsolutePath().getParent());
+        Path tmp = Files.createTempFile(keyFile.toAbsolutePath().getParent(), ".acme-pending", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                channel.write(ByteBuffer.wrap(pem.toString().getBytes(StandardCharsets.US_ASCII)));
+                channel.force(true);
+            }
+            Files.move(tmp, keyFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** The order is finished (its certificate written) or abandoned: forget it. */
+    void clear() throws IOException {
+        deleteKey();
+        if (state.load().pendingOrder() != null) {
+            state.update(s -> s.withPendingOrder(null));
+        }
+    }
+
+    private void deleteKey() throws IOException {
+        Files.deleteIfExists(keyFile);
+    }
+}

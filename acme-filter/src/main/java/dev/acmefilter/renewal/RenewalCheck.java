@@ -1,0 +1,32 @@
+package dev.acmefilter.renewal;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * One check of one certificate, as the {@link RenewalScheduler} runs it: look at the files,
+ * renew when needed, and say when to look again. The provisioner implements it; the
+ * scheduler knows nothing else about ACME.
+ */
+public interface RenewalCheck {
+
+    /** When the certificate now on disk should be renewed, and the CA's wish about polling. */
+    record Outcome(Instant renewAt, Optional<Instant> retryAfter, String summary) {
+    }
+
+    /**
+     * Runs the check.
+     *
+     * @throws Exception when it failed; a {@link RetryAfter} exception tells the earliest
+     *         moment the CA accepts another attempt
+     */
+    Outcome check() throws Exception;
+
+    /** The name of what is checked, for log lines. */
+    String describe();
+
+    /** An exception that knows when the CA wants the next attempt at the earliest. */
+    interface RetryAfter {
+        Optional<Instant> retryAfter();
+    }
+}

@@ -1,0 +1,130 @@
+package dev.acmefilter.state;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Properties;
+import java.util.function.UnaryOperator;
+
+/**
+ * The {@link RenewalState} of one certificate, kept in a small properties file (beside the
+ * account key, or in {@code acme.state_dir}). Written to a temporary file, synced and
+ * renamed, so a crash leaves the old or the new state, never half of one. A state file that
+ * cannot be parsed is set aside (renamed {@code .corrupt}) and counts as a fresh start: the
+ * backoff then starts over, which is safe, while refusing to run would not be.
+ */
+public final class StateFile {
+
+    private static final System.Logger LOG = System.getLogger(StateFile.class.getName());
+
+    private final Path file;
+    private RenewalState cached;
+
+    public StateFile(Path file) {
+        this.file = file.toAbsolutePath();
+    }
+
+    /** The state file for the certificate at {@code certificate}, in {@code folder}. */
+    public static StateFile forCertificate(Path folder, Path certificate) {
+        return new StateFile(folder.resolve("acme-state-" + certificate.getFileName() + ".properties"));
+    }
+
+    public Path path() {
+        return file;
+    }
+
+    public synchronized RenewalState load() {
+        if (cached == null) {
+            cached = read();
+        }
+        return cached;
+    }
+
+    /** Applies {@code change} to the current state and saves the result. */
+    public synchronized RenewalState update(UnaryOperator<RenewalState> change) throws IOException {
+        RenewalState next = change.apply(load());
+        write(next);
+        cached = next;
+        return next;
+    }
+
+    private RenewalState read() {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return RenewalState.INITIAL;
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "Cannot read the renewal state {0} ({1}); starting with a fresh state", file, e);
+            return RenewalState.INITIAL;
+        }
+        try {
+            Properties p = new Properties();
+            p.load(new StringReader(text));
+            return new RenewalState(instant(p, "last_attempt"), instant(p, "last_success"),
+                    Integer.parseInt(p.getProperty("consecutive_failures", "0")), instant(p, "next_attempt"),
+                    p.getProperty("pending_order"), p.getProperty("last_error"));
+        } catch (IOException | IllegalArgumentException | DateTimeParseException e) {
+            Path aside = file.resolveSibling(file.getFileName() + ".corrupt");
+            LOG.log(Level.WARNING, "The renewal state {0} cannot be parsed ({1}); moved it to {2} and starting"
+                    + " with a fresh state", file, e.getMessage(), aside);
+            try {
+                Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException moveFailed) {
+                LOG.log(Level.WARNING, "Cannot move {0} aside: {1}", file, moveFailed);
+            }
+            return RenewalState.INITIAL;
+        }
+    }
+
+    private void write(RenewalState state) throws IOException {
+        Properties p = new Properties();
+        put(p, "last_attempt", state.lastAttempt());
+        put(p, "last_success", state.lastSuccess());
+        p.setProperty("consecutive_failures", Integer.toString(state.consecutiveFailures()));
+        put(p, "next_attempt", state.nextAttempt());
+        if (state.pendingOrder() != null) {
+            p.setProperty("pending_order", state.pendingOrder());
+        }
+        if (state.lastError() != null) {
+            p.setProperty("last_error", state.lastError());
+        }
+        StringWriter text = new StringWriter();
+        p.store(text, "ACME renewal state of one certificate; safe to delete (the backoff starts over)");
+        Files.createDirectories(file.getParent());
+        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                channel.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
+                channel.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static Instant instant(Properties p, String key) {
+        String value = p.getProperty(key);
+        return value == null || value.isBlank() ? null : Instant.parse(value.trim());
+    }
+
+    private static void put(Properties p, String key, Instant value) {
+        if (value != null) {
+            p.setProperty(key, value.toString());
+        }
+    }
+}

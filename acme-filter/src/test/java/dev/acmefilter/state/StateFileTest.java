@@ -1,0 +1,48 @@
+package dev.acmefilter.state;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StateFileTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aMissingFileIsTheInitialState() {
+        assertThat(new StateFile(dir.resolve("s.properties")).load()).isEqualTo(RenewalState.INITIAL);
+    }
+
+    @Test
+    void whatIsSavedIsWhatTheNextProcessLoads() throws Exception {
+        Path file = dir.resolve("sub/s.properties");
+        Instant t = Instant.parse("2026-06-01T10:00:00Z");
+        new StateFile(file).update(s -> s.attempted(t).failed(t.plusSeconds(60), "boom: urn:x").withPendingOrder(
+                "https://ca.example/order/1"));
+
+        RenewalState loaded = new StateFile(file).load();
+
+        assertThat(loaded).isEqualTo(new RenewalState(t, null, 1, t.plusSeconds(60), "https://ca.example/order/1",
+                "boom: urn:x"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        try (var files = Files.list(file.getParent())) {
+            assertThat(files).as("no temporary file left").containsExactly(file);
+        }
+    }
+
+    @Test
+    void aCorruptFileIsSetAsideAndTheStateStartsOver() throws Exception {
+        Path file = dir.resolve("s.properties");
+        Files.writeString(file, "next_attempt=tomorrow\n");
+
+        assertThat(new StateFile(file).load()).isEqualTo(RenewalState.INITIAL);
+        assertThat(dir.resolve("s.properties.corrupt")).hasContent("next_attempt=tomorrow");
+    }
+}
