@@ -30,7 +30,6 @@ public final class StateFile {
     private static final System.Logger LOG = System.getLogger(StateFile.class.getName());
 
     private final Path file;
-    private RenewalState cached;
 
     public StateFile(Path file) {
         this.file = file.toAbsolutePath();
@@ -45,18 +44,15 @@ public final class StateFile {
         return file;
     }
 
+    /** Reads the file each time: another instance (or process) may have written it since. */
     public synchronized RenewalState load() {
-        if (cached == null) {
-            cached = read();
-        }
-        return cached;
+        return read();
     }
 
     /** Applies {@code change} to the current state and saves the result. */
     public synchronized RenewalState update(UnaryOperator<RenewalState> change) throws IOException {
         RenewalState next = change.apply(load());
         write(next);
-        cached = next;
         return next;
     }
 

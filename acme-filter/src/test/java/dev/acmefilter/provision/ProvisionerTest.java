@@ -19,6 +19,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.shredzone.acme4j.Authorization;
+import org.shredzone.acme4j.Order;
+import org.shredzone.acme4j.Status;
+import org.shredzone.acme4j.challenge.Http01Challenge;
+
+import java.net.URL;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.Set;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -149,6 +158,74 @@ class ProvisionerTest {
         } finally {
             provisioner.close();
         }
+    }
+
+    @Test
+    void anOrderLeftByACrashedRunIsResumedInsteadOfOrderingAnother() throws Exception {
+        AcmeSettings settings = settings(dir, "localhost").build();
+        OrderJournal journal = OrderJournal.forCertificate(settings.stateDir(), settings.certificatePath());
+        URL left;
+        try (AcmeClient client = new AcmeClient(settings)) {
+            left = client.login().getAccount().newOrder().domains("localhost").create().getLocation();
+        }
+        journal.orderCreated(left); // then the process died
+        List<String> log = captureLog(CertificateOrder.class);
+        Provisioner provisioner = new Provisioner(settings, STORE);
+
+        ProvisionResult result = provisioner.provisionIfNeeded();
+        provisioner.close();
+
+        assertThat(result.outcome()).isEqualTo(ProvisionResult.Outcome.ISSUED);
+        assertThat(log).contains("Resuming the order " + left + " (pending) left by an earlier run");
+        assertThat(log).noneMatch(line -> line.startsWith("ACME order ") && line.contains(" created for "));
+        assertThat(journal.stateFile().load().pendingOrderUrl()).isEmpty();
+        assertThat(KeyMatch.matches(Pem.readCertificates(settings.certificatePath()).get(0),
+                Pem.readPrivateKey(settings.privateKeyPath()))).isTrue();
+    }
+
+    @Test
+    void anOrderFinalizedJustBeforeACrashIsCompletedWithTheKeptKey() throws Exception {
+        AcmeSettings settings = settings(dir, "localhost").build();
+        OrderJournal journal = OrderJournal.forCertificate(settings.stateDir(), settings.certificatePath());
+        KeyPair key = CertificateOrder.createKey(settings.keyType());
+        try (AcmeClient client = new AcmeClient(settings)) {
+            Order order = client.login().getAccount().newOrder().domains("localhost").create();
+            journal.orderCreated(order.getLocation());
+            for (Authorization auth : order.getAuthorizations()) {
+                if (auth.getStatus() == Status.PENDING) {
+                    Http01Challenge challenge = auth.findChallenge(Http01Challenge.class).orElseThrow();
+                    STORE.put(challenge.getToken(), challenge.getAuthorization());
+                    challenge.trigger();
+                    Poller.system().await(auth, Set.of(Status.VALID, Status.INVALID), Duration.ofSeconds(30), "auth");
+                    STORE.remove(challenge.getToken());
+                }
+            }
+            Poller.system().await(order, Set.of(Status.READY), Duration.ofSeconds(30), "ready");
+            journal.finalizing(key);
+            order.execute(key); // then the process died
+        }
+        Provisioner provisioner = new Provisioner(settings, STORE);
+
+        provisioner.provisionIfNeeded();
+        provisioner.close();
+
+        assertThat(Pem.readPrivateKey(settings.privateKeyPath()).getEncoded()).isEqualTo(key.getPrivate().getEncoded());
+        assertThat(settings.stateDir().resolve("acme-pending-homeserver.tls.crt.key")).doesNotExist();
+        assertThat(journal.stateFile().load().pendingOrderUrl()).isEmpty();
+    }
+
+    private static List<String> captureLog(Class<?> source) {
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(source.getName());
+        logger.addHandler(new java.util.logging.Handler() {
+            @Override public void publish(java.util.logging.LogRecord record) {
+                lines.add(java.text.MessageFormat.format(record.getMessage(),
+                        record.getParameters() == null ? new Object[0] : record.getParameters()));
+            }
+            @Override public void flush() { }
+            @Override public void close() { }
+        });
+        return lines;
     }
 
     @Test

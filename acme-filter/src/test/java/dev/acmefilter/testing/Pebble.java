@@ -113,6 +113,7 @@ public final class Pebble implements AutoCloseable {
     private final Path logFile;
     private final Path dnsLogFile;
     private final List<Process> processes = new ArrayList<>();
+    private ProcessBuilder serverBuilder;
     private final Thread shutdownHook;
     private Duration startupDuration;
     private volatile boolean closed;
@@ -281,6 +282,42 @@ public final class Pebble implements AutoCloseable {
                     + ": " + new String(response.body(), StandardCharsets.UTF_8));
         }
         return parseCertificates(response.body());
+    }
+
+    /**
+     * How many requests Pebble has handled whose method and path start with {@code request},
+     * e.g. {@code "POST /order-plz"} (new orders), from its log ("POST /order-plz -> calling handler()").
+     */
+    public long requests(String request) {
+        String prefix = request + " ";
+        return log().lines().filter(line -> line.contains("-> calling handler()"))
+                .map(line -> line.substring(line.indexOf(' ', line.indexOf(' ', 7) + 1) + 1))
+                .filter(rest -> rest.startsWith(prefix) || rest.startsWith(request + "/"))
+                .count();
+    }
+
+    // ------------------------------------------------------------------ outages
+
+    /**
+     * Stops the Pebble server only (pebble-challtestsrv stays up): the CA is down, as in an
+     * outage. {@link #startServer()} brings it back on the same ports with the same HTTPS
+     * certificate, so clients configured for it reach it again.
+     */
+    public synchronized void stopServer() {
+        stop(processes.get(0));
+    }
+
+    /** Starts the Pebble server again after {@link #stopServer()}; waits until it answers. */
+    public synchronized void startServer() {
+        if (closed) {
+            throw new IllegalStateException("closed");
+        }
+        try {
+            processes.set(0, serverBuilder.start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restart pebble", e);
+        }
+        awaitReady(Instant.now().plus(STARTUP_TIMEOUT));
     }
 
     // ------------------------------------------------------------------ stopping
@@ -648,6 +685,7 @@ public final class Pebble implements AutoCloseable {
                         .filter(e -> e.getKey().startsWith("PEBBLE_"))
                         .map(e -> e.getKey() + "=" + e.getValue() + " ")
                         .collect(Collectors.joining()) + String.join(" ", command) + "\n");
+                pebble.serverBuilder = pb;
                 pebble.processes.add(0, pb.start());
 
                 pebble.awaitReady(begin.plus(STARTUP_TIMEOUT));

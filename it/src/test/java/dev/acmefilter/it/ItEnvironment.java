@@ -138,6 +138,11 @@ final class ItEnvironment {
 
     /** A Synapse-like homeserver.yaml in a new temp folder; its files (certificate, keys) go there too. */
     static Homeserver homeserver(boolean enabled, String... extraAcmeLines) {
+        return homeserver(enabled ? pebble() : null, enabled, extraAcmeLines);
+    }
+
+    /** The same, for a Pebble of the test's own (an outage, a failing CA). */
+    static Homeserver homeserver(Pebble ca, boolean enabled, String... extraAcmeLines) {
         try {
             Path dir = Files.createTempDirectory("it-homeserver-");
             Path yaml = dir.resolve("homeserver.yaml");
@@ -154,7 +159,7 @@ final class ItEnvironment {
                     .append("  account_key_file: '").append(dir.resolve("client.key")).append("'\n")
                     .append("  domains: [").append(EXTRA_DOMAIN).append("]\n");
             if (enabled) {
-                Pebble p = pebble();
+                Pebble p = ca;
                 text.append("  url: '").append(p.directoryUrl()).append("'\n")
                         .append("  ca_certificates: '").append(p.caCertificatesPem()).append("'\n");
             }

@@ -1,0 +1,93 @@
+package dev.acmefilter.it;
+
+import dev.acmefilter.testing.Pebble;
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Pebble rejects half of all nonces (badNonce): the client retries them and the order succeeds.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class BadNoncesIT {
+
+    private static Pebble badNonces;
+    private static ItEnvironment.Homeserver badNonceHome;
+
+    @ArquillianResource
+    private Deployer deployer;
+
+    @Deployment(name = "bad-nonces", managed = false, testable = false)
+    static WebArchive badNonceDeployment() {
+        LogCapture.install();
+        badNonces = Pebble.builder().httpPort(ItEnvironment.httpPort()).resolveAllNamesToLoopback(true)
+                .nonceRejectPercent(50).start();
+        badNonceHome = ItEnvironment.homeserver(badNonces, true);
+        return ItEnvironment.acmeWar(badNonceHome.yaml());
+    }
+
+
+    @AfterAll
+    static void stopPebble() {
+        if (badNonces != null) {
+            badNonces.close();
+        }
+    }
+
+    @Test
+    void withHalfOfAllNoncesRejectedTheOrderStillSucceeds() throws Exception {
+        int mark = LogCapture.install().mark();
+        deployer.deploy("bad-nonces");
+        try {
+            awaitFiles(badNonceHome, Duration.ofSeconds(60));
+            List<X509Certificate> chain = AcmeFilterOutput.readCertificates(badNonceHome.certificate());
+            Pebble.verifyChain(chain, badNonces.roots());
+            assertThat(AcmeFilterOutput.keyMatches(chain.get(0),
+                    AcmeFilterOutput.readPrivateKey(badNonceHome.privateKey()))).isTrue();
+            long retried = LogCapture.install().since(mark).stream()
+                    .filter(line -> line.contains("Bad Replay Nonce, trying again")).count();
+            assertThat(retried).as("nonces rejected by Pebble and retried by the client").isPositive();
+        } finally {
+            deployer.undeploy("bad-nonces");
+        }
+    }
+
+
+    private static Properties state(ItEnvironment.Homeserver home) throws IOException {
+        Path file = home.yaml().resolveSibling("acme-state-" + home.certificate().getFileName() + ".properties");
+        Properties p = new Properties();
+        p.load(new StringReader(Files.readString(file)));
+        return p;
+    }
+
+    private static void awaitFiles(ItEnvironment.Homeserver home, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!(Files.exists(home.certificate()) && Files.exists(home.privateKey()))) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("no certificate at " + home.certificate() + " within " + timeout.toSeconds()
+                        + " s");
+            }
+            Thread.sleep(200);
+        }
+    }
+}

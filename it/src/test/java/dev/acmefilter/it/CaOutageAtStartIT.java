@@ -1,0 +1,97 @@
+package dev.acmefilter.it;
+
+import dev.acmefilter.testing.Pebble;
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The CA is down when the webapp starts: the webapp starts and serves anyway, logs the
+ * failure with the next attempt, and the certificate arrives once the CA is back (after the
+ * first backoff step, one minute).
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class CaOutageAtStartIT {
+
+    private static Pebble outage;
+    private static ItEnvironment.Homeserver outageHome;
+
+    @ArquillianResource
+    private Deployer deployer;
+
+    @Deployment(name = "outage", managed = false, testable = false)
+    static WebArchive outageDeployment() {
+        LogCapture.install();
+        outage = Pebble.builder().httpPort(ItEnvironment.httpPort()).resolveAllNamesToLoopback(true).start();
+        outageHome = ItEnvironment.homeserver(outage, true);
+        return ItEnvironment.acmeWar(outageHome.yaml());
+    }
+
+
+    @AfterAll
+    static void stopPebble() {
+        if (outage != null) {
+            outage.close();
+        }
+    }
+
+    @Test
+    void whenTheCaIsDownAtStartTheWebappServesAndTheCertificateArrivesOnceTheCaIsBack() throws Exception {
+        outage.stopServer();
+        int mark = LogCapture.install().mark();
+        deployer.deploy("outage");
+        try {
+            assertThat(ItEnvironment.get(ItEnvironment.base().resolve("/index.html")).statusCode())
+                    .as("the webapp serves while the CA is down").isEqualTo(200);
+            String failure = LogCapture.install().await(mark, "failed (1 in a row)", Duration.ofSeconds(20));
+            assertThat(failure).as("the failed first attempt is logged").isNotNull()
+                    .contains("next attempt at");
+            outage.startServer();
+
+            // the backoff's first step is one minute (plus up to 20% jitter)
+            awaitFiles(outageHome, Duration.ofSeconds(100));
+            Pebble.verifyChain(AcmeFilterOutput.readCertificates(outageHome.certificate()), outage.roots());
+        } finally {
+            deployer.undeploy("outage");
+        }
+    }
+
+
+    private static Properties state(ItEnvironment.Homeserver home) throws IOException {
+        Path file = home.yaml().resolveSibling("acme-state-" + home.certificate().getFileName() + ".properties");
+        Properties p = new Properties();
+        p.load(new StringReader(Files.readString(file)));
+        return p;
+    }
+
+    private static void awaitFiles(ItEnvironment.Homeserver home, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!(Files.exists(home.certificate()) && Files.exists(home.privateKey()))) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("no certificate at " + home.certificate() + " within " + timeout.toSeconds()
+                        + " s");
+            }
+            Thread.sleep(200);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.acmefilter.it;
+
+import dev.acmefilter.testing.Pebble;
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A challenge the CA cannot validate (it connects to a port where nothing listens): the
+ * failure is logged with the ACME problem and the next attempt, the state file keeps the
+ * backoff, and neither the running webapp nor a redeployed one orders again before it ends.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class FailingChallengeBackoffIT {
+
+    private static Pebble unreachable;
+    private static ItEnvironment.Homeserver failingHome;
+
+    @ArquillianResource
+    private Deployer deployer;
+
+    @Deployment(name = "failing", managed = false, testable = false)
+    static WebArchive failingDeployment() throws IOException {
+        int nothingListens;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            nothingListens = probe.getLocalPort();
+        }
+        // Pebble validates on a port where nothing answers: every http-01 challenge fails
+        unreachable = Pebble.builder().httpPort(nothingListens).resolveAllNamesToLoopback(true).start();
+        failingHome = ItEnvironment.homeserver(unreachable, true);
+        return ItEnvironment.acmeWar(failingHome.yaml());
+    }
+
+
+    @AfterAll
+    static void stopPebble() {
+        if (unreachable != null) {
+            unreachable.close();
+        }
+    }
+
+    @Test
+    void aChallengeThatCannotBeValidatedIsLoggedAndRetriedOnlyAfterTheBackoffEvenAcrossARedeploy()
+            throws Exception {
+        int mark = LogCapture.install().mark();
+        deployer.deploy("failing");
+        try {
+            String failure = LogCapture.install().await(mark, "failed (1 in a row)", Duration.ofSeconds(30));
+            assertThat(failure).as("the failure is logged").isNotNull()
+                    .contains("http-01 validation of localhost failed: urn:ietf:params:acme:error:connection")
+                    .contains("next attempt at");
+            Thread.sleep(5_000);
+            assertThat(unreachable.requests("POST /order-plz")).as("orders created within 5 s of the failure")
+                    .isEqualTo(1);
+        } finally {
+            deployer.undeploy("failing");
+        }
+        Properties state = state(failingHome);
+        assertThat(state.getProperty("consecutive_failures")).isEqualTo("1");
+        Instant lastAttempt = Instant.parse(state.getProperty("last_attempt"));
+        Instant nextAttempt = Instant.parse(state.getProperty("next_attempt"));
+        assertThat(Duration.between(lastAttempt, nextAttempt)).isGreaterThanOrEqualTo(Duration.ofMinutes(1));
+
+        // a redeploy inside the backoff waits for it
+        int again = LogCapture.install().mark();
+        deployer.deploy("failing");
+        try {
+            String waiting = LogCapture.install().await(again, "before the next attempt", Duration.ofSeconds(20));
+            assertThat(waiting).as("the restart says it waits").isNotNull();
+            Thread.sleep(5_000);
+            assertThat(unreachable.requests("POST /order-plz")).as("orders after the redeploy").isEqualTo(1);
+            assertThat(Files.exists(failingHome.certificate())).isFalse();
+        } finally {
+            deployer.undeploy("failing");
+        }
+    }
+
+
+    private static Properties state(ItEnvironment.Homeserver home) throws IOException {
+        Path file = home.yaml().resolveSibling("acme-state-" + home.certificate().getFileName() + ".properties");
+        Properties p = new Properties();
+        p.load(new StringReader(Files.readString(file)));
+        return p;
+    }
+
+    private static void awaitFiles(ItEnvironment.Homeserver home, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!(Files.exists(home.certificate()) && Files.exists(home.privateKey()))) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("no certificate at " + home.certificate() + " within " + timeout.toSeconds()
+                        + " s");
+            }
+            Thread.sleep(200);
+        }
+    }
+}
