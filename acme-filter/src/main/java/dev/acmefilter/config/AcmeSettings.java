@@ -33,6 +33,10 @@ import java.util.Set;
  * @param fileGroup            {@code acme.file_group}: group for newly created certificate and key files
  * @param keyFileMode          {@code acme.key_file_mode}: mode for a newly created key file (default 0600)
  * @param warnings             what the loader noticed but accepted (unknown keys, v01 URLs)
+ * @param reload               {@code acme.reload}: signal and/or command after a new certificate is written
+ * @param verify               {@code acme.verify}: where to check that the new certificate is served
+ * @param keystore             {@code acme.keystore}: a PKCS#12 copy of the certificate and key
+ * @param preflight            {@code acme.preflight}: the self-test of the challenge path before an order
  */
 public record AcmeSettings(
         Path configFile,
@@ -52,7 +56,11 @@ public record AcmeSettings(
         Path privateKeyPath,
         Optional<String> fileGroup,
         Optional<Set<PosixFilePermission>> keyFileMode,
-        List<String> warnings) {
+        List<String> warnings,
+        Optional<ReloadSettings> reload,
+        Optional<VerifySettings> verify,
+        Optional<KeystoreSettings> keystore,
+        PreflightSettings preflight) {
 
     /** Let's Encrypt's production ACME v2 directory: Synapse's default CA. */
     public static final URI LETS_ENCRYPT = URI.create("https://acme-v02.api.letsencrypt.org/directory");
@@ -75,6 +83,22 @@ public record AcmeSettings(
         Objects.requireNonNull(fileGroup, "fileGroup");
         keyFileMode = keyFileMode.map(Set::copyOf);
         warnings = List.copyOf(warnings);
+        Objects.requireNonNull(reload, "reload");
+        Objects.requireNonNull(verify, "verify");
+        Objects.requireNonNull(keystore, "keystore");
+        Objects.requireNonNull(preflight, "preflight");
+    }
+
+    /** The settings without the after-write hooks: no reload, no verify, no keystore, default pre-flight. */
+    public AcmeSettings(Path configFile, String serverName, boolean enabled, URI directoryUrl, int port,
+            List<String> bindAddresses, Duration reprovisionThreshold, List<String> domains, List<String> contacts,
+            KeyType keyType, Optional<ExternalAccountBinding> eab, Optional<Path> caCertificates, Path accountKeyFile,
+            Path certificatePath, Path privateKeyPath, Optional<String> fileGroup,
+            Optional<Set<PosixFilePermission>> keyFileMode, List<String> warnings) {
+        this(configFile, serverName, enabled, directoryUrl, port, bindAddresses, reprovisionThreshold, domains,
+                contacts, keyType, eab, caCertificates, accountKeyFile, certificatePath, privateKeyPath, fileGroup,
+                keyFileMode, warnings, Optional.empty(), Optional.empty(), Optional.empty(),
+                PreflightSettings.DEFAULTS);
     }
 
     /** The name the certificate is issued for first: {@code acme.domain}, else {@code server_name}. */
@@ -105,6 +129,10 @@ public record AcmeSettings(
         private Path privateKeyPath;
         private String fileGroup;
         private Set<PosixFilePermission> keyFileMode;
+        private ReloadSettings reload;
+        private VerifySettings verify;
+        private KeystoreSettings keystore;
+        private PreflightSettings preflight = PreflightSettings.DEFAULTS;
 
         private Builder() {
         }
@@ -126,6 +154,10 @@ public record AcmeSettings(
         public Builder privateKeyPath(Path file) { this.privateKeyPath = file; return this; }
         public Builder fileGroup(String group) { this.fileGroup = group; return this; }
         public Builder keyFileMode(Set<PosixFilePermission> mode) { this.keyFileMode = mode; return this; }
+        public Builder reload(ReloadSettings r) { this.reload = r; return this; }
+        public Builder verify(VerifySettings v) { this.verify = v; return this; }
+        public Builder keystore(KeystoreSettings k) { this.keystore = k; return this; }
+        public Builder preflight(PreflightSettings p) { this.preflight = p; return this; }
 
         public AcmeSettings build() {
             List<String> names = new ArrayList<>(domains);
@@ -136,7 +168,8 @@ public record AcmeSettings(
                     enabled, directoryUrl, port, bindAddresses, reprovisionThreshold, names, contacts, keyType,
                     Optional.ofNullable(eab), Optional.ofNullable(caCertificates), accountKeyFile,
                     certificatePath, privateKeyPath, Optional.ofNullable(fileGroup),
-                    Optional.ofNullable(keyFileMode), List.of());
+                    Optional.ofNullable(keyFileMode), List.of(),
+                    Optional.ofNullable(reload), Optional.ofNullable(verify), Optional.ofNullable(keystore), preflight);
         }
     }
 }
