@@ -19,14 +19,14 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** Self-signed test certificates with chosen SAN names and validity, made with BouncyCastle. */
-final class TestCerts {
+public final class TestCerts {
 
     private static final AtomicLong SERIAL = new AtomicLong(1000);
 
     private TestCerts() {
     }
 
-    static KeyPair ecKey() {
+    public static KeyPair ecKey() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));
@@ -36,7 +36,7 @@ final class TestCerts {
         }
     }
 
-    static KeyPair rsaKey() {
+    public static KeyPair rsaKey() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
@@ -46,7 +46,7 @@ final class TestCerts {
         }
     }
 
-    static X509Certificate selfSigned(KeyPair keys, Instant notBefore, Instant notAfter, String... names) {
+    public static X509Certificate selfSigned(KeyPair keys, Instant notBefore, Instant notAfter, String... names) {
         try {
             X500Name subject = new X500Name("CN=" + (names.length > 0 ? names[0] : "test"));
             JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
@@ -68,7 +68,7 @@ final class TestCerts {
     }
 
     /** A certificate valid from a day before {@code now} to {@code days} days after it. */
-    static X509Certificate validFor(KeyPair keys, Instant now, long days, String... names) {
+    public static X509Certificate validFor(KeyPair keys, Instant now, long days, String... names) {
         return selfSigned(keys, now.minusSeconds(86_400), now.plusSeconds(days * 86_400), names);
     }
 }
