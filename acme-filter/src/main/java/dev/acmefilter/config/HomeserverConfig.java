@@ -525,7 +525,7 @@ public final class HomeserverConfig {
         return sb.toString();
     }
 
-    // ---------------------------------------------------------------- after a write: reload, verify, keystore, pre-flight
+    // ------------------------------------------------ after a write: reload, verify, keystore, pre-flight
 
     private static final String RELOAD_KNOWN = "signal, pid_file, command, timeout";
     private static final String VERIFY_KNOWN = "address, server_name, timeout";

@@ -32,7 +32,8 @@ public record PreflightSettings(Mode mode, int port, Duration timeout) {
 
     public static final int DEFAULT_PORT = 80;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
-    public static final PreflightSettings DEFAULTS = new PreflightSettings(Mode.ADVISORY, DEFAULT_PORT, DEFAULT_TIMEOUT);
+    public static final PreflightSettings DEFAULTS =
+            new PreflightSettings(Mode.ADVISORY, DEFAULT_PORT, DEFAULT_TIMEOUT);
 
     public PreflightSettings {
         Objects.requireNonNull(mode, "mode");

@@ -130,7 +130,8 @@ public final class KeystoreWriter {
             store.store(bytes, password);
             return bytes.toByteArray();
         } catch (GeneralSecurityException e) {
-            throw new IOException("cannot build the PKCS#12 keystore: " + e.getMessage(), e); // never holds the password
+            // a KeyStoreException's message never holds the password
+            throw new IOException("cannot build the PKCS#12 keystore: " + e.getMessage(), e);
         }
     }
 

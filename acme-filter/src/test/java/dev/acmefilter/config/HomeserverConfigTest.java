@@ -621,7 +621,8 @@ class HomeserverConfigTest {
 
     @Test
     void unquotedOffIsTheOffMode() throws Exception {
-        assertThat(load(enabledWith("preflight: {mode: off}")).preflight().mode()).isEqualTo(PreflightSettings.Mode.OFF);
+        assertThat(load(enabledWith("preflight: {mode: off}")).preflight().mode())
+                .isEqualTo(PreflightSettings.Mode.OFF);
     }
 
     @Test
@@ -651,7 +652,8 @@ class HomeserverConfigTest {
         String signals = "expected one of HUP, USR1, USR2, INT, TERM, QUIT, WINCH, or none";
         return Stream.of(
                 Arguments.of("reload a list", enabledWith("reload: [HUP]"),
-                        "{file}: acme.reload: expected a mapping with signal, pid_file, command, timeout, found a list"),
+                        "{file}: acme.reload: expected a mapping with signal, pid_file, command, timeout, "
+                                + "found a list"),
                 Arguments.of("reload without pid file or command", enabledWith("reload: {signal: HUP}"),
                         "{file}: acme.reload: there is no pid file to signal and no command; expected "
                                 + "acme.reload.pid_file (or Synapse's top-level pid_file) or acme.reload.command"),

@@ -47,7 +47,8 @@ class ReloaderTest {
     private Path startHomeserver() throws Exception {
         Path pidFile = dir.resolve("homeserver.pid");
         homeserver = new ProcessBuilder("/bin/sh", "-c", "trap 'echo HUP >> received' HUP; "
-                + "trap 'echo USR1 >> received' USR1; echo $$ > homeserver.pid.tmp; mv homeserver.pid.tmp homeserver.pid; "
+                + "trap 'echo USR1 >> received' USR1; "
+                + "echo $$ > homeserver.pid.tmp; mv homeserver.pid.tmp homeserver.pid; "
                 + "while true; do sleep 0.1; done").directory(dir.toFile()).start();
         await(() -> Files.exists(pidFile));
         return pidFile;
