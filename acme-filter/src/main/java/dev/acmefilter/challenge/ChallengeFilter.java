@@ -57,8 +57,9 @@ public class ChallengeFilter implements Filter {
 
     private static final Set<String> KNOWN_PARAMS = Set.of(STORE_ATTRIBUTE_PARAM, MAX_TOKEN_LENGTH_PARAM);
     private static final System.Logger LOG = System.getLogger(ChallengeFilter.class.getName());
-    private static final byte[] NOT_FOUND_BODY =
-            "No pending ACME challenge for this token.\n".getBytes(StandardCharsets.US_ASCII);
+    /** The body of a 404 for an unknown token: {@link Preflight} recognizes it. */
+    static final String NOT_FOUND_TEXT = "No pending ACME challenge for this token.\n";
+    private static final byte[] NOT_FOUND_BODY = NOT_FOUND_TEXT.getBytes(StandardCharsets.US_ASCII);
 
     @Inject
     private ChallengeStore injectedStore;

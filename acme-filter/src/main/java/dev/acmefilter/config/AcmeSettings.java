@@ -35,6 +35,10 @@ import java.util.Set;
  * @param warnings             what the loader noticed but accepted (unknown keys, v01 URLs)
  * @param stateDir             {@code acme.state_dir}: where the renewal state is kept (default: the
  *                             account key's folder)
+ * @param reload               {@code acme.reload}: signal and/or command after a new certificate is written
+ * @param verify               {@code acme.verify}: where to check that the new certificate is served
+ * @param keystore             {@code acme.keystore}: a PKCS#12 copy of the certificate and key
+ * @param preflight            {@code acme.preflight}: the self-test of the challenge path before an order
  */
 public record AcmeSettings(
         Path configFile,
@@ -55,7 +59,11 @@ public record AcmeSettings(
         Optional<String> fileGroup,
         Optional<Set<PosixFilePermission>> keyFileMode,
         List<String> warnings,
-        Path stateDir) {
+        Path stateDir,
+        Optional<ReloadSettings> reload,
+        Optional<VerifySettings> verify,
+        Optional<KeystoreSettings> keystore,
+        PreflightSettings preflight) {
 
     /** Let's Encrypt's production ACME v2 directory: Synapse's default CA. */
     public static final URI LETS_ENCRYPT = URI.create("https://acme-v02.api.letsencrypt.org/directory");
@@ -81,6 +89,10 @@ public record AcmeSettings(
         if (stateDir == null && accountKeyFile != null) {
             stateDir = accountKeyFile.toAbsolutePath().getParent();
         }
+        Objects.requireNonNull(reload, "reload");
+        Objects.requireNonNull(verify, "verify");
+        Objects.requireNonNull(keystore, "keystore");
+        Objects.requireNonNull(preflight, "preflight");
     }
 
     /** The name the certificate is issued for first: {@code acme.domain}, else {@code server_name}. */
@@ -112,6 +124,10 @@ public record AcmeSettings(
         private String fileGroup;
         private Set<PosixFilePermission> keyFileMode;
         private Path stateDir;
+        private ReloadSettings reload;
+        private VerifySettings verify;
+        private KeystoreSettings keystore;
+        private PreflightSettings preflight = PreflightSettings.DEFAULTS;
 
         private Builder() {
         }
@@ -134,6 +150,10 @@ public record AcmeSettings(
         public Builder fileGroup(String group) { this.fileGroup = group; return this; }
         public Builder keyFileMode(Set<PosixFilePermission> mode) { this.keyFileMode = mode; return this; }
         public Builder stateDir(Path dir) { this.stateDir = dir; return this; }
+        public Builder reload(ReloadSettings r) { this.reload = r; return this; }
+        public Builder verify(VerifySettings v) { this.verify = v; return this; }
+        public Builder keystore(KeystoreSettings k) { this.keystore = k; return this; }
+        public Builder preflight(PreflightSettings p) { this.preflight = p; return this; }
 
         public AcmeSettings build() {
             List<String> names = new ArrayList<>(domains);
@@ -144,7 +164,8 @@ public record AcmeSettings(
                     enabled, directoryUrl, port, bindAddresses, reprovisionThreshold, names, contacts, keyType,
                     Optional.ofNullable(eab), Optional.ofNullable(caCertificates), accountKeyFile,
                     certificatePath, privateKeyPath, Optional.ofNullable(fileGroup),
-                    Optional.ofNullable(keyFileMode), List.of(), stateDir);
+                    Optional.ofNullable(keyFileMode), List.of(), stateDir,
+                    Optional.ofNullable(reload), Optional.ofNullable(verify), Optional.ofNullable(keystore), preflight);
         }
     }
 }

@@ -69,7 +69,8 @@ public final class HomeserverConfig {
     /** The keys known under {@code acme:}: Synapse's own, then ours. Anything else is a warning. */
     private static final List<String> ACME_KEYS_IN_ORDER = List.of(
             "enabled", "url", "port", "bind_addresses", "reprovision_threshold", "domain", "account_key_file",
-            "domains", "contact", "key_type", "eab", "ca_certificates", "file_group", "key_file_mode", "state_dir");
+            "domains", "contact", "key_type", "eab", "ca_certificates", "file_group", "key_file_mode", "state_dir",
+            "reload", "verify", "keystore", "preflight");
     private static final Set<String> ACME_KEYS = Set.copyOf(ACME_KEYS_IN_ORDER);
     private static final Set<String> EAB_KEYS = Set.of("kid", "hmac_key");
 
@@ -130,7 +131,8 @@ public final class HomeserverConfig {
             String problem = e.getProblem();
             if (mentionsSecret(mark) || mentionsSecret(e.getContextMark())) {
                 // problems about aliases, anchors and tags echo the token, which could be the MAC key
-                problem = "this part cannot be parsed (details hidden, as it may hold acme.eab.hmac_key)";
+                problem = "this part cannot be parsed (details hidden, as it may hold acme.eab.hmac_key or "
+                        + "acme.keystore.password)";
             }
             throw new ConfigException(file + ": not valid YAML" + where + ": " + problem);
         } catch (YAMLException e) {
@@ -149,7 +151,8 @@ public final class HomeserverConfig {
             return false;
         }
         try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
-            return lines.skip(Math.max(0, mark.getLine() - 1)).limit(2).anyMatch(l -> l.contains("hmac_key"));
+            return lines.skip(Math.max(0, mark.getLine() - 1)).limit(2)
+                    .anyMatch(l -> l.contains("hmac_key") || l.contains("password"));
         } catch (IOException | UncheckedIOException e) {
             return true; // cannot tell: hide the detail
         }
@@ -196,9 +199,14 @@ public final class HomeserverConfig {
         Optional<Set<PosixFilePermission>> keyFileMode = keyFileMode(acme.get("key_file_mode"));
         Path stateDir = path("acme.state_dir", acme.get("state_dir"));
 
+        Optional<ReloadSettings> reload = reload(top, acme);
+        Optional<VerifySettings> verify = verify(acme, domains.isEmpty() ? null : domains.get(0));
+        Optional<KeystoreSettings> keystore = keystore(acme, certificatePath, privateKeyPath);
+        PreflightSettings preflight = preflight(acme.get("preflight"));
+
         return new AcmeSettings(file, serverName, enabled, directoryUrl, port, bindAddresses, threshold, domains,
                 contacts, keyType, eab, caCertificates, accountKeyFile, certificatePath, privateKeyPath, fileGroup,
-                keyFileMode, warnings, stateDir);
+                keyFileMode, warnings, stateDir, reload, verify, keystore, preflight);
     }
 
     private URI directoryUrl(Object value) {
@@ -516,6 +524,201 @@ public final class HomeserverConfig {
             sb.append((mode & (0400 >> i)) != 0 ? letters.charAt(i) : '-');
         }
         return sb.toString();
+    }
+
+    // ------------------------------------------------ after a write: reload, verify, keystore, pre-flight
+
+    private static final String RELOAD_KNOWN = "signal, pid_file, command, timeout";
+    private static final String VERIFY_KNOWN = "address, server_name, timeout";
+    private static final String KEYSTORE_KNOWN = "path, password, alias";
+    private static final String PREFLIGHT_KNOWN = "mode, port, timeout";
+    private static final String SIGNAL_EXPECTED = "one of " + ReloadSignal.acceptedNames() + ", or none";
+    private static final String COMMAND_EXPECTED = "a shell command such as 'systemctl reload matrix-synapse'";
+    private static final String SECONDS_EXPECTED = "a whole number of seconds from 1 to 3600";
+    private static final String ADDRESS_EXPECTED = "host:port of the homeserver's TLS listener, such as "
+            + "localhost:8448";
+    private static final String PASSWORD_EXPECTED = "the keystore password, as a string";
+    /** {@code host}, {@code host:port}, {@code [v6]} or {@code [v6]:port}. */
+    private static final Pattern HOST_PORT =
+            Pattern.compile("(?:\\[([0-9A-Fa-f:.]+)\\]|([^:\\[\\]]+))(?::([0-9]{1,5}))?");
+
+    /**
+     * {@code acme.reload}, only when the key is there (an empty {@code reload:} means "the
+     * defaults"): never signal a process just because Synapse's config names a pid file.
+     * The pid file defaults to Synapse's own top-level {@code pid_file}.
+     */
+    private Optional<ReloadSettings> reload(Map<?, ?> top, Map<?, ?> acme) {
+        if (!acme.containsKey("reload")) {
+            return Optional.empty();
+        }
+        Map<?, ?> reload = section("acme.reload", acme.get("reload"), "a mapping with " + RELOAD_KNOWN);
+        warnAboutUnknownKeys("acme.reload", reload, Set.of("signal", "pid_file", "command", "timeout"), RELOAD_KNOWN);
+        Optional<ReloadSignal> signal = reloadSignal(reload.get("signal"));
+        Path pidFile = path("acme.reload.pid_file", reload.get("pid_file"));
+        if (pidFile == null) {
+            pidFile = path("pid_file", top.get("pid_file"));
+        }
+        String command = string("acme.reload.command", reload.get("command"), COMMAND_EXPECTED);
+        if (command != null && command.isBlank()) {
+            throw valueError("acme.reload.command", "the command is empty", COMMAND_EXPECTED);
+        }
+        Duration timeout = seconds("acme.reload.timeout", reload.get("timeout"), ReloadSettings.DEFAULT_TIMEOUT);
+        if (command == null && (signal.isEmpty() || pidFile == null)) {
+            throw valueError("acme.reload", signal.isEmpty() ? "signal is none and there is no command"
+                    : "there is no pid file to signal and no command",
+                    "acme.reload.pid_file (or Synapse's top-level pid_file) or acme.reload.command");
+        }
+        return Optional.of(new ReloadSettings(signal, Optional.ofNullable(pidFile), Optional.ofNullable(command),
+                timeout));
+    }
+
+    private Optional<ReloadSignal> reloadSignal(Object value) {
+        if (value == null) {
+            return Optional.of(ReloadSettings.DEFAULT_SIGNAL);
+        }
+        if (Boolean.FALSE.equals(value)) {
+            return Optional.empty(); // YAML 1.1 reads "signal: off" or "no" as false
+        }
+        String name = string("acme.reload.signal", value, SIGNAL_EXPECTED);
+        if (name.trim().equalsIgnoreCase("none")) {
+            return Optional.empty();
+        }
+        return Optional.of(ReloadSignal.fromConfigName(name).orElseThrow(
+                () -> valueError("acme.reload.signal", quote(name) + " is not a reload signal", SIGNAL_EXPECTED)));
+    }
+
+    private Optional<VerifySettings> verify(Map<?, ?> acme, String firstDomain) {
+        if (!acme.containsKey("verify")) {
+            return Optional.empty();
+        }
+        Map<?, ?> verify = section("acme.verify", acme.get("verify"), "a mapping with " + VERIFY_KNOWN);
+        warnAboutUnknownKeys("acme.verify", verify, Set.of("address", "server_name", "timeout"), VERIFY_KNOWN);
+        String address = string("acme.verify.address", verify.get("address"), ADDRESS_EXPECTED);
+        if (address == null) {
+            throw valueError("acme.verify.address", "missing", ADDRESS_EXPECTED);
+        }
+        Matcher m = HOST_PORT.matcher(address.trim());
+        if (!m.matches()) {
+            throw valueError("acme.verify.address", quote(address) + " is not host:port", ADDRESS_EXPECTED);
+        }
+        String host = m.group(1) != null ? m.group(1) : DnsNames.normalize(m.group(2));
+        boolean literal = m.group(1) != null ? DnsNames.isIpv6(host) : DnsNames.isIpv4(host);
+        if (!literal && DnsNames.problem(host).isPresent()) {
+            throw valueError("acme.verify.address", quote(address) + " does not name a host", ADDRESS_EXPECTED);
+        }
+        int port = VerifySettings.DEFAULT_PORT;
+        if (m.group(3) != null) {
+            port = Integer.parseInt(m.group(3));
+            if (port < 1 || port > 65535) {
+                throw valueError("acme.verify.address", quote(address) + " has no valid port", ADDRESS_EXPECTED);
+            }
+        }
+        String sniExpected = "the DNS name to send as SNI, such as " + (firstDomain != null ? firstDomain
+                : "matrix.example.org");
+        String serverName = string("acme.verify.server_name", verify.get("server_name"), sniExpected);
+        if (serverName == null) {
+            if (firstDomain == null) {
+                throw valueError("acme.verify.server_name", "missing (there is no domain to default to)", sniExpected);
+            }
+            serverName = firstDomain;
+        } else {
+            serverName = dnsName("acme.verify.server_name", serverName);
+        }
+        Duration timeout = seconds("acme.verify.timeout", verify.get("timeout"), VerifySettings.DEFAULT_TIMEOUT);
+        return Optional.of(new VerifySettings(host, port, serverName, timeout));
+    }
+
+    /** The password is never put into a message: a wrong type is named by its kind only. */
+    private Optional<KeystoreSettings> keystore(Map<?, ?> acme, Path certificatePath, Path privateKeyPath) {
+        if (!acme.containsKey("keystore")) {
+            return Optional.empty();
+        }
+        Map<?, ?> keystore = section("acme.keystore", acme.get("keystore"), "a mapping with " + KEYSTORE_KNOWN);
+        warnAboutUnknownKeys("acme.keystore", keystore, Set.of("path", "password", "alias"), KEYSTORE_KNOWN);
+        Path path = path("acme.keystore.path", keystore.get("path"));
+        if (path == null) {
+            throw valueError("acme.keystore.path", "missing", "a file path for the PKCS#12 keystore");
+        }
+        if (path.equals(certificatePath) || path.equals(privateKeyPath)) {
+            throw valueError("acme.keystore.path", quote(path.toString()) + " is also "
+                    + (path.equals(certificatePath) ? "tls_certificate_path" : "tls_private_key_path"),
+                    "a file of its own for the PKCS#12 keystore");
+        }
+        Object passwordValue = keystore.get("password");
+        if (passwordValue != null && !(passwordValue instanceof String)) {
+            throw new ConfigException(file + ": acme.keystore.password: expected " + PASSWORD_EXPECTED + " (quote it),"
+                    + " found " + describeType(passwordValue));
+        }
+        String password = (String) passwordValue;
+        if (password == null || password.isEmpty()) {
+            throw valueError("acme.keystore.password", password == null ? "missing" : "empty", PASSWORD_EXPECTED);
+        }
+        String aliasExpected = "a name for the key entry, such as " + KeystoreSettings.DEFAULT_ALIAS;
+        String alias = string("acme.keystore.alias", keystore.get("alias"), aliasExpected);
+        if (alias != null && alias.isBlank()) {
+            throw valueError("acme.keystore.alias", "the alias is empty", aliasExpected);
+        }
+        return Optional.of(new KeystoreSettings(path, password,
+                alias == null ? KeystoreSettings.DEFAULT_ALIAS : alias.trim()));
+    }
+
+    private PreflightSettings preflight(Object value) {
+        if (value == null) {
+            return PreflightSettings.DEFAULTS;
+        }
+        Map<?, ?> preflight = section("acme.preflight", value, "a mapping with " + PREFLIGHT_KNOWN);
+        warnAboutUnknownKeys("acme.preflight", preflight, Set.of("mode", "port", "timeout"), PREFLIGHT_KNOWN);
+        String modeExpected = "advisory, strict or off";
+        Object modeValue = preflight.get("mode");
+        PreflightSettings.Mode mode = PreflightSettings.Mode.ADVISORY;
+        if (Boolean.FALSE.equals(modeValue)) {
+            mode = PreflightSettings.Mode.OFF; // YAML 1.1 reads an unquoted off as false
+        } else if (modeValue != null) {
+            String name = string("acme.preflight.mode", modeValue, modeExpected);
+            mode = java.util.Arrays.stream(PreflightSettings.Mode.values())
+                    .filter(m -> m.configName().equals(name.trim().toLowerCase(Locale.ROOT))).findFirst()
+                    .orElseThrow(() -> valueError("acme.preflight.mode", quote(name) + " is not a mode", modeExpected));
+        }
+        int port = PreflightSettings.DEFAULT_PORT;
+        Object portValue = preflight.get("port");
+        if (portValue != null) {
+            BigInteger n = integer("acme.preflight.port", portValue, PORT_EXPECTED);
+            if (n == null || n.signum() <= 0 || n.compareTo(BigInteger.valueOf(65535)) > 0) {
+                throw valueError("acme.preflight.port", show(portValue) + " is not a port number", PORT_EXPECTED);
+            }
+            port = n.intValue();
+        }
+        Duration timeout = seconds("acme.preflight.timeout", preflight.get("timeout"),
+                PreflightSettings.DEFAULT_TIMEOUT);
+        return new PreflightSettings(mode, port, timeout);
+    }
+
+    /** A sub-section under {@code acme:}; an empty one ({@code reload:}) is an empty mapping. */
+    private Map<?, ?> section(String key, Object value, String expected) {
+        if (value == null) {
+            return Map.of();
+        }
+        if (value instanceof Map<?, ?> map) {
+            return map;
+        }
+        throw typeError(key, expected, value);
+    }
+
+    private Duration seconds(String key, Object value, Duration defaultValue) {
+        if (value == null) {
+            return defaultValue;
+        }
+        BigInteger n = integer(key, value, SECONDS_EXPECTED);
+        if (n == null) {
+            throw valueError(key, show(value) + " is not a number of seconds", SECONDS_EXPECTED);
+        }
+        if (n.signum() <= 0) {
+            throw valueError(key, n + " is not a positive number of seconds", SECONDS_EXPECTED);
+        }
+        if (n.compareTo(BigInteger.valueOf(3600)) > 0) {
+            throw valueError(key, n + " seconds is more than an hour", SECONDS_EXPECTED);
+        }
+        return Duration.ofSeconds(n.longValue());
     }
 
     // ---------------------------------------------------------------- typed access

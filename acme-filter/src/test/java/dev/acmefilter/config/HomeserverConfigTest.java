@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -216,7 +217,8 @@ class HomeserverConfigTest {
         assertThat(s.warnings()).containsExactly(
                 file + ": acme.reprovision_treshold: unknown setting, ignored; known settings are enabled, url, port,"
                         + " bind_addresses, reprovision_threshold, domain, account_key_file, domains, contact,"
-                        + " key_type, eab, ca_certificates, file_group, key_file_mode, state_dir",
+                        + " key_type, eab, ca_certificates, file_group, key_file_mode, state_dir, reload, verify,"
+                        + " keystore, preflight",
                 file + ": acme.eab.hmac: unknown setting, ignored; known settings are kid, hmac_key");
     }
 
@@ -547,6 +549,166 @@ class HomeserverConfigTest {
         assertThat(s.toString()).doesNotContain(SECRET);
         assertThat(s.eab().orElseThrow().toString()).doesNotContain(SECRET);
         assertThat(String.join("\n", s.warnings())).doesNotContain(SECRET);
+    }
+
+    // ------------------------------------------------------------ after a write: reload, verify, keystore, pre-flight
+
+    @Test
+    void afterWriteSettingsLoadEveryValue() throws Exception {
+        AcmeSettings s = load(ENABLED.replace("acme:\n", "pid_file: /run/synapse.pid\nacme:\n") + """
+                  reload:
+                    signal: SIGUSR1
+                    pid_file: run/matrix.pid
+                    command: systemctl reload matrix-synapse
+                    timeout: 12
+                  verify:
+                    address: "[::1]:8449"
+                    server_name: Matrix.Example.org
+                    timeout: 7
+                  keystore:
+                    path: acme.p12
+                    password: "s3cret pass"
+                    alias: synapse
+                  preflight:
+                    mode: strict
+                    port: 8080
+                    timeout: 3
+                """);
+
+        assertThat(s.reload()).contains(new ReloadSettings(Optional.of(ReloadSignal.USR1),
+                Optional.of(dir.resolve("run/matrix.pid")), Optional.of("systemctl reload matrix-synapse"),
+                Duration.ofSeconds(12)));
+        assertThat(s.verify()).contains(new VerifySettings("::1", 8449, "matrix.example.org", Duration.ofSeconds(7)));
+        assertThat(s.keystore()).contains(new KeystoreSettings(dir.resolve("acme.p12"), "s3cret pass", "synapse"));
+        assertThat(s.preflight()).isEqualTo(new PreflightSettings(PreflightSettings.Mode.STRICT, 8080,
+                Duration.ofSeconds(3)));
+        assertThat(s.warnings()).isEmpty();
+        assertThat(s.toString()).doesNotContain("s3cret pass");
+    }
+
+    @Test
+    void withoutTheNewKeysNothingRunsAfterAWriteAndThePreflightAdvises() throws Exception {
+        AcmeSettings s = load(ENABLED.replace("acme:\n", "pid_file: /run/synapse.pid\nacme:\n"));
+
+        assertThat(s.reload()).isEmpty();
+        assertThat(s.verify()).isEmpty();
+        assertThat(s.keystore()).isEmpty();
+        assertThat(s.preflight()).isEqualTo(PreflightSettings.DEFAULTS);
+    }
+
+    @Test
+    void emptyReloadSignalsHupToSynapsesOwnPidFile() throws Exception {
+        AcmeSettings s = load(ENABLED.replace("acme:\n", "pid_file: /run/synapse.pid\nacme:\n") + "  reload:\n");
+
+        assertThat(s.reload()).contains(new ReloadSettings(Optional.of(ReloadSignal.HUP),
+                Optional.of(Path.of("/run/synapse.pid")), Optional.empty(), ReloadSettings.DEFAULT_TIMEOUT));
+        assertThat(s.reload().orElseThrow().signals()).isTrue();
+    }
+
+    @Test
+    void signalNoneWithACommandOnlyRunsTheCommand() throws Exception {
+        AcmeSettings s = load(ENABLED.replace("acme:\n", "pid_file: /run/synapse.pid\nacme:\n")
+                + "  reload: {signal: none, command: 'docker restart synapse'}\n");
+
+        assertThat(s.reload().orElseThrow().signals()).isFalse();
+        assertThat(s.reload().orElseThrow().command()).contains("docker restart synapse");
+    }
+
+    @Test
+    void verifyDefaultsToPort8448AndTheFirstDomainAsSni() throws Exception {
+        AcmeSettings s = load(enabledWith("domain: matrix.example.org", "verify: {address: localhost}"));
+
+        assertThat(s.verify()).contains(new VerifySettings("localhost", 8448, "matrix.example.org",
+                VerifySettings.DEFAULT_TIMEOUT));
+    }
+
+    @Test
+    void unquotedOffIsTheOffMode() throws Exception {
+        assertThat(load(enabledWith("preflight: {mode: off}")).preflight().mode())
+                .isEqualTo(PreflightSettings.Mode.OFF);
+    }
+
+    @Test
+    void keystorePasswordNeverAppearsInAnErrorMessage() throws Exception {
+        Files.writeString(file, enabledWith("keystore: {path: tls.crt, password: 'hunter2-secret'}"));
+        ConfigException ex = catchThrowableOfType(ConfigException.class, () -> HomeserverConfig.load(file));
+        assertThat(ex.getMessage()).doesNotContain("hunter2-secret");
+
+        Files.writeString(file, enabledWith("keystore:", "  path: a.p12", "  password: hunter2-secret: ["));
+        ex = catchThrowableOfType(ConfigException.class, () -> HomeserverConfig.load(file));
+        assertThat(ex.getMessage()).doesNotContain("hunter2-secret");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("malformedAfterWrite")
+    void malformedAfterWriteSettingFailsWithOneExactMessage(String name, String yaml, String expected)
+            throws Exception {
+        Files.writeString(file, yaml, StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> HomeserverConfig.load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(expected.replace("{file}", file.toString()).replace("{dir}", dir.toString()));
+    }
+
+    static Stream<Arguments> malformedAfterWrite() {
+        String seconds = "expected a whole number of seconds from 1 to 3600";
+        String signals = "expected one of HUP, USR1, USR2, INT, TERM, QUIT, WINCH, or none";
+        return Stream.of(
+                Arguments.of("reload a list", enabledWith("reload: [HUP]"),
+                        "{file}: acme.reload: expected a mapping with signal, pid_file, command, timeout, "
+                                + "found a list"),
+                Arguments.of("reload without pid file or command", enabledWith("reload: {signal: HUP}"),
+                        "{file}: acme.reload: there is no pid file to signal and no command; expected "
+                                + "acme.reload.pid_file (or Synapse's top-level pid_file) or acme.reload.command"),
+                Arguments.of("signal none without command", enabledWith("reload: {signal: none, pid_file: a.pid}"),
+                        "{file}: acme.reload: signal is none and there is no command; expected "
+                                + "acme.reload.pid_file (or Synapse's top-level pid_file) or acme.reload.command"),
+                Arguments.of("unknown signal", enabledWith("reload: {signal: KILL, pid_file: a.pid}"),
+                        "{file}: acme.reload.signal: 'KILL' is not a reload signal; " + signals),
+                Arguments.of("signal a number", enabledWith("reload: {signal: 1, pid_file: a.pid}"),
+                        "{file}: acme.reload.signal: " + signals + ", found 1"),
+                Arguments.of("pid_file a list", enabledWith("reload: {pid_file: [a.pid]}"),
+                        "{file}: acme.reload.pid_file: expected a file path, found a list"),
+                Arguments.of("top-level pid_file a number", "pid_file: 42\n" + enabledWith("reload: {}"),
+                        "{file}: pid_file: expected a file path, found 42"),
+                Arguments.of("empty command", enabledWith("reload: {command: ' '}"),
+                        "{file}: acme.reload.command: the command is empty; expected a shell command such as "
+                                + "'systemctl reload matrix-synapse'"),
+                Arguments.of("timeout 0", enabledWith("reload: {command: 'true', timeout: 0}"),
+                        "{file}: acme.reload.timeout: 0 is not a positive number of seconds; " + seconds),
+                Arguments.of("timeout negative", enabledWith("reload: {command: 'true', timeout: -5}"),
+                        "{file}: acme.reload.timeout: -5 is not a positive number of seconds; " + seconds),
+                Arguments.of("timeout words", enabledWith("reload: {command: 'true', timeout: soon}"),
+                        "{file}: acme.reload.timeout: 'soon' is not a number of seconds; " + seconds),
+                Arguments.of("timeout two hours", enabledWith("reload: {command: 'true', timeout: 7200}"),
+                        "{file}: acme.reload.timeout: 7200 seconds is more than an hour; " + seconds),
+                Arguments.of("verify without address", enabledWith("verify: {timeout: 5}"),
+                        "{file}: acme.verify.address: missing; expected host:port of the homeserver's TLS listener,"
+                                + " such as localhost:8448"),
+                Arguments.of("verify address port 0", enabledWith("verify: {address: 'localhost:0'}"),
+                        "{file}: acme.verify.address: 'localhost:0' has no valid port; expected host:port of the "
+                                + "homeserver's TLS listener, such as localhost:8448"),
+                Arguments.of("verify address a URL", enabledWith("verify: {address: 'https://localhost:8448'}"),
+                        "{file}: acme.verify.address: 'https://localhost:8448' is not host:port; expected host:port"
+                                + " of the homeserver's TLS listener, such as localhost:8448"),
+                Arguments.of("keystore without password", enabledWith("keystore: {path: a.p12}"),
+                        "{file}: acme.keystore.password: missing; expected the keystore password, as a string"),
+                Arguments.of("keystore password a number", enabledWith("keystore: {path: a.p12, password: 123456}"),
+                        "{file}: acme.keystore.password: expected the keystore password, as a string (quote it), "
+                                + "found a number"),
+                Arguments.of("keystore path a list", enabledWith("keystore: {path: [a.p12], password: pw}"),
+                        "{file}: acme.keystore.path: expected a file path, found a list"),
+                Arguments.of("keystore without path", enabledWith("keystore: {password: pw}"),
+                        "{file}: acme.keystore.path: missing; expected a file path for the PKCS#12 keystore"),
+                Arguments.of("keystore over the certificate", enabledWith("keystore: {path: tls.crt, password: pw}"),
+                        "{file}: acme.keystore.path: '{dir}/tls.crt' is also tls_certificate_path; expected a file "
+                                + "of its own for the PKCS#12 keystore"),
+                Arguments.of("preflight mode unknown", enabledWith("preflight: {mode: always}"),
+                        "{file}: acme.preflight.mode: 'always' is not a mode; expected advisory, strict or off"),
+                Arguments.of("preflight port 0", enabledWith("preflight: {port: 0}"),
+                        "{file}: acme.preflight.port: 0 is not a port number; expected an integer from 1 to 65535"),
+                Arguments.of("preflight timeout 0", enabledWith("preflight: {timeout: 0}"),
+                        "{file}: acme.preflight.timeout: 0 is not a positive number of seconds; " + seconds));
     }
 
     // ------------------------------------------------------------ helpers

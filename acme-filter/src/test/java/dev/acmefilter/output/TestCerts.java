@@ -71,4 +71,27 @@ public final class TestCerts {
     public static X509Certificate validFor(KeyPair keys, Instant now, long days, String... names) {
         return selfSigned(keys, now.minusSeconds(86_400), now.plusSeconds(days * 86_400), names);
     }
+
+    /** A certificate for {@code names}, signed by {@code issuer} (whose key is {@code issuerKeys}). */
+    public static X509Certificate issuedBy(KeyPair keys, X509Certificate issuer, KeyPair issuerKeys, Instant now,
+            long days, String... names) {
+        try {
+            X500Name subject = new X500Name("CN=" + names[0]);
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                    X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded()),
+                    BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(now.minusSeconds(86_400)),
+                    Date.from(now.plusSeconds(days * 86_400)), subject, keys.getPublic());
+            GeneralName[] sans = new GeneralName[names.length];
+            for (int i = 0; i < names.length; i++) {
+                sans[i] = new GeneralName(GeneralName.dNSName, names[i]);
+            }
+            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
+            String algorithm = issuerKeys.getPrivate().getAlgorithm().equals("RSA") ? "SHA256withRSA"
+                    : "SHA256withECDSA";
+            return new JcaX509CertificateConverter().getCertificate(
+                    builder.build(new JcaContentSignerBuilder(algorithm).build(issuerKeys.getPrivate())));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

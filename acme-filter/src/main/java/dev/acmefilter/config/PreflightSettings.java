@@ -1,0 +1,48 @@
+package dev.acmefilter.config;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * {@code acme.preflight}: the self-test that fetches a probe through the public
+ * {@code http://<name>/.well-known/acme-challenge/} path before each order, so that a
+ * broken proxy or DNS record is reported in plain words instead of as a failed order
+ * (which also counts against the CA's rate limits).
+ *
+ * @param mode    what a failed self-test does
+ * @param port    the port the CA uses, 80 unless a test or a port mapping says otherwise
+ * @param timeout connect and answer timeout per name
+ */
+public record PreflightSettings(Mode mode, int port, Duration timeout) {
+
+    /** What a failed self-test does. */
+    public enum Mode {
+        /** Log the problems, order anyway (the default: the CA may see what this host cannot). */
+        ADVISORY,
+        /** Do not order while a name fails. */
+        STRICT,
+        /** No self-test. */
+        OFF;
+
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public static final int DEFAULT_PORT = 80;
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    public static final PreflightSettings DEFAULTS =
+            new PreflightSettings(Mode.ADVISORY, DEFAULT_PORT, DEFAULT_TIMEOUT);
+
+    public PreflightSettings {
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(timeout, "timeout");
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+    }
+}
