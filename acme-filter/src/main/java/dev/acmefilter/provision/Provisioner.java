@@ -1,11 +1,18 @@
 package dev.acmefilter.provision;
 
 import dev.acmefilter.challenge.ChallengeStore;
+import dev.acmefilter.challenge.Preflight;
+import dev.acmefilter.challenge.PreflightReport;
 import dev.acmefilter.config.AcmeSettings;
 import dev.acmefilter.config.ConfigException;
 import dev.acmefilter.output.CertificatePairWriter;
 import dev.acmefilter.output.ExistingPair;
+import dev.acmefilter.output.KeystoreWriter;
 import dev.acmefilter.output.PairDecision;
+import dev.acmefilter.reload.LiveVerifier;
+import dev.acmefilter.reload.ReloadResult;
+import dev.acmefilter.reload.Reloader;
+import dev.acmefilter.reload.VerifyResult;
 import dev.acmefilter.renewal.AriWindow;
 import dev.acmefilter.renewal.RenewalCheck;
 import dev.acmefilter.renewal.RenewalPolicy;
@@ -41,7 +48,12 @@ public class Provisioner implements RenewalCheck {
     private Clock clock;
     private CertificatePairWriter writer;
     private OrderJournal journal;
+    private Preflight preflight;
+    private Optional<KeystoreWriter> keystore;
+    private Optional<Reloader> reloader;
+    private Optional<LiveVerifier> verifier;
     private volatile AcmeClient client;
+    private volatile Delivery lastDelivery;
 
     /** For CDI's client proxy only. */
     protected Provisioner() {
@@ -65,6 +77,15 @@ public class Provisioner implements RenewalCheck {
         this.clock = clock;
         this.writer = CertificatePairWriter.forSettings(settings, clock);
         this.journal = OrderJournal.forCertificate(settings.stateDir(), settings.certificatePath());
+        this.preflight = Preflight.forSettings(settings, store);
+        this.keystore = KeystoreWriter.forSettings(settings);
+        this.reloader = Reloader.forSettings(settings);
+        this.verifier = LiveVerifier.forSettings(settings);
+    }
+
+    /** What happened after the last certificate this provisioner wrote (reload, verification), if any. */
+    public Optional<Delivery> lastDelivery() {
+        return Optional.ofNullable(lastDelivery);
     }
 
     /** The settings this provisioner works with. */
@@ -143,6 +164,11 @@ public class Provisioner implements RenewalCheck {
 
     private ProvisionResult issue(String reason, Instant start, Optional<X509Certificate> replaces)
             throws ProvisioningException, InterruptedException {
+        PreflightReport pre = preflight.check(settings.domains());
+        if (pre.blocksOrder()) {
+            throw new ProvisioningException("Pre-flight self-test failed, so no order was placed (acme.preflight.mode"
+                    + " is strict): " + pre.summary(), null);
+        }
         IssuedCertificate issued = client().order(settings.domains(), store, journal, replaces);
         try {
             writer.write(issued.chain(), issued.keyPair().getPrivate());
@@ -161,10 +187,31 @@ public class Provisioner implements RenewalCheck {
         LOG.log(Level.INFO, "Certificate for {0} written to {1} and {2} in {3} ms: serial {4}, valid until {5}",
                 settings.domains(), settings.certificatePath(), settings.privateKeyPath(), elapsed.toMillis(),
                 leaf.getSerialNumber().toString(16), leaf.getNotAfter().toInstant());
+        lastDelivery = deliver(issued);
         RenewalPolicy.Decision next = RenewalPolicy.decide(leaf, settings.reprovisionThreshold(), Optional.empty(),
                 clock);
         return new ProvisionResult(ProvisionResult.Outcome.ISSUED, reason, leaf, elapsed, next.renewAt(),
                 Optional.empty());
+    }
+
+    /**
+     * Gets the new certificate to the homeserver: keystore copy, reload, proof that it is
+     * served. Each step is optional and reports instead of failing: the files stay written.
+     */
+    private Delivery deliver(IssuedCertificate issued) {
+        Optional<String> keystoreOutcome = keystore.map(k -> {
+            try {
+                k.write(issued.chain(), issued.keyPair().getPrivate());
+                return "written";
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "Cannot write the keystore {0}: {1}", k.path(), e.toString());
+                return "not written: " + e;
+            }
+        });
+        Optional<ReloadResult> reload = reloader.map(r ->
+                r.reload(settings.certificatePath(), settings.privateKeyPath(), settings.domains()));
+        Optional<VerifyResult> verify = verifier.map(v -> v.verify(issued.leaf()));
+        return new Delivery(clock.instant(), keystoreOutcome, reload, verify);
     }
 
     /**

@@ -1,0 +1,204 @@
+package dev.acmefilter.provision;
+
+import dev.acmefilter.challenge.ChallengeFilter;
+import dev.acmefilter.challenge.InMemoryChallengeStore;
+import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.ReloadSettings;
+import dev.acmefilter.config.ReloadSignal;
+import dev.acmefilter.config.VerifySettings;
+import dev.acmefilter.output.CertificatePairWriter;
+import dev.acmefilter.output.FileOptions;
+import dev.acmefilter.output.TestCerts;
+import dev.acmefilter.reload.VerifyResult;
+import dev.acmefilter.testing.PebbleExtension;
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The homeserver really serves the renewed certificate: a TLS server that behaves like
+ * Synapse (reads the PEM pair from the two configured paths, writes a pid file, reloads
+ * them on SIGHUP; here nginx, which does exactly that) serves a certificate about to
+ * expire; the provisioner replaces it, signals the server and proves through a TLS
+ * handshake that the new serial is served.
+ */
+class DeliveryTest {
+
+    @RegisterExtension
+    static final PebbleExtension PEBBLE = PebbleExtension.configure(b -> { });
+
+    @TempDir
+    Path dir;
+
+    private Process nginx;
+    private Server jetty;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (nginx != null) {
+            nginx.destroy();
+            nginx.waitFor(5, TimeUnit.SECONDS);
+            if (nginx.isAlive()) {
+                nginx.destroyForcibly();
+            }
+            // the master's workers go with it; reap any left
+            nginx.descendants().forEach(ProcessHandle::destroyForcibly);
+        }
+        if (jetty != null) {
+            jetty.stop();
+        }
+    }
+
+    @Test
+    void aCertificateAboutToExpireIsReplacedReloadedAndServed() throws Exception {
+        InMemoryChallengeStore store = new InMemoryChallengeStore();
+        startChallengeServer(store, PEBBLE.get().httpPort());
+        Path cert = dir.resolve("tls/localhost.crt");
+        Path key = dir.resolve("tls/localhost.key");
+        KeyPair oldKey = TestCerts.ecKey();
+        X509Certificate old = TestCerts.selfSigned(oldKey, Instant.now().minus(Duration.ofDays(89)),
+                Instant.now().plus(Duration.ofDays(1)), "localhost");
+        new CertificatePairWriter(cert, key, FileOptions.defaults(), Clock.systemUTC())
+                .write(List.of(old), oldKey.getPrivate());
+        int tlsPort = freePort();
+        Path pidFile = dir.resolve("nginx/nginx.pid");
+        startNginx(tlsPort, cert, key, pidFile);
+        assertThat(servedSerial(tlsPort)).as("serial served before the renewal").isEqualTo(old.getSerialNumber());
+
+        AcmeSettings settings = AcmeSettings.builder()
+                .domain("localhost")
+                .directoryUrl(PEBBLE.get().directoryUrl())
+                .caCertificates(PEBBLE.get().caCertificatesPem())
+                .accountKeyFile(dir.resolve("client.key"))
+                .certificatePath(cert)
+                .privateKeyPath(key)
+                .reload(new ReloadSettings(Optional.of(ReloadSignal.HUP), Optional.of(pidFile), Optional.empty(),
+                        Duration.ofSeconds(10)))
+                .verify(new VerifySettings("127.0.0.1", tlsPort, "localhost", Duration.ofSeconds(15)))
+                .build();
+        Provisioner provisioner = new Provisioner(settings, store);
+        ProvisionResult result;
+        try {
+            result = provisioner.provisionIfNeeded();
+        } finally {
+            provisioner.close();
+        }
+
+        assertThat(result.outcome()).isEqualTo(ProvisionResult.Outcome.ISSUED);
+        BigInteger fresh = result.leaf().getSerialNumber();
+        assertThat(fresh).isNotEqualTo(old.getSerialNumber());
+        assertThat(servedSerial(tlsPort)).as("serial served after the renewal").isEqualTo(fresh);
+        Delivery delivery = provisioner.lastDelivery().orElseThrow();
+        assertThat(delivery.reload()).get().satisfies(r -> assertThat(r.ok()).as(r.message()).isTrue());
+        assertThat(delivery.verify()).get().satisfies(v -> {
+            assertThat(v.outcome()).as(v.message()).isEqualTo(VerifyResult.Outcome.VERIFIED);
+        });
+        assertThat(delivery.ok()).isTrue();
+    }
+
+    private void startChallengeServer(InMemoryChallengeStore store, int port) throws Exception {
+        jetty = new Server();
+        ServerConnector http = new ServerConnector(jetty);
+        http.setHost("127.0.0.1");
+        http.setPort(port);
+        jetty.addConnector(http);
+        ServletContextHandler context = new ServletContextHandler("/");
+        context.addFilter(new FilterHolder(new ChallengeFilter(store)), "/.well-known/acme-challenge/*",
+                EnumSet.of(DispatcherType.REQUEST));
+        jetty.setHandler(context);
+        jetty.start();
+    }
+
+    private void startNginx(int port, Path cert, Path key, Path pidFile) throws Exception {
+        Path nginxBin = Path.of("/usr/sbin/nginx");
+        if (!Files.isExecutable(nginxBin)) {
+            throw new IllegalStateException("nginx is not installed: run 'apt-get install -y nginx'");
+        }
+        Path prefix = Files.createDirectories(dir.resolve("nginx"));
+        Files.createDirectories(prefix.resolve("logs"));
+        Path conf = prefix.resolve("nginx.conf");
+        Files.writeString(conf, """
+                daemon off;
+                master_process on;
+                worker_processes 1;
+                pid %s;
+                error_log %s info;
+                events { worker_connections 16; }
+                http {
+                    access_log off;
+                    client_body_temp_path %s/tmp;
+                    server {
+                        listen 127.0.0.1:%d ssl;
+                        ssl_certificate %s;
+                        ssl_certificate_key %s;
+                        location / { return 200 "homeserver\\n"; }
+                    }
+                }
+                """.formatted(pidFile, prefix.resolve("logs/error.log"), prefix, port, cert, key));
+        nginx = new ProcessBuilder(nginxBin.toString(), "-p", prefix.toString(), "-c", conf.toString())
+                .redirectErrorStream(true).redirectOutput(prefix.resolve("logs/stdout.log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!(Files.exists(pidFile) && accepts(port))) {
+            if (System.nanoTime() > deadline || !nginx.isAlive()) {
+                throw new AssertionError("nginx did not start: " + Files.readString(prefix.resolve("logs/error.log")));
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /** The serial of the leaf the server presents; the chain is not validated: only compared. */
+    private static BigInteger servedSerial(int port) throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new X509TrustManager() {
+            @Override public void checkClientTrusted(X509Certificate[] chain, String authType) { }
+            @Override public void checkServerTrusted(X509Certificate[] chain, String authType) { }
+            @Override public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
+        }}, null);
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.startHandshake();
+            return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
