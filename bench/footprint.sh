@@ -33,7 +33,8 @@ XML
 measure() { # pid log -> "start_ms rss_mib heap_mib"
     local pid=$1 log=$2 start rss heap
     start=$(grep -o 'Started oejs.Server@[^ ]* @[0-9]*ms' "$log" | grep -o '@[0-9]*ms' | tr -d '@ms' | tail -1)
-    jcmd "$pid" GC.run >/dev/null
+    local try
+    for ((try = 0; try < 10; try++)); do jcmd "$pid" GC.run >/dev/null 2>&1 && break; sleep 0.5; done
     sleep 0.5
     rss=$(awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status")
     heap=$(jcmd "$pid" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | awk '{ printf "%.1f", $2 / 1024 }')
@@ -47,8 +48,9 @@ for ((i = 1; i <= RUNS; i++)); do
     setsid java -jar "$JETTY_HOME/start.jar" "jetty.home=$JETTY_HOME" "jetty.base=$WORK/base" \
         jetty.http.port=18009 jetty.http.host=127.0.0.1 > "$WORK/empty.log" 2>&1 < /dev/null &
     pid=$!; PIDS+=("$pid")
-    for ((t = 0; t < 300; t++)); do grep -q 'Started oejs.Server' "$WORK/empty.log" && break; sleep 0.1; done
-    jpid=$(pgrep -f "jetty.base=$WORK/base" | head -1)
+    for ((t = 0; t < 600; t++)); do grep -q 'Started oejs.Server' "$WORK/empty.log" 2>/dev/null && break; sleep 0.1; done
+    grep -q 'Started oejs.Server' "$WORK/empty.log" || { echo "the empty webapp did not start:"; tail -20 "$WORK/empty.log"; exit 1; }
+    jpid=$(pgrep -f "jetty.base=$WORK/base" | head -1) || { echo "no Jetty process for $WORK/base"; exit 1; }
     measure "$jpid" "$WORK/empty.log" >> "$WORK/empty.txt"
     kill -TERM -- "-$pid"; wait "$pid" 2>/dev/null || true
 
