@@ -151,7 +151,7 @@ final class CertificateOrder {
                             .orElse(null);
                     throw failure("http-01 validation of " + name + " failed", problem, name);
                 }
-                LOG.log(Level.DEBUG, () -> "Authorization for " + name + " is valid");
+                LOG.log(Level.INFO, "The CA validated {0} (http-01)", name);
             }
         } finally {
             pending.values().forEach(c -> store.remove(c.getToken()));
