@@ -39,6 +39,7 @@ public final class RenewalScheduler implements AutoCloseable {
     private final ScheduledExecutorService executor;
     private volatile RenewalCheck.Outcome lastResult;
     private volatile Exception lastError;
+    private volatile boolean closing;
 
     public RenewalScheduler(RenewalCheck provisioner, StateFile stateFile, Clock clock) {
         this(provisioner, stateFile, clock, () -> ThreadLocalRandom.current().nextDouble());
@@ -107,6 +108,12 @@ public final class RenewalScheduler implements AutoCloseable {
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
+            if (closing || Thread.currentThread().isInterrupted()) {
+                // our own shutdown broke the check: not the CA's fault, so no backoff for the next start
+                LOG.log(Level.INFO, "Certificate check of {0} stopped: the application is stopping ({1})",
+                        provisioner.describe(), e.toString());
+                throw new InterruptedException("stopping");
+            }
             lastError = e;
             Optional<Instant> retryAfter = e instanceof RenewalCheck.RetryAfter r ? r.retryAfter() : Optional.empty();
             int failures = stateFile.load().consecutiveFailures() + 1;
@@ -166,6 +173,7 @@ public final class RenewalScheduler implements AutoCloseable {
     /** Stops the thread, interrupting an order in progress; waits up to 10 s for it. */
     @Override
     public void close() {
+        closing = true;
         executor.shutdownNow();
         try {
             if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {

@@ -52,21 +52,39 @@ public final class TimeToFiles {
             try {
                 List<Long> warm = new ArrayList<>();
                 List<Long> cold = new ArrayList<>();
+                int[] failures = {0};
                 // one warm-up order: JIT, BouncyCastle, TLS session
                 run(pebble, store, dir.resolve("warmup"), dir.resolve("warmup.key"));
-                for (int i = 0; i < runs; i++) {
+                for (int r = 0; r < runs; r++) {
+                    final int i = r;
                     // same account key: the steady state of a renewal
-                    warm.add(run(pebble, store, dir.resolve("warm" + i), dir.resolve("warmup.key")));
+                    timed(warm, failures, () -> run(pebble, store, dir.resolve("warm" + i), dir.resolve("warmup.key")));
                     // fresh account: what the first start of a new install sees
-                    cold.add(run(pebble, store, dir.resolve("new" + i), dir.resolve("new" + i + ".key")));
+                    timed(cold, failures, () -> run(pebble, store, dir.resolve("new" + i),
+                            dir.resolve("new" + i + ".key")));
                 }
                 System.out.printf("time from order start to files on disk, 2 names, Pebble nonce reject %d%%, %d runs%n",
                         nonceReject, runs);
                 print("existing account", warm);
                 print("new account     ", cold);
+                System.out.printf("  orders: %d, succeeded: %d, failed: %d (%.1f%% success)%n", 2 * runs,
+                        2 * runs - failures[0], failures[0], 100.0 * (2 * runs - failures[0]) / (2 * runs));
             } finally {
                 jetty.stop();
             }
+        }
+    }
+
+    interface Run {
+        long run() throws Exception;
+    }
+
+    private static void timed(List<Long> into, int[] failures, Run run) {
+        try {
+            into.add(run.run());
+        } catch (Exception e) {
+            failures[0]++;
+            System.out.println("  failed: " + e.getMessage());
         }
     }
 
@@ -95,6 +113,10 @@ public final class TimeToFiles {
     }
 
     private static void print(String label, List<Long> ms) {
+        if (ms.isEmpty()) {
+            System.out.printf("  %s  no successful run%n", label);
+            return;
+        }
         List<Long> sorted = new ArrayList<>(ms);
         Collections.sort(sorted);
         System.out.printf("  %s  median %4d ms   min %4d ms   max %4d ms   all %s%n",

@@ -165,6 +165,33 @@ class RenewalSchedulerTest {
     }
 
     @Test
+    void aCheckBrokenByTheApplicationStoppingCostsNoBackoff() throws Exception {
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        RenewalCheck slow = new RenewalCheck() {
+            @Override public Outcome check() throws Exception {
+                entered.countDown();
+                try {
+                    Thread.sleep(30_000);
+                } catch (InterruptedException e) {
+                    // what an HTTP client interrupted mid-request may throw instead
+                    throw new java.io.IOException("request interrupted", e);
+                }
+                return new Outcome(T0, Optional.empty(), "never");
+            }
+            @Override public String describe() { return "cert"; }
+        };
+        RenewalScheduler scheduler = new RenewalScheduler(slow, state(), Clock.systemUTC(), () -> 0);
+        scheduler.start();
+        assertThat(entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        scheduler.close(); // undeploy
+
+        RenewalState saved = state().load();
+        assertThat(saved.consecutiveFailures()).isZero();
+        assertThat(saved.lastError()).isNull();
+    }
+
+    @Test
     void aSuccessResetsTheFailureCount() throws Exception {
         SimulatedClock clock = new SimulatedClock();
         boolean[] fail = {true};
