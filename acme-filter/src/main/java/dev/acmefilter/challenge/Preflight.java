@@ -7,6 +7,8 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import dev.acmefilter.net.DetachedHttpClient;
+
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -39,7 +41,7 @@ import dev.acmefilter.config.PreflightSettings;
  * advises. Redirects are followed like the CA does (except from https to http). The probe
  * is removed from the store again in every case.
  */
-public final class Preflight {
+public final class Preflight implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Preflight.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -50,16 +52,23 @@ public final class Preflight {
 
     private final ChallengeStore store;
     private final PreflightSettings settings;
+    private final DetachedHttpClient detached;
     private final HttpClient http;
 
     public Preflight(ChallengeStore store, PreflightSettings settings) {
         this.store = Objects.requireNonNull(store, "store");
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.http = HttpClient.newBuilder()
+        this.detached = new DetachedHttpClient("acme-preflight", builder -> builder
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NORMAL)
-                .connectTimeout(settings.timeout())
-                .build();
+                .connectTimeout(settings.timeout()));
+        this.http = detached.client();
+    }
+
+    /** Stops the HTTP client's threads. */
+    @Override
+    public void close() {
+        detached.close();
     }
 
     /** The self-test for {@code acme.preflight}, with the store the filter answers from. */

@@ -48,7 +48,7 @@ public class Provisioner implements RenewalCheck {
     private Clock clock;
     private CertificatePairWriter writer;
     private OrderJournal journal;
-    private Preflight preflight;
+    private volatile Preflight preflight;
     private Optional<KeystoreWriter> keystore;
     private Optional<Reloader> reloader;
     private Optional<LiveVerifier> verifier;
@@ -77,7 +77,6 @@ public class Provisioner implements RenewalCheck {
         this.clock = clock;
         this.writer = CertificatePairWriter.forSettings(settings, clock);
         this.journal = OrderJournal.forCertificate(settings.stateDir(), settings.certificatePath());
-        this.preflight = Preflight.forSettings(settings, store);
         this.keystore = KeystoreWriter.forSettings(settings);
         this.reloader = Reloader.forSettings(settings);
         this.verifier = LiveVerifier.forSettings(settings);
@@ -164,7 +163,7 @@ public class Provisioner implements RenewalCheck {
 
     private ProvisionResult issue(String reason, Instant start, Optional<X509Certificate> replaces)
             throws ProvisioningException, InterruptedException {
-        PreflightReport pre = preflight.check(settings.domains());
+        PreflightReport pre = preflight().check(settings.domains());
         if (pre.blocksOrder()) {
             throw new ProvisioningException("Pre-flight self-test failed, so no order was placed (acme.preflight.mode"
                     + " is strict): " + pre.summary(), null);
@@ -220,11 +219,25 @@ public class Provisioner implements RenewalCheck {
      */
     @PreDestroy
     public void close() {
+        Preflight probe = preflight;
+        preflight = null;
+        if (probe != null) {
+            probe.close();
+        }
         AcmeClient open = client;
         client = null;
         if (open != null) {
             open.close(); // not synchronized: must not wait for an order that is being interrupted
         }
+    }
+
+    private Preflight preflight() {
+        Preflight current = preflight;
+        if (current == null) {
+            current = Preflight.forSettings(settings, store);
+            preflight = current;
+        }
+        return current;
     }
 
     private AcmeClient client() {
