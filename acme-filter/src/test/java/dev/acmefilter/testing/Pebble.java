@@ -284,6 +284,11 @@ public final class Pebble implements AutoCloseable {
         return parseCertificates(response.body());
     }
 
+    /** How many requests Pebble has handled in all, from its log. */
+    public long requests() {
+        return log().lines().filter(line -> line.contains("-> calling handler()")).count();
+    }
+
     /**
      * How many requests Pebble has handled whose method and path start with {@code request},
      * e.g. {@code "POST /order-plz"} (new orders), from its log ("POST /order-plz -> calling handler()").

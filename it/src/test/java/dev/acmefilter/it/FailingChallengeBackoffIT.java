@@ -73,6 +73,8 @@ class FailingChallengeBackoffIT {
             Thread.sleep(5_000);
             assertThat(unreachable.requests("POST /order-plz")).as("orders created within 5 s of the failure")
                     .isEqualTo(1);
+            ItEnvironment.recordTiming("CA_REQUESTS container=" + ItEnvironment.container()
+                    + " failed_attempt_requests=" + unreachable.requests());
         } finally {
             deployer.undeploy("failing");
         }
