@@ -11,6 +11,7 @@ import org.shredzone.acme4j.RenewalInfo;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.connector.Resource;
 import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.exception.AcmeLazyLoadingException;
 import org.shredzone.acme4j.exception.AcmeRateLimitedException;
 import org.shredzone.acme4j.exception.AcmeServerException;
 import org.shredzone.acme4j.exception.AcmeUserActionRequiredException;
@@ -18,6 +19,7 @@ import org.shredzone.acme4j.exception.AcmeUserActionRequiredException;
 import dev.acmefilter.renewal.AriWindow;
 
 import java.io.IOException;
+import java.net.URI;
 import java.lang.System.Logger.Level;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -35,6 +37,9 @@ import java.util.List;
 public final class AcmeClient implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(AcmeClient.class.getName());
+
+    private static final URI BAD_NONCE = URI.create("urn:ietf:params:acme:error:badNonce");
+    private static final int NONCE_ROUNDS = 4;
 
     /** How long one phase of an order (validation, finalization) may take. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(3);
@@ -79,9 +84,23 @@ public final class AcmeClient implements AutoCloseable {
     IssuedCertificate order(List<String> names, ChallengeStore store, OrderJournal journal,
                             Optional<X509Certificate> replaces) throws ProvisioningException, InterruptedException {
         try {
-            Optional<X509Certificate> predecessor = supportsRenewalInfo() ? replaces : Optional.empty();
-            return new CertificateOrder(login(), store, poller, timeout, journal)
-                    .run(names, settings.keyType(), predecessor);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    Optional<X509Certificate> predecessor = supportsRenewalInfo() ? replaces : Optional.empty();
+                    return new CertificateOrder(login(), store, poller, timeout, journal)
+                            .run(names, settings.keyType(), predecessor);
+                } catch (AcmeLazyLoadingException e) {
+                    throw e.getCause() instanceof AcmeException cause ? cause : new AcmeException(e.getMessage(), e);
+                } catch (AcmeServerException e) {
+                    // acme4j already retried this request 10 times; a CA that keeps rejecting nonces
+                    // (Pebble can be told to reject half) gets a few more rounds, resuming the same order
+                    if (!BAD_NONCE.equals(e.getType()) || attempt >= NONCE_ROUNDS) {
+                        throw e;
+                    }
+                    LOG.log(Level.INFO, "The CA rejected our nonce again and again; continuing the order (round {0} of"
+                            + " {1})", attempt + 1, NONCE_ROUNDS);
+                }
+            }
         } catch (AcmeException e) {
             throw translate("Ordering a certificate for " + names + " failed", e);
         } catch (IOException e) {

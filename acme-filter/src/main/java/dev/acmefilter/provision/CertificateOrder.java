@@ -4,6 +4,7 @@ import dev.acmefilter.challenge.ChallengeStore;
 import dev.acmefilter.config.KeyType;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Authorization;
+import org.shredzone.acme4j.Certificate;
 import org.shredzone.acme4j.Identifier;
 import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.OrderBuilder;
@@ -80,7 +81,9 @@ final class CertificateOrder {
         }
         poller.await(order, Set.of(Status.VALID, Status.INVALID), timeout, "the certificate to be issued");
         failIfInvalid(order, names);
-        return new IssuedCertificate(order.getCertificate().getCertificateChain(), domainKey);
+        Certificate certificate = order.getCertificate();
+        certificate.download(); // explicitly: a lazy download would hide the CA's problem in a runtime exception
+        return new IssuedCertificate(certificate.getCertificateChain(), domainKey);
     }
 
     /**

@@ -1,16 +1,12 @@
 package dev.acmefilter.bench;
 
-import dev.acmefilter.challenge.ChallengeFilter;
+import dev.acmefilter.testing.ChallengeJetty;
 import dev.acmefilter.challenge.InMemoryChallengeStore;
 import dev.acmefilter.config.AcmeSettings;
 import dev.acmefilter.provision.ProvisionResult;
 import dev.acmefilter.provision.Provisioner;
 import dev.acmefilter.testing.Pebble;
-import jakarta.servlet.DispatcherType;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,16 +35,7 @@ public final class TimeToFiles {
         Path dir = Files.createTempDirectory("time-to-files");
         InMemoryChallengeStore store = new InMemoryChallengeStore();
         try (Pebble pebble = Pebble.builder().nonceRejectPercent(nonceReject).resolveAllNamesToLoopback(true).start()) {
-            Server jetty = new Server();
-            ServerConnector http = new ServerConnector(jetty);
-            http.setHost("127.0.0.1");
-            http.setPort(pebble.httpPort());
-            jetty.addConnector(http);
-            ServletContextHandler context = new ServletContextHandler("/");
-            context.addFilter(new FilterHolder(new ChallengeFilter(store)), "/.well-known/acme-challenge/*",
-                    java.util.EnumSet.of(DispatcherType.REQUEST));
-            jetty.setHandler(context);
-            jetty.start();
+            Server jetty = ChallengeJetty.start(store, pebble.httpPort());
             try {
                 List<Long> warm = new ArrayList<>();
                 List<Long> cold = new ArrayList<>();

@@ -1,6 +1,6 @@
 package dev.acmefilter.provision;
 
-import dev.acmefilter.challenge.ChallengeFilter;
+import dev.acmefilter.testing.ChallengeJetty;
 import dev.acmefilter.challenge.InMemoryChallengeStore;
 import dev.acmefilter.config.AcmeSettings;
 import dev.acmefilter.config.ReloadSettings;
@@ -11,11 +11,7 @@ import dev.acmefilter.output.FileOptions;
 import dev.acmefilter.output.TestCerts;
 import dev.acmefilter.reload.VerifyResult;
 import dev.acmefilter.testing.PebbleExtension;
-import jakarta.servlet.DispatcherType;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,7 +31,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -124,16 +119,7 @@ class DeliveryTest {
     }
 
     private void startChallengeServer(InMemoryChallengeStore store, int port) throws Exception {
-        jetty = new Server();
-        ServerConnector http = new ServerConnector(jetty);
-        http.setHost("127.0.0.1");
-        http.setPort(port);
-        jetty.addConnector(http);
-        ServletContextHandler context = new ServletContextHandler("/");
-        context.addFilter(new FilterHolder(new ChallengeFilter(store)), "/.well-known/acme-challenge/*",
-                EnumSet.of(DispatcherType.REQUEST));
-        jetty.setHandler(context);
-        jetty.start();
+        jetty = ChallengeJetty.start(store, port);
     }
 
     private void startNginx(int port, Path cert, Path key, Path pidFile) throws Exception {

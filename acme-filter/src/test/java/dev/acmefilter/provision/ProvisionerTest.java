@@ -1,5 +1,6 @@
 package dev.acmefilter.provision;
 
+import dev.acmefilter.testing.ChallengeJetty;
 import dev.acmefilter.challenge.ChallengeFilter;
 import dev.acmefilter.challenge.InMemoryChallengeStore;
 import dev.acmefilter.config.AcmeSettings;
@@ -8,11 +9,7 @@ import dev.acmefilter.output.KeyMatch;
 import dev.acmefilter.output.Pem;
 import dev.acmefilter.testing.Pebble;
 import dev.acmefilter.testing.PebbleExtension;
-import jakarta.servlet.DispatcherType;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +29,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
-import java.util.EnumSet;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,16 +52,7 @@ class ProvisionerTest {
 
     @BeforeAll
     static void startJetty() throws Exception {
-        jetty = new Server();
-        ServerConnector http = new ServerConnector(jetty);
-        http.setHost("127.0.0.1");
-        http.setPort(PEBBLE.get().httpPort());
-        jetty.addConnector(http);
-        ServletContextHandler context = new ServletContextHandler("/");
-        context.addFilter(new FilterHolder(new ChallengeFilter(STORE)), "/.well-known/acme-challenge/*",
-                EnumSet.of(DispatcherType.REQUEST));
-        jetty.setHandler(context);
-        jetty.start();
+        jetty = ChallengeJetty.start(STORE, PEBBLE.get().httpPort());
     }
 
     @AfterAll

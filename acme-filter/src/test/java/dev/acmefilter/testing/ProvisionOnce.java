@@ -1,19 +1,13 @@
 package dev.acmefilter.testing;
 
-import dev.acmefilter.challenge.ChallengeFilter;
 import dev.acmefilter.challenge.InMemoryChallengeStore;
 import dev.acmefilter.config.AcmeSettings;
 import dev.acmefilter.config.HomeserverConfig;
 import dev.acmefilter.provision.ProvisionResult;
 import dev.acmefilter.provision.Provisioner;
-import jakarta.servlet.DispatcherType;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -43,16 +37,7 @@ public final class ProvisionOnce {
         int port = Integer.parseInt(args[1]);
         boolean renew = args.length > 2 && args[2].equals("renew");
         InMemoryChallengeStore store = new InMemoryChallengeStore();
-        Server jetty = new Server();
-        ServerConnector http = new ServerConnector(jetty);
-        http.setHost("127.0.0.1");
-        http.setPort(port);
-        jetty.addConnector(http);
-        ServletContextHandler context = new ServletContextHandler("/");
-        context.addFilter(new FilterHolder(new ChallengeFilter(store)), "/.well-known/acme-challenge/*",
-                EnumSet.of(DispatcherType.REQUEST));
-        jetty.setHandler(context);
-        jetty.start();
+        Server jetty = ChallengeJetty.start(store, port);
         System.out.println("STARTED");
         Provisioner provisioner = new Provisioner(settings, store);
         int exit = 0;

@@ -11,16 +11,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.io.StringReader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,7 +52,7 @@ class BadNoncesIT {
         int mark = LogCapture.install().mark();
         deployer.deploy("bad-nonces");
         try {
-            awaitFiles(badNonceHome, Duration.ofSeconds(60));
+            ItEnvironment.awaitFiles(badNonceHome, Duration.ofSeconds(60));
             List<X509Certificate> chain = AcmeFilterOutput.readCertificates(badNonceHome.certificate());
             Pebble.verifyChain(chain, badNonces.roots());
             assertThat(AcmeFilterOutput.keyMatches(chain.get(0),
@@ -69,25 +62,6 @@ class BadNoncesIT {
             assertThat(retried).as("nonces rejected by Pebble and retried by the client").isPositive();
         } finally {
             deployer.undeploy("bad-nonces");
-        }
-    }
-
-
-    private static Properties state(ItEnvironment.Homeserver home) throws IOException {
-        Path file = home.yaml().resolveSibling("acme-state-" + home.certificate().getFileName() + ".properties");
-        Properties p = new Properties();
-        p.load(new StringReader(Files.readString(file)));
-        return p;
-    }
-
-    private static void awaitFiles(ItEnvironment.Homeserver home, Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!(Files.exists(home.certificate()) && Files.exists(home.privateKey()))) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("no certificate at " + home.certificate() + " within " + timeout.toSeconds()
-                        + " s");
-            }
-            Thread.sleep(200);
         }
     }
 }

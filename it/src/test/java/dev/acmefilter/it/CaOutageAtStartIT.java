@@ -11,16 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.io.StringReader;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -69,29 +60,10 @@ class CaOutageAtStartIT {
             outage.startServer();
 
             // the backoff's first step is one minute (plus up to 20% jitter)
-            awaitFiles(outageHome, Duration.ofSeconds(100));
+            ItEnvironment.awaitFiles(outageHome, Duration.ofSeconds(100));
             Pebble.verifyChain(AcmeFilterOutput.readCertificates(outageHome.certificate()), outage.roots());
         } finally {
             deployer.undeploy("outage");
-        }
-    }
-
-
-    private static Properties state(ItEnvironment.Homeserver home) throws IOException {
-        Path file = home.yaml().resolveSibling("acme-state-" + home.certificate().getFileName() + ".properties");
-        Properties p = new Properties();
-        p.load(new StringReader(Files.readString(file)));
-        return p;
-    }
-
-    private static void awaitFiles(ItEnvironment.Homeserver home, Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!(Files.exists(home.certificate()) && Files.exists(home.privateKey()))) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("no certificate at " + home.certificate() + " within " + timeout.toSeconds()
-                        + " s");
-            }
-            Thread.sleep(200);
         }
     }
 }

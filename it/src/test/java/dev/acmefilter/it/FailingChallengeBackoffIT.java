@@ -13,13 +13,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.io.StringReader;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,7 +74,7 @@ class FailingChallengeBackoffIT {
         } finally {
             deployer.undeploy("failing");
         }
-        Properties state = state(failingHome);
+        Properties state = ItEnvironment.state(failingHome);
         assertThat(state.getProperty("consecutive_failures")).isEqualTo("1");
         Instant lastAttempt = Instant.parse(state.getProperty("last_attempt"));
         Instant nextAttempt = Instant.parse(state.getProperty("next_attempt"));
@@ -95,25 +91,6 @@ class FailingChallengeBackoffIT {
             assertThat(Files.exists(failingHome.certificate())).isFalse();
         } finally {
             deployer.undeploy("failing");
-        }
-    }
-
-
-    private static Properties state(ItEnvironment.Homeserver home) throws IOException {
-        Path file = home.yaml().resolveSibling("acme-state-" + home.certificate().getFileName() + ".properties");
-        Properties p = new Properties();
-        p.load(new StringReader(Files.readString(file)));
-        return p;
-    }
-
-    private static void awaitFiles(ItEnvironment.Homeserver home, Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!(Files.exists(home.certificate()) && Files.exists(home.privateKey()))) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("no certificate at " + home.certificate() + " within " + timeout.toSeconds()
-                        + " s");
-            }
-            Thread.sleep(200);
         }
     }
 }

@@ -9,6 +9,9 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Properties;
+import java.time.Instant;
+import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -224,5 +227,25 @@ final class ItEnvironment {
 
     static List<String> lines(String body) {
         return body.lines().toList();
+    }
+
+    /** The renewal state file the webapp keeps beside the account key. */
+    static Properties state(ItEnvironment.Homeserver home) throws IOException {
+        Path file = home.yaml().resolveSibling("acme-state-" + home.certificate().getFileName() + ".properties");
+        Properties p = new Properties();
+        p.load(new StringReader(Files.readString(file)));
+        return p;
+    }
+
+    /** Waits until the certificate and key files exist. */
+    static void awaitFiles(ItEnvironment.Homeserver home, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!(Files.exists(home.certificate()) && Files.exists(home.privateKey()))) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("no certificate at " + home.certificate() + " within " + timeout.toSeconds()
+                        + " s");
+            }
+            Thread.sleep(200);
+        }
     }
 }
