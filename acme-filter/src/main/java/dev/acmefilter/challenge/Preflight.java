@@ -47,6 +47,7 @@ public final class Preflight implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_BODY_BYTES = 4096;
     private static final int EXCERPT_CHARS = 80;
+    private static final int PARALLEL_PROBES = 8;
     private static final String PROXY_ADVICE = "the proxy does not forward /.well-known/acme-challenge to this "
             + "server (see the README's nginx snippet)";
 
@@ -84,14 +85,35 @@ public final class Preflight implements AutoCloseable {
         if (settings.mode() == PreflightSettings.Mode.OFF) {
             return new PreflightReport(settings.mode(), List.of());
         }
+        // names are probed side by side: a certificate may have up to 100, each probe may wait its timeout
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, Math.min(PARALLEL_PROBES, names.size())), r -> {
+                    Thread t = new Thread(r, "acme-preflight-probe");
+                    t.setDaemon(true);
+                    return t;
+                });
         List<PreflightResult> results = new java.util.ArrayList<>();
-        for (String name : names) {
-            PreflightResult result = check(name);
-            result.problem().ifPresentOrElse(
-                    p -> LOG.log(Level.WARNING, "Pre-flight check of {0} ({1}): {2}", name,
-                            settings.mode().configName(), p),
-                    () -> LOG.log(Level.INFO, "Pre-flight check of {0}: the challenge path answers", name));
-            results.add(result);
+        try {
+            List<java.util.concurrent.Future<PreflightResult>> probes = new java.util.ArrayList<>();
+            for (String name : names) {
+                probes.add(pool.submit(() -> check(name)));
+            }
+            for (int i = 0; i < names.size(); i++) {
+                String name = names.get(i);
+                PreflightResult result;
+                try {
+                    result = probes.get(i).get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    result = new PreflightResult(name, java.util.Optional.of("the probe failed: " + e.getCause()));
+                }
+                result.problem().ifPresentOrElse(
+                        p -> LOG.log(Level.WARNING, "Pre-flight check of {0} ({1}): {2}", name,
+                                settings.mode().configName(), p),
+                        () -> LOG.log(Level.INFO, "Pre-flight check of {0}: the challenge path answers", name));
+                results.add(result);
+            }
+        } finally {
+            pool.shutdownNow();
         }
         return new PreflightReport(settings.mode(), results);
     }
