@@ -1,22 +1,18 @@
 package dev.acmefilter.provision;
 
 import dev.acmefilter.config.ConfigException;
+import dev.acmefilter.state.PrivateFile;
 import org.shredzone.acme4j.util.KeyPairUtils;
 
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
-import java.io.Writer;
 import java.lang.System.Logger.Level;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 
 /**
@@ -64,25 +60,10 @@ public final class AccountKeys {
         }
     }
 
-    /** Writes to a temporary 0600 file, then links it into place without ever replacing a file. */
+    /** Writes the key owner-only and never over an existing file. */
     private static void writeNew(Path file, KeyPair keyPair) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
         StringWriter pem = new StringWriter();
         KeyPairUtils.writeKeyPair(keyPair, pem);
-        Path tmp = Files.createTempFile(parent, ".account-key", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
-                 Writer out = Channels.newWriter(channel, StandardCharsets.US_ASCII)) {
-                out.write(pem.toString());
-                out.flush();
-                channel.force(true);
-            }
-            // createLink fails if the target exists: never overwrite an account key
-            Files.createLink(file, tmp);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        PrivateFile.createNew(file, pem.toString().getBytes(StandardCharsets.US_ASCII));
     }
 }

@@ -1,5 +1,6 @@
 package dev.acmefilter.provision;
 
+import dev.acmefilter.state.PrivateFile;
 import dev.acmefilter.state.StateFile;
 import org.shredzone.acme4j.util.KeyPairUtils;
 
@@ -10,14 +11,9 @@ import java.lang.System.Logger.Level;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.util.Optional;
 
@@ -80,18 +76,7 @@ final class OrderJournal {
     void finalizing(KeyPair key) throws IOException {
         StringWriter pem = new StringWriter();
         KeyPairUtils.writeKeyPair(key, pem);
-        Files.createDirectories(keyFile.toAbsolutePath().getParent());
-        Path tmp = Files.createTempFile(keyFile.toAbsolutePath().getParent(), ".acme-pending", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                channel.write(ByteBuffer.wrap(pem.toString().getBytes(StandardCharsets.US_ASCII)));
-                channel.force(true);
-            }
-            Files.move(tmp, keyFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        PrivateFile.replace(keyFile, pem.toString().getBytes(StandardCharsets.US_ASCII));
     }
 
     /** The order is finished (its certificate written) or abandoned: forget it. */

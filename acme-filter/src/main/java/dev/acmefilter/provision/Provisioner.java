@@ -140,12 +140,12 @@ public class Provisioner implements RenewalCheck {
             case ERROR -> throw new ProvisioningException(decision.reason() + "; the files were left untouched", null);
             case KEEP -> {
                 X509Certificate leaf = decision.leaf().orElseThrow();
-                Optional<AriWindow> ari = journal.pendingOrder().isPresent() ? Optional.empty()
-                        : client().renewalWindow(leaf);
+                boolean orderLeft = journal.pendingOrder().isPresent();
+                Optional<AriWindow> ari = orderLeft ? Optional.empty() : client().renewalWindow(leaf);
                 RenewalPolicy.Decision policy = RenewalPolicy.decide(leaf, settings.reprovisionThreshold(), ari, clock);
-                if (force || policy.renewNow() || journal.pendingOrder().isPresent()) {
+                if (force || policy.renewNow() || orderLeft) {
                     String reason = force ? "renewal requested by the admin"
-                            : journal.pendingOrder().isPresent() ? "an order was left in progress" : policy.reason();
+                            : orderLeft ? "an order was left in progress" : policy.reason();
                     LOG.log(Level.INFO, "Ordering a certificate for {0}: {1}", settings.domains(), reason);
                     return issue(reason, start, Optional.of(leaf));
                 }

@@ -38,7 +38,6 @@ public final class RenewalScheduler implements AutoCloseable {
     private final DoubleSupplier random;
     private final ScheduledExecutorService executor;
     private volatile RenewalCheck.Outcome lastResult;
-    private volatile Exception lastError;
     private volatile boolean closing;
 
     public RenewalScheduler(RenewalCheck provisioner, StateFile stateFile, Clock clock) {
@@ -100,7 +99,6 @@ public final class RenewalScheduler implements AutoCloseable {
         try {
             RenewalCheck.Outcome result = provisioner.check();
             lastResult = result;
-            lastError = null;
             Instant at = clock.instant().plus(afterSuccess(result));
             save(s -> s.succeeded(clock.instant(), at));
             LOG.log(Level.INFO, "Next certificate check at {0}", at);
@@ -114,7 +112,6 @@ public final class RenewalScheduler implements AutoCloseable {
                         provisioner.describe(), e.toString());
                 throw new InterruptedException("stopping");
             }
-            lastError = e;
             Optional<Instant> retryAfter = e instanceof RenewalCheck.RetryAfter r ? r.retryAfter() : Optional.empty();
             int failures = stateFile.load().consecutiveFailures() + 1;
             Instant at = Backoff.next(clock.instant(), failures, retryAfter, random);
@@ -161,11 +158,7 @@ public final class RenewalScheduler implements AutoCloseable {
         return Optional.ofNullable(lastResult);
     }
 
-    public Optional<Exception> lastError() {
-        return Optional.ofNullable(lastError);
-    }
-
-    /** The persisted plan: last attempt, failures, next attempt. */
+    /** The persisted plan: last attempt, failures, next attempt, last error. */
     public RenewalState state() {
         return stateFile.load();
     }
