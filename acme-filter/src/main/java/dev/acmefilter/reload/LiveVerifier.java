@@ -40,6 +40,9 @@ public final class LiveVerifier {
 
     static final long DEFAULT_RETRY_MILLIS = 500;
     private static final long MIN_ATTEMPT_MILLIS = 1000;
+    /** Handshakes in a row that must show the new certificate. */
+    static final int CONFIRMATIONS = 3;
+    private static final long CONFIRM_INTERVAL_MILLIS = 100;
     private static final long MAX_ATTEMPT_MILLIS = 5000;
     private static final System.Logger LOG = System.getLogger(LiveVerifier.class.getName());
 
@@ -80,16 +83,21 @@ public final class LiveVerifier {
         long deadline = start + settings.timeout().toNanos();
         String where = settings.address() + " (SNI " + settings.serverName() + ")";
         VerifyResult last;
+        int inARow = 0;
         while (true) {
             long remainingMillis = (deadline - System.nanoTime()) / 1_000_000;
             // the last attempt may overrun the timeout a little rather than fail for want of time
             long attemptMillis = Math.min(Math.max(remainingMillis, MIN_ATTEMPT_MILLIS), MAX_ATTEMPT_MILLIS);
             last = attempt(expected, wanted, where, attemptMillis);
-            if (last.verified() || System.nanoTime() + retryInterval.toNanos() >= deadline) {
+            // a reloading server (nginx, a multi-process homeserver) may still hand some connections
+            // to old workers: one good handshake is not yet proof, a few in a row are
+            inARow = last.verified() ? inARow + 1 : 0;
+            long pause = last.verified() ? CONFIRM_INTERVAL_MILLIS : retryInterval.toMillis();
+            if (inARow >= CONFIRMATIONS || System.nanoTime() + pause * 1_000_000 >= deadline) {
                 break;
             }
             try {
-                Thread.sleep(retryInterval.toMillis());
+                Thread.sleep(pause);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

@@ -1,5 +1,7 @@
 package dev.acmefilter.reload;
 
+import java.util.List;
+import javax.net.ssl.SSLContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ServerSocket;
@@ -87,6 +89,20 @@ class LiveVerifierTest {
         assertThat(result.outcome()).isEqualTo(VerifyResult.Outcome.UNREACHABLE);
         assertThat(result.message()).startsWith("cannot get the certificate from 127.0.0.1:" + port + " (SNI " + NAME
                 + "): java.net.ConnectException: Connection refused").endsWith(", still after 1 s");
+    }
+
+    @Test
+    void oneGoodHandshakeWhileOldWorkersStillAnswerIsNotYetProof() throws Exception {
+        homeserver = new TlsServer(oldKeys, oldCertificate);
+        SSLContext fresh = TlsServer.contextFor(newKeys, newCertificate);
+        SSLContext stale = TlsServer.contextFor(oldKeys, oldCertificate);
+        homeserver.serveInTurn(List.of(fresh, stale, fresh, fresh, fresh));
+
+        VerifyResult result = verifier(homeserver.port(), Duration.ofSeconds(10)).verify(newCertificate);
+
+        assertThat(result.verified()).as(result.message()).isTrue();
+        assertThat(homeserver.handshakes()).as("handshakes until the new certificate was seen 3 times in a row")
+                .isEqualTo(2 + LiveVerifier.CONFIRMATIONS);
     }
 
     @Test

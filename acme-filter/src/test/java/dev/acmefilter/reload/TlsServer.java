@@ -26,6 +26,8 @@ final class TlsServer implements AutoCloseable {
 
     private final ServerSocket server;
     private final AtomicReference<SSLContext> context = new AtomicReference<>();
+    private final AtomicReference<List<SSLContext>> sequence = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicInteger handshakes = new java.util.concurrent.atomic.AtomicInteger();
     final List<String> sniNames = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
 
@@ -43,6 +45,25 @@ final class TlsServer implements AutoCloseable {
 
     /** From now on, handshakes present this certificate. */
     void serve(KeyPair keys, X509Certificate certificate) throws Exception {
+        sequence.set(null);
+        context.set(contextFor(keys, certificate));
+    }
+
+    /**
+     * From now on, the n-th connection gets the n-th context (the last one for all after it):
+     * a server whose old workers still answer some connections while it reloads.
+     */
+    void serveInTurn(List<SSLContext> contexts) {
+        handshakes.set(0);
+        sequence.set(List.copyOf(contexts));
+    }
+
+    /** Connections accepted since the last {@link #serveInTurn}. */
+    int handshakes() {
+        return handshakes.get();
+    }
+
+    static SSLContext contextFor(KeyPair keys, X509Certificate certificate) throws Exception {
         char[] password = "test".toCharArray();
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
@@ -51,13 +72,22 @@ final class TlsServer implements AutoCloseable {
         keyManagers.init(store, password);
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(keyManagers.getKeyManagers(), null, null);
-        context.set(tls);
+        return tls;
+    }
+
+    private SSLContext next() {
+        List<SSLContext> turns = sequence.get();
+        if (turns == null) {
+            return context.get();
+        }
+        int n = handshakes.getAndIncrement();
+        return turns.get(Math.min(n, turns.size() - 1));
     }
 
     private void acceptLoop() {
         while (!server.isClosed()) {
             try (Socket plain = server.accept();
-                 SSLSocket tls = (SSLSocket) context.get().getSocketFactory().createSocket(plain, null, true)) {
+                 SSLSocket tls = (SSLSocket) next().getSocketFactory().createSocket(plain, null, true)) {
                 tls.setUseClientMode(false);
                 tls.setSoTimeout(5000);
                 tls.startHandshake();
