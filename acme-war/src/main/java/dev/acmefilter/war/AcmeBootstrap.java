@@ -1,6 +1,7 @@
 package dev.acmefilter.war;
 
 import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.provision.ManagedCertificate;
 import dev.acmefilter.provision.Provisioner;
 import dev.acmefilter.renewal.RenewalScheduler;
 import jakarta.annotation.PreDestroy;
@@ -15,6 +16,7 @@ import java.lang.System.Logger.Level;
 import java.security.Provider;
 import java.security.Security;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -58,6 +60,11 @@ public class AcmeBootstrap {
     /** The renewal loop, when ACME is enabled. */
     public Optional<RenewalScheduler> scheduler() {
         return Optional.ofNullable(scheduler);
+    }
+
+    /** The certificates kept valid (empty when ACME is disabled). */
+    public List<ManagedCertificate> certificates() {
+        return scheduler == null ? List.of() : List.of(new ManagedCertificate("default", provisioner.get(), scheduler));
     }
 
     @PreDestroy
