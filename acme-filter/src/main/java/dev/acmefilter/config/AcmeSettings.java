@@ -39,6 +39,10 @@ import java.util.Set;
  * @param verify               {@code acme.verify}: where to check that the new certificate is served
  * @param keystore             {@code acme.keystore}: a PKCS#12 copy of the certificate and key
  * @param preflight            {@code acme.preflight}: the self-test of the challenge path before an order
+ * @param certificateId        which certificate these settings describe: {@code default} for Synapse's own
+ *                             ({@code tls_certificate_path}), else the id of an {@code acme.certificates} entry
+ * @param certificates         {@code acme.certificates}: the further certificates to keep valid
+ * @param maxConcurrentOrders  {@code acme.max_concurrent_orders}: how many certificates may be ordered at once
  */
 public record AcmeSettings(
         Path configFile,
@@ -63,7 +67,10 @@ public record AcmeSettings(
         Optional<ReloadSettings> reload,
         Optional<VerifySettings> verify,
         Optional<KeystoreSettings> keystore,
-        PreflightSettings preflight) {
+        PreflightSettings preflight,
+        String certificateId,
+        List<CertificateEntry> certificates,
+        int maxConcurrentOrders) {
 
     /** Let's Encrypt's production ACME v2 directory: Synapse's default CA. */
     public static final URI LETS_ENCRYPT = URI.create("https://acme-v02.api.letsencrypt.org/directory");
@@ -73,6 +80,12 @@ public record AcmeSettings(
     public static final List<String> DEFAULT_BIND_ADDRESSES = List.of("::", "0.0.0.0");
     public static final Duration DEFAULT_REPROVISION_THRESHOLD = Duration.ofDays(30);
     public static final KeyType DEFAULT_KEY_TYPE = KeyType.EC256;
+    /**
+     * Orders in flight at once: enough that 50 certificates do not queue behind a slow CA,
+     * few enough that a CA's per-account limits (Let's Encrypt: 300 new orders per 3 hours)
+     * and the http-01 listener are not flooded.
+     */
+    public static final int DEFAULT_MAX_CONCURRENT_ORDERS = 4;
 
     public AcmeSettings {
         Objects.requireNonNull(directoryUrl, "directoryUrl");
@@ -93,6 +106,43 @@ public record AcmeSettings(
         Objects.requireNonNull(verify, "verify");
         Objects.requireNonNull(keystore, "keystore");
         Objects.requireNonNull(preflight, "preflight");
+        Objects.requireNonNull(certificateId, "certificateId");
+        certificates = List.copyOf(certificates);
+        if (maxConcurrentOrders < 1) {
+            throw new IllegalArgumentException("maxConcurrentOrders must be 1 or more: " + maxConcurrentOrders);
+        }
+    }
+
+    /** Whether Synapse's own certificate ({@code tls_certificate_path}) is kept valid. */
+    public boolean managesDefaultCertificate() {
+        return certificatePath != null && privateKeyPath != null && !domains.isEmpty();
+    }
+
+    /**
+     * The settings of each certificate to keep valid, Synapse's own first: each one a copy
+     * of these settings with the entry's names, paths, key type and delivery, and no
+     * further entries.
+     */
+    public List<AcmeSettings> perCertificate() {
+        List<AcmeSettings> all = new ArrayList<>();
+        if (managesDefaultCertificate()) {
+            all.add(certificates.isEmpty() ? this : forEntry(CertificateEntry.DEFAULT_ID, domains, certificatePath,
+                    privateKeyPath, keyType, reload, verify, keystore));
+        }
+        for (CertificateEntry entry : certificates) {
+            all.add(forEntry(entry.id(), entry.domains(), entry.certificatePath(), entry.privateKeyPath(),
+                    entry.keyType().orElse(keyType), entry.reload(), entry.verify(), entry.keystore()));
+        }
+        return all;
+    }
+
+    private AcmeSettings forEntry(String id, List<String> names, Path certificate, Path key, KeyType type,
+                                  Optional<ReloadSettings> reloadHook, Optional<VerifySettings> check,
+                                  Optional<KeystoreSettings> store) {
+        return new AcmeSettings(configFile, serverName, enabled, directoryUrl, port, bindAddresses,
+                reprovisionThreshold, names, contacts, type, eab, caCertificates, accountKeyFile, certificate, key,
+                fileGroup, keyFileMode, warnings, stateDir, reloadHook, check, store, preflight, id, List.of(),
+                maxConcurrentOrders);
     }
 
     /** The name the certificate is issued for first: {@code acme.domain}, else {@code server_name}. */
@@ -128,6 +178,8 @@ public record AcmeSettings(
         private VerifySettings verify;
         private KeystoreSettings keystore;
         private PreflightSettings preflight = PreflightSettings.DEFAULTS;
+        private final List<CertificateEntry> certificates = new ArrayList<>();
+        private int maxConcurrentOrders = DEFAULT_MAX_CONCURRENT_ORDERS;
 
         private Builder() {
         }
@@ -154,6 +206,8 @@ public record AcmeSettings(
         public Builder verify(VerifySettings v) { this.verify = v; return this; }
         public Builder keystore(KeystoreSettings k) { this.keystore = k; return this; }
         public Builder preflight(PreflightSettings p) { this.preflight = p; return this; }
+        public Builder certificate(CertificateEntry entry) { this.certificates.add(entry); return this; }
+        public Builder maxConcurrentOrders(int n) { this.maxConcurrentOrders = n; return this; }
 
         public AcmeSettings build() {
             List<String> names = new ArrayList<>(domains);
@@ -165,7 +219,8 @@ public record AcmeSettings(
                     Optional.ofNullable(eab), Optional.ofNullable(caCertificates), accountKeyFile,
                     certificatePath, privateKeyPath, Optional.ofNullable(fileGroup),
                     Optional.ofNullable(keyFileMode), List.of(), stateDir,
-                    Optional.ofNullable(reload), Optional.ofNullable(verify), Optional.ofNullable(keystore), preflight);
+                    Optional.ofNullable(reload), Optional.ofNullable(verify), Optional.ofNullable(keystore), preflight,
+                    CertificateEntry.DEFAULT_ID, certificates, maxConcurrentOrders);
         }
     }
 }

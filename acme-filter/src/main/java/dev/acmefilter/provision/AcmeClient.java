@@ -73,7 +73,7 @@ public final class AcmeClient implements AutoCloseable {
     /** Orders a certificate for {@code names}, answering challenges through {@code store}. */
     public IssuedCertificate order(List<String> names, ChallengeStore store)
             throws ProvisioningException, InterruptedException {
-        return order(names, store, OrderJournal.forCertificate(settings.stateDir(), settings.certificatePath()),
+        return order(names, store, OrderJournal.forSettings(settings),
                 Optional.empty());
     }
 

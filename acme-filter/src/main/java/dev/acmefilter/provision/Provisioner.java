@@ -17,9 +17,6 @@ import dev.acmefilter.renewal.AriWindow;
 import dev.acmefilter.renewal.RenewalCheck;
 import dev.acmefilter.renewal.RenewalPolicy;
 import dev.acmefilter.state.StateFile;
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -35,31 +32,25 @@ import java.util.Optional;
  * orders a new certificate when needed (resuming an order left by a crash), and writes it
  * crash-safely. The only entry point to the CA for the rest of the code.
  *
- * <p>An application-scoped CDI bean in the WAR; construct it by hand anywhere else.
- * Calls are serialized: two checks never run two orders at once.
+ * <p>One per certificate ({@link CertificateFleet} makes them from the config). Calls are
+ * serialized: two checks never run two orders at once.
  */
-@ApplicationScoped
 public class Provisioner implements RenewalCheck {
 
     private static final System.Logger LOG = System.getLogger(Provisioner.class.getName());
 
-    private AcmeSettings settings;
-    private ChallengeStore store;
-    private Clock clock;
-    private CertificatePairWriter writer;
-    private OrderJournal journal;
+    private final AcmeSettings settings;
+    private final ChallengeStore store;
+    private final Clock clock;
+    private final CertificatePairWriter writer;
+    private final OrderJournal journal;
     private volatile Preflight preflight;
-    private Optional<KeystoreWriter> keystore;
-    private Optional<Reloader> reloader;
-    private Optional<LiveVerifier> verifier;
+    private final Optional<KeystoreWriter> keystore;
+    private final Optional<Reloader> reloader;
+    private final Optional<LiveVerifier> verifier;
     private volatile AcmeClient client;
     private volatile Delivery lastDelivery;
 
-    /** For CDI's client proxy only. */
-    protected Provisioner() {
-    }
-
-    @Inject
     public Provisioner(AcmeSettings settings, ChallengeStore store) {
         this(settings, store, Clock.systemUTC());
     }
@@ -76,7 +67,7 @@ public class Provisioner implements RenewalCheck {
         this.store = store;
         this.clock = clock;
         this.writer = CertificatePairWriter.forSettings(settings, clock);
-        this.journal = OrderJournal.forCertificate(settings.stateDir(), settings.certificatePath());
+        this.journal = OrderJournal.forSettings(settings);
         this.keystore = KeystoreWriter.forSettings(settings);
         this.reloader = Reloader.forSettings(settings);
         this.verifier = LiveVerifier.forSettings(settings);
@@ -122,7 +113,7 @@ public class Provisioner implements RenewalCheck {
 
     @Override
     public String describe() {
-        return settings.certificatePath() + " " + settings.domains();
+        return settings.certificateId() + " (" + settings.certificatePath() + " " + settings.domains() + ")";
     }
 
     private ProvisionResult check(boolean force) throws ProvisioningException, InterruptedException {
@@ -213,11 +204,7 @@ public class Provisioner implements RenewalCheck {
         return new Delivery(clock.instant(), keystoreOutcome, reload, verify);
     }
 
-    /**
-     * Releases the connection to the CA (its HTTP threads). Called by CDI when the
-     * application stops; a later check opens a new connection.
-     */
-    @PreDestroy
+    /** Releases the connection to the CA (its HTTP threads); a later check opens a new connection. */
     public void close() {
         Preflight probe = preflight;
         preflight = null;

@@ -1,9 +1,8 @@
 package dev.acmefilter.war;
 
 import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.provision.CertificateFleet;
 import dev.acmefilter.provision.ManagedCertificate;
-import dev.acmefilter.provision.Provisioner;
-import dev.acmefilter.renewal.RenewalScheduler;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -15,7 +14,6 @@ import jakarta.servlet.ServletContext;
 import java.lang.System.Logger.Level;
 import java.security.Provider;
 import java.security.Security;
-import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,9 +33,9 @@ public class AcmeBootstrap {
     Instance<AcmeSettings> settings;
 
     @Inject
-    Instance<Provisioner> provisioner;
+    Instance<CertificateFleet> fleet;
 
-    private RenewalScheduler scheduler;
+    private CertificateFleet running;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
         if (!(event instanceof ServletContext context)) {
@@ -50,27 +48,30 @@ public class AcmeBootstrap {
                     + "/.well-known/acme-challenge/");
             return;
         }
-        LOG.log(Level.INFO, "Keeping the certificate for {0} at {1} valid, from {2}", loaded.domains(),
-                loaded.certificatePath(), loaded.directoryUrl());
-        Provisioner bean = provisioner.get();
-        scheduler = new RenewalScheduler(bean, bean.stateFile(), Clock.systemUTC());
-        scheduler.start();
-    }
-
-    /** The renewal loop, when ACME is enabled. */
-    public Optional<RenewalScheduler> scheduler() {
-        return Optional.ofNullable(scheduler);
+        CertificateFleet all = fleet.get();
+        for (ManagedCertificate certificate : all.certificates()) {
+            AcmeSettings one = certificate.provisioner().settings();
+            LOG.log(Level.INFO, "Keeping the certificate {0} for {1} at {2} valid, from {3}", certificate.id(),
+                    one.domains(), one.certificatePath(), one.directoryUrl());
+        }
+        all.start();
+        running = all;
     }
 
     /** The certificates kept valid (empty when ACME is disabled). */
     public List<ManagedCertificate> certificates() {
-        return scheduler == null ? List.of() : List.of(new ManagedCertificate("default", provisioner.get(), scheduler));
+        return running == null ? List.of() : running.certificates();
+    }
+
+    /** The running certificates, when ACME is enabled. */
+    public Optional<CertificateFleet> fleet() {
+        return Optional.ofNullable(running);
     }
 
     @PreDestroy
     void stop() {
-        if (scheduler != null) {
-            scheduler.close();
+        if (running != null) {
+            running.close();
             LOG.log(Level.INFO, "Certificate checks stopped");
         }
         // a provider registered from this webapp's class loader would pin it after undeploy
