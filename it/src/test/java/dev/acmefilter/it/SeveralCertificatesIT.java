@@ -1,0 +1,92 @@
+package dev.acmefilter.it;
+
+import dev.acmefilter.output.KeyMatch;
+import dev.acmefilter.output.Pem;
+import dev.acmefilter.testing.Pebble;
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The WAR keeps three certificates from one {@code homeserver.yaml}: Synapse's own, one
+ * listed under {@code acme.certificates}, and one whose name the CA cannot reach (its DNS
+ * answer points at 127.0.0.2, where nothing listens). The first two are issued; the third
+ * fails and records its failure on its own.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class SeveralCertificatesIT {
+
+    private static final String DEPLOYMENT = "several";
+    private static ItEnvironment.Homeserver homeserver;
+    private static Path dir;
+
+    @ArquillianResource
+    private Deployer deployer;
+
+    @Deployment(name = DEPLOYMENT, managed = false, testable = false)
+    static WebArchive deployment() {
+        LogCapture.install();
+        ItEnvironment.pebble().resolve("unreachable.example.org", "127.0.0.2");
+        homeserver = ItEnvironment.homeserver(true,
+                "preflight: {mode: 'off'}",
+                "certificates:",
+                "  - id: element",
+                "    domains: [element.example.org]",
+                "    certificate_path: element.crt",
+                "    private_key_path: element.key",
+                "  - id: unreachable",
+                "    domains: [unreachable.example.org]",
+                "    certificate_path: unreachable.crt",
+                "    private_key_path: unreachable.key");
+        dir = homeserver.yaml().getParent();
+        return ItEnvironment.acmeWar(homeserver.yaml());
+    }
+
+    @Test
+    void twoCertificatesAreIssuedWhileTheThirdFailsOnItsOwn() throws Exception {
+        LogCapture log = LogCapture.install();
+        int mark = log.mark();
+        deployer.deploy(DEPLOYMENT);
+        try {
+            Path failureState = dir.resolve("acme-state@unreachable.properties");
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline && !(Files.exists(homeserver.certificate())
+                    && Files.exists(dir.resolve("element.crt"))
+                    && Files.exists(failureState) && Files.readString(failureState).contains("failures=1"))) {
+                Thread.sleep(100);
+            }
+            assertIssued(homeserver.certificate(), homeserver.privateKey(), "localhost");
+            assertIssued(dir.resolve("element.crt"), dir.resolve("element.key"), "element.example.org");
+            assertThat(dir.resolve("unreachable.crt")).doesNotExist();
+            assertThat(dir.resolve("unreachable.key")).doesNotExist();
+            assertThat(Files.readString(failureState)).contains("unreachable.example.org");
+            assertThat(log.await(mark, "Certificate check of unreachable", Duration.ofSeconds(5)))
+                    .as("the failure logged with the certificate's id").isNotNull();
+        } finally {
+            deployer.undeploy(DEPLOYMENT);
+        }
+    }
+
+    private static void assertIssued(Path certificate, Path key, String name) throws Exception {
+        assertThat(certificate).as("certificate for " + name).exists();
+        List<X509Certificate> chain = Pem.readCertificates(certificate);
+        Pebble.verifyChain(chain, ItEnvironment.pebble().roots());
+        X509Certificate leaf = chain.get(0);
+        assertThat(leaf.getSubjectAlternativeNames()).extracting(san -> (Object) san.get(1)).contains(name);
+        assertThat(KeyMatch.matches(leaf, Pem.readPrivateKey(key))).isTrue();
+    }
+}
