@@ -215,22 +215,33 @@ public final class Pebble implements AutoCloseable {
     }
 
     /**
-     * Makes the test DNS answer {@code host} with {@code ipv4} instead of 127.0.0.1, e.g.
-     * 127.0.0.2, where nothing listens, so that validations of that name fail while the
-     * others succeed. Needs {@code resolveAllNamesToLoopback(true)}.
+     * Makes the test DNS answer {@code host} with {@code ipv4} instead of 127.0.0.1. Needs
+     * {@code resolveAllNamesToLoopback(true)}.
      */
     public void resolve(String host, String ipv4) {
+        manageDns("/add-a", "{\"host\":\"" + host + "\",\"addresses\":[\"" + ipv4 + "\"]}");
+    }
+
+    /**
+     * Makes the test DNS answer SERVFAIL for {@code host}, so that the CA cannot validate it
+     * (whatever listens where) while other names validate. Needs
+     * {@code resolveAllNamesToLoopback(true)}.
+     */
+    public void failLookups(String host) {
+        manageDns("/set-servfail", "{\"host\":\"" + host + "\"}");
+    }
+
+    private void manageDns(String path, String body) {
         if (dnsManagementPort == null) {
             throw new IllegalStateException("start Pebble with resolveAllNamesToLoopback(true) to change DNS answers");
         }
-        String body = "{\"host\":\"" + host + "\",\"addresses\":[\"" + ipv4 + "\"]}";
         try {
             HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + dnsManagementPort + "/add-a"))
+                            URI.create("http://127.0.0.1:" + dnsManagementPort + path))
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() != 200) {
-                throw new IllegalStateException("pebble-challtestsrv /add-a answered " + answer.statusCode() + ": "
-                        + answer.body());
+                throw new IllegalStateException("pebble-challtestsrv " + path + " answered " + answer.statusCode()
+                        + ": " + answer.body());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,7 +1,5 @@
 package dev.acmefilter.it;
 
-import dev.acmefilter.output.KeyMatch;
-import dev.acmefilter.output.Pem;
 import dev.acmefilter.testing.Pebble;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -22,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The WAR keeps three certificates from one {@code homeserver.yaml}: Synapse's own, one
- * listed under {@code acme.certificates}, and one whose name the CA cannot reach (its DNS
- * answer points at 127.0.0.2, where nothing listens). The first two are issued; the third
+ * listed under {@code acme.certificates}, and one whose name the CA cannot look up (the test
+ * DNS answers SERVFAIL). The first two are issued; the third
  * fails and records its failure on its own.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -40,7 +38,7 @@ class SeveralCertificatesIT {
     @Deployment(name = DEPLOYMENT, managed = false, testable = false)
     static WebArchive deployment() {
         LogCapture.install();
-        ItEnvironment.pebble().resolve("unreachable.example.org", "127.0.0.2");
+        ItEnvironment.pebble().failLookups("unreachable.example.org");
         homeserver = ItEnvironment.homeserver(true,
                 "preflight: {mode: 'off'}",
                 "certificates:",
@@ -63,12 +61,13 @@ class SeveralCertificatesIT {
         deployer.deploy(DEPLOYMENT);
         try {
             Path failureState = dir.resolve("acme-state@unreachable.properties");
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             while (System.nanoTime() < deadline && !(Files.exists(homeserver.certificate())
-                    && Files.exists(dir.resolve("element.crt"))
-                    && Files.exists(failureState) && Files.readString(failureState).contains("failures=1"))) {
+                    && Files.exists(dir.resolve("element.crt")) && failed(failureState))) {
                 Thread.sleep(100);
             }
+            assertThat(failed(failureState)).as("a failure recorded in " + failureState + "; files in " + dir
+                    + ": " + list(dir)).isTrue();
             assertIssued(homeserver.certificate(), homeserver.privateKey(), "localhost");
             assertIssued(dir.resolve("element.crt"), dir.resolve("element.key"), "element.example.org");
             assertThat(dir.resolve("unreachable.crt")).doesNotExist();
@@ -81,12 +80,22 @@ class SeveralCertificatesIT {
         }
     }
 
+    private static boolean failed(Path state) throws Exception {
+        return Files.exists(state) && Files.readString(state).matches("(?s).*consecutive_failures=[1-9].*");
+    }
+
+    private static List<String> list(Path folder) throws Exception {
+        try (var files = Files.list(folder)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
     private static void assertIssued(Path certificate, Path key, String name) throws Exception {
         assertThat(certificate).as("certificate for " + name).exists();
-        List<X509Certificate> chain = Pem.readCertificates(certificate);
+        List<X509Certificate> chain = AcmeFilterOutput.readCertificates(certificate);
         Pebble.verifyChain(chain, ItEnvironment.pebble().roots());
         X509Certificate leaf = chain.get(0);
         assertThat(leaf.getSubjectAlternativeNames()).extracting(san -> (Object) san.get(1)).contains(name);
-        assertThat(KeyMatch.matches(leaf, Pem.readPrivateKey(key))).isTrue();
+        assertThat(AcmeFilterOutput.keyMatches(leaf, AcmeFilterOutput.readPrivateKey(key))).isTrue();
     }
 }
