@@ -39,6 +39,13 @@ import java.util.Set;
  * @param verify               {@code acme.verify}: where to check that the new certificate is served
  * @param keystore             {@code acme.keystore}: a PKCS#12 copy of the certificate and key
  * @param preflight            {@code acme.preflight}: the self-test of the challenge path before an order
+ * @param accountKeyType       {@code acme.account_key_type}: the type of a newly created account key
+ * @param keepKey              {@code acme.keep_key}: order with the key already at {@code tls_private_key_path}
+ *                             when it is of {@code keyType}
+ * @param profile              {@code acme.profile}: the certificate profile to ask the CA for
+ * @param profileRequired      {@code acme.profile_required}: order nothing when the CA does not offer {@code profile}
+ * @param preferredChain       {@code acme.preferred_chain}: the root or issuer name of the chain to write when the
+ *                             CA offers several
  */
 public record AcmeSettings(
         Path configFile,
@@ -63,7 +70,12 @@ public record AcmeSettings(
         Optional<ReloadSettings> reload,
         Optional<VerifySettings> verify,
         Optional<KeystoreSettings> keystore,
-        PreflightSettings preflight) {
+        PreflightSettings preflight,
+        KeyType accountKeyType,
+        boolean keepKey,
+        Optional<String> profile,
+        boolean profileRequired,
+        Optional<String> preferredChain) {
 
     /** Let's Encrypt's production ACME v2 directory: Synapse's default CA. */
     public static final URI LETS_ENCRYPT = URI.create("https://acme-v02.api.letsencrypt.org/directory");
@@ -93,6 +105,9 @@ public record AcmeSettings(
         Objects.requireNonNull(verify, "verify");
         Objects.requireNonNull(keystore, "keystore");
         Objects.requireNonNull(preflight, "preflight");
+        Objects.requireNonNull(accountKeyType, "accountKeyType");
+        Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(preferredChain, "preferredChain");
     }
 
     /** The name the certificate is issued for first: {@code acme.domain}, else {@code server_name}. */
@@ -128,6 +143,11 @@ public record AcmeSettings(
         private VerifySettings verify;
         private KeystoreSettings keystore;
         private PreflightSettings preflight = PreflightSettings.DEFAULTS;
+        private KeyType accountKeyType = DEFAULT_KEY_TYPE;
+        private boolean keepKey;
+        private String profile;
+        private boolean profileRequired;
+        private String preferredChain;
 
         private Builder() {
         }
@@ -154,6 +174,11 @@ public record AcmeSettings(
         public Builder verify(VerifySettings v) { this.verify = v; return this; }
         public Builder keystore(KeystoreSettings k) { this.keystore = k; return this; }
         public Builder preflight(PreflightSettings p) { this.preflight = p; return this; }
+        public Builder accountKeyType(KeyType type) { this.accountKeyType = type; return this; }
+        public Builder keepKey(boolean keep) { this.keepKey = keep; return this; }
+        public Builder profile(String name) { this.profile = name; return this; }
+        public Builder profileRequired(boolean required) { this.profileRequired = required; return this; }
+        public Builder preferredChain(String name) { this.preferredChain = name; return this; }
 
         public AcmeSettings build() {
             List<String> names = new ArrayList<>(domains);
@@ -165,7 +190,9 @@ public record AcmeSettings(
                     Optional.ofNullable(eab), Optional.ofNullable(caCertificates), accountKeyFile,
                     certificatePath, privateKeyPath, Optional.ofNullable(fileGroup),
                     Optional.ofNullable(keyFileMode), List.of(), stateDir,
-                    Optional.ofNullable(reload), Optional.ofNullable(verify), Optional.ofNullable(keystore), preflight);
+                    Optional.ofNullable(reload), Optional.ofNullable(verify), Optional.ofNullable(keystore), preflight,
+                    accountKeyType, keepKey, Optional.ofNullable(profile), profileRequired,
+                    Optional.ofNullable(preferredChain));
         }
     }
 }

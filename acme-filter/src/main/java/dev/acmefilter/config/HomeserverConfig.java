@@ -70,7 +70,8 @@ public final class HomeserverConfig {
     private static final List<String> ACME_KEYS_IN_ORDER = List.of(
             "enabled", "url", "port", "bind_addresses", "reprovision_threshold", "domain", "account_key_file",
             "domains", "contact", "key_type", "eab", "ca_certificates", "file_group", "key_file_mode", "state_dir",
-            "reload", "verify", "keystore", "preflight");
+            "reload", "verify", "keystore", "preflight",
+            "account_key_type", "keep_key", "profile", "profile_required", "preferred_chain");
     private static final Set<String> ACME_KEYS = Set.copyOf(ACME_KEYS_IN_ORDER);
     private static final Set<String> EAB_KEYS = Set.of("kid", "hmac_key");
 
@@ -188,7 +189,7 @@ public final class HomeserverConfig {
         Duration threshold = reprovisionThreshold(acme.get("reprovision_threshold"));
         List<String> domains = domains(enabled, serverName, acme.get("domain"), acme.get("domains"));
         List<String> contacts = contacts(acme.get("contact"));
-        KeyType keyType = keyType(acme.get("key_type"));
+        KeyType keyType = keyType("acme.key_type", acme.get("key_type"));
         Optional<ExternalAccountBinding> eab = eab(acme.get("eab"));
         Optional<Path> caCertificates = caCertificates(acme.get("ca_certificates"));
         Path accountKeyFile = path("acme.account_key_file", acme.get("account_key_file"));
@@ -204,9 +205,16 @@ public final class HomeserverConfig {
         Optional<KeystoreSettings> keystore = keystore(acme, certificatePath, privateKeyPath);
         PreflightSettings preflight = preflight(acme.get("preflight"));
 
+        KeyType accountKeyType = keyType("acme.account_key_type", acme.get("account_key_type"));
+        boolean keepKey = bool("acme.keep_key", acme.get("keep_key"), false);
+        Optional<String> profile = profile("acme.profile", acme.get("profile"));
+        boolean profileRequired = profileRequired("acme.profile_required", acme.get("profile_required"), profile);
+        Optional<String> preferredChain = preferredChain("acme.preferred_chain", acme.get("preferred_chain"));
+
         return new AcmeSettings(file, serverName, enabled, directoryUrl, port, bindAddresses, threshold, domains,
                 contacts, keyType, eab, caCertificates, accountKeyFile, certificatePath, privateKeyPath, fileGroup,
-                keyFileMode, warnings, stateDir, reload, verify, keystore, preflight);
+                keyFileMode, warnings, stateDir, reload, verify, keystore, preflight,
+                accountKeyType, keepKey, profile, profileRequired, preferredChain);
     }
 
     private URI directoryUrl(Object value) {
@@ -351,14 +359,15 @@ public final class HomeserverConfig {
         return List.copyOf(contacts);
     }
 
-    private KeyType keyType(Object value) {
+    /** {@code acme.key_type}, {@code acme.account_key_type} (and the same key in a per-certificate entry). */
+    private KeyType keyType(String key, Object value) {
         String expected = "one of " + KeyType.acceptedNames();
-        String name = string("acme.key_type", value, expected);
+        String name = string(key, value, expected);
         if (name == null) {
             return AcmeSettings.DEFAULT_KEY_TYPE;
         }
         return KeyType.fromConfigName(name).orElseThrow(
-                () -> valueError("acme.key_type", quote(name) + " is not a supported key type", expected));
+                () -> valueError(key, quote(name) + " is not a supported key type", expected));
     }
 
     /**
@@ -524,6 +533,46 @@ public final class HomeserverConfig {
             sb.append((mode & (0400 >> i)) != 0 ? letters.charAt(i) : '-');
         }
         return sb.toString();
+    }
+
+    // ------------------------------------------------ what to ask the CA for: profile, chain
+
+    private static final String PROFILE_EXPECTED = "the name of a certificate profile the CA offers, such as "
+            + "tlsserver or shortlived (Let's Encrypt)";
+    private static final String CHAIN_EXPECTED = "the common name or distinguished name of the root or an issuer "
+            + "of the chain to prefer, such as 'ISRG Root X1'";
+
+    /** {@code acme.profile}: any non-empty name; whether the CA offers it is checked at each order. */
+    private Optional<String> profile(String key, Object value) {
+        String name = string(key, value, PROFILE_EXPECTED);
+        if (name == null) {
+            return Optional.empty();
+        }
+        if (name.isBlank()) {
+            throw valueError(key, "the profile name is empty", PROFILE_EXPECTED);
+        }
+        return Optional.of(name.trim());
+    }
+
+    /** {@code acme.profile_required}: only meaningful with a profile, so true without one is a mistake. */
+    private boolean profileRequired(String key, Object value, Optional<String> profile) {
+        boolean required = bool(key, value, false);
+        if (required && profile.isEmpty()) {
+            throw valueError(key, "true, but acme.profile is not set",
+                    "acme.profile with the name of the profile to require");
+        }
+        return required;
+    }
+
+    private Optional<String> preferredChain(String key, Object value) {
+        String name = string(key, value, CHAIN_EXPECTED);
+        if (name == null) {
+            return Optional.empty();
+        }
+        if (name.isBlank()) {
+            throw valueError(key, "the name is empty", CHAIN_EXPECTED);
+        }
+        return Optional.of(name.trim());
     }
 
     // ------------------------------------------------ after a write: reload, verify, keystore, pre-flight
