@@ -123,10 +123,10 @@ public record AcmeSettings(
         certificates = List.copyOf(certificates);
         if (maxConcurrentOrders < 1) {
             throw new IllegalArgumentException("maxConcurrentOrders must be 1 or more: " + maxConcurrentOrders);
-            Objects.requireNonNull(accountKeyType, "accountKeyType");
+        }
+        Objects.requireNonNull(accountKeyType, "accountKeyType");
         Objects.requireNonNull(profile, "profile");
         Objects.requireNonNull(preferredChain, "preferredChain");
-    }
     }
 
     /** Whether Synapse's own certificate ({@code tls_certificate_path}) is kept valid. */
