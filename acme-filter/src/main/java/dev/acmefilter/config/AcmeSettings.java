@@ -43,6 +43,13 @@ import java.util.Set;
  *                             ({@code tls_certificate_path}), else the id of an {@code acme.certificates} entry
  * @param certificates         {@code acme.certificates}: the further certificates to keep valid
  * @param maxConcurrentOrders  {@code acme.max_concurrent_orders}: how many certificates may be ordered at once
+ * @param accountKeyType       {@code acme.account_key_type}: the type of a newly created account key
+ * @param keepKey              {@code acme.keep_key}: order with the key already at {@code tls_private_key_path}
+ *                             when it is of {@code keyType}
+ * @param profile              {@code acme.profile}: the certificate profile to ask the CA for
+ * @param profileRequired      {@code acme.profile_required}: order nothing when the CA does not offer {@code profile}
+ * @param preferredChain       {@code acme.preferred_chain}: the root or issuer name of the chain to write when the
+ *                             CA offers several
  */
 public record AcmeSettings(
         Path configFile,
@@ -70,7 +77,13 @@ public record AcmeSettings(
         PreflightSettings preflight,
         String certificateId,
         List<CertificateEntry> certificates,
-        int maxConcurrentOrders) {
+        int maxConcurrentOrders,
+
+        KeyType accountKeyType,
+        boolean keepKey,
+        Optional<String> profile,
+        boolean profileRequired,
+        Optional<String> preferredChain) {
 
     /** Let's Encrypt's production ACME v2 directory: Synapse's default CA. */
     public static final URI LETS_ENCRYPT = URI.create("https://acme-v02.api.letsencrypt.org/directory");
@@ -111,6 +124,9 @@ public record AcmeSettings(
         if (maxConcurrentOrders < 1) {
             throw new IllegalArgumentException("maxConcurrentOrders must be 1 or more: " + maxConcurrentOrders);
         }
+        Objects.requireNonNull(accountKeyType, "accountKeyType");
+        Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(preferredChain, "preferredChain");
     }
 
     /** Whether Synapse's own certificate ({@code tls_certificate_path}) is kept valid. */
@@ -127,22 +143,25 @@ public record AcmeSettings(
         List<AcmeSettings> all = new ArrayList<>();
         if (managesDefaultCertificate()) {
             all.add(certificates.isEmpty() ? this : forEntry(CertificateEntry.DEFAULT_ID, domains, certificatePath,
-                    privateKeyPath, keyType, reload, verify, keystore));
+                    privateKeyPath, keyType, reload, verify, keystore, keepKey, profile, preferredChain));
         }
         for (CertificateEntry entry : certificates) {
             all.add(forEntry(entry.id(), entry.domains(), entry.certificatePath(), entry.privateKeyPath(),
-                    entry.keyType().orElse(keyType), entry.reload(), entry.verify(), entry.keystore()));
+                    entry.keyType().orElse(keyType), entry.reload(), entry.verify(), entry.keystore(),
+                    entry.keepKey().orElse(keepKey), entry.profile().or(() -> profile),
+                    entry.preferredChain().or(() -> preferredChain)));
         }
         return all;
     }
 
     private AcmeSettings forEntry(String id, List<String> names, Path certificate, Path key, KeyType type,
                                   Optional<ReloadSettings> reloadHook, Optional<VerifySettings> check,
-                                  Optional<KeystoreSettings> store) {
+                                  Optional<KeystoreSettings> store, boolean keep, Optional<String> chosenProfile,
+                                  Optional<String> chain) {
         return new AcmeSettings(configFile, serverName, enabled, directoryUrl, port, bindAddresses,
                 reprovisionThreshold, names, contacts, type, eab, caCertificates, accountKeyFile, certificate, key,
                 fileGroup, keyFileMode, warnings, stateDir, reloadHook, check, store, preflight, id, List.of(),
-                maxConcurrentOrders);
+                maxConcurrentOrders, accountKeyType, keep, chosenProfile, profileRequired, chain);
     }
 
     /** The name the certificate is issued for first: {@code acme.domain}, else {@code server_name}. */
@@ -180,6 +199,11 @@ public record AcmeSettings(
         private PreflightSettings preflight = PreflightSettings.DEFAULTS;
         private final List<CertificateEntry> certificates = new ArrayList<>();
         private int maxConcurrentOrders = DEFAULT_MAX_CONCURRENT_ORDERS;
+        private KeyType accountKeyType = DEFAULT_KEY_TYPE;
+        private boolean keepKey;
+        private String profile;
+        private boolean profileRequired;
+        private String preferredChain;
 
         private Builder() {
         }
@@ -208,6 +232,11 @@ public record AcmeSettings(
         public Builder preflight(PreflightSettings p) { this.preflight = p; return this; }
         public Builder certificate(CertificateEntry entry) { this.certificates.add(entry); return this; }
         public Builder maxConcurrentOrders(int n) { this.maxConcurrentOrders = n; return this; }
+        public Builder accountKeyType(KeyType type) { this.accountKeyType = type; return this; }
+        public Builder keepKey(boolean keep) { this.keepKey = keep; return this; }
+        public Builder profile(String name) { this.profile = name; return this; }
+        public Builder profileRequired(boolean required) { this.profileRequired = required; return this; }
+        public Builder preferredChain(String name) { this.preferredChain = name; return this; }
 
         public AcmeSettings build() {
             List<String> names = new ArrayList<>(domains);
@@ -220,7 +249,9 @@ public record AcmeSettings(
                     certificatePath, privateKeyPath, Optional.ofNullable(fileGroup),
                     Optional.ofNullable(keyFileMode), List.of(), stateDir,
                     Optional.ofNullable(reload), Optional.ofNullable(verify), Optional.ofNullable(keystore), preflight,
-                    CertificateEntry.DEFAULT_ID, certificates, maxConcurrentOrders);
+                    CertificateEntry.DEFAULT_ID, certificates, maxConcurrentOrders,
+                    accountKeyType, keepKey, Optional.ofNullable(profile), profileRequired,
+                    Optional.ofNullable(preferredChain));
         }
     }
 }

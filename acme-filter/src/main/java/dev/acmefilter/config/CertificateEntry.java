@@ -21,10 +21,14 @@ import java.util.regex.Pattern;
  * @param reload          what to signal or run after a new certificate is written
  * @param verify          where to check that the new certificate is served
  * @param keystore        a PKCS#12 copy of this certificate and key
+ * @param keepKey         whether to keep the key across renewals, when it differs from {@code acme.keep_key}
+ * @param profile         the profile to ask for, when it differs from {@code acme.profile}
+ * @param preferredChain  the chain to prefer, when it differs from {@code acme.preferred_chain}
  */
 public record CertificateEntry(String id, List<String> domains, Path certificatePath, Path privateKeyPath,
         Optional<KeyType> keyType, Optional<ReloadSettings> reload, Optional<VerifySettings> verify,
-        Optional<KeystoreSettings> keystore) {
+        Optional<KeystoreSettings> keystore, Optional<Boolean> keepKey, Optional<String> profile,
+        Optional<String> preferredChain) {
 
     /** The id of Synapse's own certificate ({@code tls_certificate_path}). */
     public static final String DEFAULT_ID = "default";
@@ -40,6 +44,9 @@ public record CertificateEntry(String id, List<String> domains, Path certificate
         Objects.requireNonNull(reload, "reload");
         Objects.requireNonNull(verify, "verify");
         Objects.requireNonNull(keystore, "keystore");
+        Objects.requireNonNull(keepKey, "keepKey");
+        Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(preferredChain, "preferredChain");
         if (domains.isEmpty()) {
             throw new IllegalArgumentException("a certificate needs at least one name: " + id);
         }
@@ -48,6 +55,7 @@ public record CertificateEntry(String id, List<String> domains, Path certificate
     /** An entry with only names and paths; everything else from {@code acme:}. */
     public static CertificateEntry of(String id, List<String> domains, Path certificatePath, Path privateKeyPath) {
         return new CertificateEntry(id, domains, certificatePath, privateKeyPath, Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
     }
 }

@@ -70,7 +70,8 @@ public final class HomeserverConfig {
     private static final List<String> ACME_KEYS_IN_ORDER = List.of(
             "enabled", "url", "port", "bind_addresses", "reprovision_threshold", "domain", "account_key_file",
             "domains", "contact", "key_type", "eab", "ca_certificates", "file_group", "key_file_mode", "state_dir",
-            "reload", "verify", "keystore", "preflight", "certificates", "max_concurrent_orders");
+            "reload", "verify", "keystore", "preflight", "certificates", "max_concurrent_orders",
+            "account_key_type", "keep_key", "profile", "profile_required", "preferred_chain");
     private static final Set<String> ACME_KEYS = Set.copyOf(ACME_KEYS_IN_ORDER);
     private static final Set<String> EAB_KEYS = Set.of("kid", "hmac_key");
 
@@ -195,7 +196,7 @@ public final class HomeserverConfig {
         Duration threshold = reprovisionThreshold(acme.get("reprovision_threshold"));
         List<String> domains = domains(enabled, serverName, acme.get("domain"), acme.get("domains"));
         List<String> contacts = contacts(acme.get("contact"));
-        KeyType keyType = keyType(acme.get("key_type"));
+        KeyType keyType = keyType("acme.key_type", acme.get("key_type"));
         Optional<ExternalAccountBinding> eab = eab(acme.get("eab"));
         Optional<Path> caCertificates = caCertificates(acme.get("ca_certificates"));
         Path accountKeyFile = path("acme.account_key_file", acme.get("account_key_file"));
@@ -214,10 +215,16 @@ public final class HomeserverConfig {
                 certificatePath, privateKeyPath);
         int maxConcurrentOrders = maxConcurrentOrders(acme.get("max_concurrent_orders"));
 
+        KeyType accountKeyType = keyType("acme.account_key_type", acme.get("account_key_type"));
+        boolean keepKey = bool("acme.keep_key", acme.get("keep_key"), false);
+        Optional<String> profile = profile("acme.profile", acme.get("profile"));
+        boolean profileRequired = profileRequired("acme.profile_required", acme.get("profile_required"), profile);
+        Optional<String> preferredChain = preferredChain("acme.preferred_chain", acme.get("preferred_chain"));
+
         return new AcmeSettings(file, serverName, enabled, directoryUrl, port, bindAddresses, threshold, domains,
                 contacts, keyType, eab, caCertificates, accountKeyFile, certificatePath, privateKeyPath, fileGroup,
                 keyFileMode, warnings, stateDir, reload, verify, keystore, preflight, CertificateEntry.DEFAULT_ID,
-                certificates, maxConcurrentOrders);
+                certificates, maxConcurrentOrders, accountKeyType, keepKey, profile, profileRequired, preferredChain);
     }
 
     private URI directoryUrl(Object value) {
@@ -370,6 +377,7 @@ public final class HomeserverConfig {
         return keyType("acme.key_type", value);
     }
 
+    /** {@code acme.key_type}, {@code acme.account_key_type} (and the same key in a per-certificate entry). */
     private KeyType keyType(String key, Object value) {
         String expected = "one of " + KeyType.acceptedNames();
         String name = string(key, value, expected);
@@ -545,6 +553,46 @@ public final class HomeserverConfig {
         return sb.toString();
     }
 
+    // ------------------------------------------------ what to ask the CA for: profile, chain
+
+    private static final String PROFILE_EXPECTED = "the name of a certificate profile the CA offers, such as "
+            + "tlsserver or shortlived (Let's Encrypt)";
+    private static final String CHAIN_EXPECTED = "the common name or distinguished name of the root or an issuer "
+            + "of the chain to prefer, such as 'ISRG Root X1'";
+
+    /** {@code acme.profile}: any non-empty name; whether the CA offers it is checked at each order. */
+    private Optional<String> profile(String key, Object value) {
+        String name = string(key, value, PROFILE_EXPECTED);
+        if (name == null) {
+            return Optional.empty();
+        }
+        if (name.isBlank()) {
+            throw valueError(key, "the profile name is empty", PROFILE_EXPECTED);
+        }
+        return Optional.of(name.trim());
+    }
+
+    /** {@code acme.profile_required}: only meaningful with a profile, so true without one is a mistake. */
+    private boolean profileRequired(String key, Object value, Optional<String> profile) {
+        boolean required = bool(key, value, false);
+        if (required && profile.isEmpty()) {
+            throw valueError(key, "true, but acme.profile is not set",
+                    "acme.profile with the name of the profile to require");
+        }
+        return required;
+    }
+
+    private Optional<String> preferredChain(String key, Object value) {
+        String name = string(key, value, CHAIN_EXPECTED);
+        if (name == null) {
+            return Optional.empty();
+        }
+        if (name.isBlank()) {
+            throw valueError(key, "the name is empty", CHAIN_EXPECTED);
+        }
+        return Optional.of(name.trim());
+    }
+
     // ------------------------------------------------ after a write: reload, verify, keystore, pre-flight
 
     private static final String RELOAD_KNOWN = "signal, pid_file, command, timeout";
@@ -714,7 +762,7 @@ public final class HomeserverConfig {
     }
 
     private static final String CERTIFICATE_KNOWN = "id, domains, certificate_path, private_key_path, key_type, "
-            + "reload, verify, keystore";
+            + "keep_key, profile, preferred_chain, reload, verify, keystore";
     private static final String ID_EXPECTED = "a short name of lower-case letters, digits, '.', '_' or '-', "
             + "such as element";
     private static final String CONCURRENCY_EXPECTED = "a whole number from 1 to 64";
@@ -786,8 +834,12 @@ public final class HomeserverConfig {
             Optional<ReloadSettings> reload = reload(base, top, entry);
             Optional<VerifySettings> verify = verify(base, entry, names.iterator().next());
             Optional<KeystoreSettings> keystore = keystore(base, entry, certificate, key);
+            Optional<Boolean> keepKey = entry.get("keep_key") == null ? Optional.empty()
+                    : Optional.of(bool(base + ".keep_key", entry.get("keep_key"), false));
+            Optional<String> profile = profile(base + ".profile", entry.get("profile"));
+            Optional<String> chain = preferredChain(base + ".preferred_chain", entry.get("preferred_chain"));
             entries.add(new CertificateEntry(id, List.copyOf(names), certificate, key, keyType, reload, verify,
-                    keystore));
+                    keystore, keepKey, profile, chain));
         }
         return entries;
     }

@@ -174,14 +174,15 @@ public class Provisioner implements RenewalCheck {
         }
         Duration elapsed = Duration.between(start, clock.instant());
         X509Certificate leaf = issued.leaf();
-        LOG.log(Level.INFO, "Certificate for {0} written to {1} and {2} in {3} ms: serial {4}, valid until {5}",
-                settings.domains(), settings.certificatePath(), settings.privateKeyPath(), elapsed.toMillis(),
-                leaf.getSerialNumber().toString(16), leaf.getNotAfter().toInstant());
+        LOG.log(Level.INFO, "Certificate for {0} written to {1} and {2} in {3} ms: serial {4}, valid until {5}, "
+                + "profile {6}", settings.domains(), settings.certificatePath(), settings.privateKeyPath(),
+                elapsed.toMillis(), leaf.getSerialNumber().toString(16), leaf.getNotAfter().toInstant(),
+                issued.profile().orElse("none"));
         lastDelivery = deliver(issued);
         RenewalPolicy.Decision next = RenewalPolicy.decide(leaf, settings.reprovisionThreshold(), Optional.empty(),
                 clock);
         return new ProvisionResult(ProvisionResult.Outcome.ISSUED, reason, leaf, elapsed, next.renewAt(),
-                Optional.empty());
+                Optional.empty(), issued.profile());
     }
 
     /**

@@ -48,6 +48,7 @@ class CertificateEntriesTest {
     void entriesBecomeOneSettingsEachAfterSynapsesOwnCertificate() throws Exception {
         AcmeSettings settings = load(SYNAPSE + acme(
                 "key_type: rsa2048",
+                "profile: classic",
                 "reload: {command: 'systemctl reload matrix-synapse'}",
                 "max_concurrent_orders: 3",
                 "certificates:",
@@ -56,6 +57,9 @@ class CertificateEntriesTest {
                 "    certificate_path: /etc/ssl/element.crt",
                 "    private_key_path: /etc/ssl/element.key",
                 "    key_type: ec384",
+                "    keep_key: true",
+                "    profile: tlsserver",
+                "    preferred_chain: ISRG Root X1",
                 "    reload: {command: 'systemctl reload nginx'}",
                 "  - id: federation",
                 "    domains: [example.org]",
@@ -78,6 +82,9 @@ class CertificateEntriesTest {
         assertThat(element.keyType()).isEqualTo(KeyType.EC384);
         assertThat(element.reload().orElseThrow().command()).contains("systemctl reload nginx");
         assertThat(element.certificates()).isEmpty();
+        assertThat(element.keepKey()).isTrue();
+        assertThat(element.profile()).contains("tlsserver");
+        assertThat(element.preferredChain()).contains("ISRG Root X1");
 
         AcmeSettings federation = each.get(2);
         assertThat(federation.keyType()).as("acme.key_type").isEqualTo(KeyType.RSA2048);
@@ -85,6 +92,9 @@ class CertificateEntriesTest {
         assertThat(federation.certificatePath()).isEqualTo(dir.resolve("tls/federation.crt"));
         assertThat(federation.accountKeyFile()).as("one account for all").isEqualTo(synapse.accountKeyFile());
         assertThat(federation.directoryUrl()).isEqualTo(synapse.directoryUrl());
+        assertThat(federation.profile()).as("acme.profile").contains("classic");
+        assertThat(federation.keepKey()).isFalse();
+        assertThat(federation.preferredChain()).isEmpty();
     }
 
     @Test
@@ -139,7 +149,8 @@ class CertificateEntriesTest {
         return Stream.of(
                 Arguments.of("not a list", SYNAPSE + acme("certificates: element"),
                         "{file}: acme.certificates: expected a list of certificates, each a mapping with id, domains,"
-                                + " certificate_path, private_key_path, key_type, reload, verify, keystore, found"
+                                + " certificate_path, private_key_path, key_type, keep_key, profile, preferred_chain,"
+                                + " reload, verify, keystore, found"
                                 + " 'element'"),
                 Arguments.of("missing id", SYNAPSE + acme("certificates:", "  - domains: [a.example.org]"),
                         "{file}: acme.certificates[0].id: missing; expected a short name of lower-case letters,"
