@@ -112,8 +112,10 @@ public final class Scale {
             fleet.start();
             Instant deadline = start.plus(Duration.ofMinutes(5));
             while (true) {
+                // done when the check recorded its success, not when the files appear: closing the
+                // fleet then would interrupt the check's last bookkeeping
                 long done = fleet.certificates().stream()
-                        .filter(c -> Files.exists(c.provisioner().settings().certificatePath())).count();
+                        .filter(c -> c.scheduler().state().lastSuccess() != null).count();
                 long failed = fleet.certificates().stream()
                         .filter(c -> c.scheduler().state().consecutiveFailures() > 0).count();
                 if (done + failed == 50) {
