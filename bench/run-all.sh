@@ -4,7 +4,8 @@
 #
 #   bench/run-all.sh            build what is missing, run everything, write BENCHMARKS.md
 #   RUNS=7 bench/run-all.sh     runs per client for the time to certificate (default 5, at least 5)
-#   WRK_SECONDS=8 ...           length of one wrk round (default 5; WRK_ROUNDS=5 rounds per configuration)
+#   WRK_SECONDS=8 ...           length of one wrk round (default 5; WRK_ROUNDS=5 rounds per configuration;
+#                               the filter-overhead pair gets 2 x WRK_ROUNDS rounds of PAIR_SECONDS=3)
 #   WARMUP_SECONDS=20 ...       wrk warm-up of each JVM configuration before its rounds (default 15)
 #   NO_WRITE=1 ...              print the table only, leave BENCHMARKS.md alone
 #   STEPS="challenge scale" ... only these steps (time_to_certificate filter_overhead challenge footprint scale)
@@ -42,6 +43,7 @@ RUNS=${RUNS:-5}
 WRK_SECONDS=${WRK_SECONDS:-5}
 WRK_ROUNDS=${WRK_ROUNDS:-5}
 WARMUP_SECONDS=${WARMUP_SECONDS:-15}
+PAIR_SECONDS=${PAIR_SECONDS:-3}     # filter overhead: 2 x WRK_ROUNDS shorter rounds of its pair
 WRK_ARGS=(-t2 -c32)
 NAME=matrix.example.org
 JETTY_HOME=$ROOT/jetty-base/target/jetty-home-12.1.8
@@ -147,6 +149,7 @@ run_step() { # name function seconds
         trap 'kill "$s" 2>/dev/null; exit 0' TERM
         wait "$s" || exit 0
         log "step $name: time limit of $limit s reached, stopping it"
+        : > "$WORK/$name.timeout"
         kill -TERM "$STEP_PID"
     ) 2>/dev/null &
     wd=$!
@@ -161,7 +164,7 @@ run_step() { # name function seconds
     if ((rc != 0)); then
         local why
         why=$(grep -v '^\[[0-9:]*\] ' "$WORK/$name.err" | grep -v '^\s*$' | tail -n 3 | tr '\n' ' ' | cut -c1-300)
-        ((rc == 143)) && why="stopped after its time limit of $limit s. ${why}"
+        [[ -f $WORK/$name.timeout ]] && why="stopped after its time limit of $limit s. ${why}"
         STEP_ERROR[$name]="failed (exit $rc): ${why:-no message}"
         log "step $name ${STEP_ERROR[$name]}"
     fi
@@ -203,6 +206,16 @@ stats() { # values... -> "median min max" (median: middle value, or mean of the 
         printf "%s %s %s\n", m, a[1], a[NR] }'
 }
 median() { stats "$@" | awk '{ print $1 }'; }
+pair_ratios() { # name-of-array-A name-of-array-B -> A[i]/B[i] for each round i (rounds measured back to back)
+    local -n xs=$1 ys=$2
+    local i
+    for ((i = 0; i < ${#xs[@]} && i < ${#ys[@]}; i++)); do ratio "${xs[i]}" "${ys[i]}"; echo; done
+}
+paired() { # name-of-array-A name-of-array-B -> the median of the per-round ratios
+    local r
+    mapfile -t r < <(pair_ratios "$1" "$2" | grep -v n/a)
+    ((${#r[@]})) && printf '%.3f' "$(median "${r[@]}")" || echo n/a
+}
 ratio() { awk -v a="${1:-}" -v b="${2:-}" 'BEGIN { if (a !~ /^[0-9.]+$/ || b !~ /^[0-9.]+$/ || b == 0) print "n/a"; else printf "%.3f", a / b }'; }
 meets() { # value op target -> yes/NO/n/a
     [[ $1 =~ ^[0-9.]+$ ]] || { echo "n/a"; return; }
@@ -231,7 +244,8 @@ step_time_to_certificate() {
     log "starting Pebble (with pebble-challtestsrv) and the running-container client"
     coproc RC { exec java -cp "$CP" dev.acmefilter.bench.RunningContainerClient "$WORK/pebble.env" 2>"$WORK/rc.err"; }
     printf '%s\n' "$RC_PID" >> "$PGROUP_FILE"   # same group as the step: its Pebble dies with its shutdown hook
-    trap 'echo quit >&"${RC[1]}" 2>/dev/null; kill -TERM "$RC_PID" 2>/dev/null; wait "$RC_PID" 2>/dev/null; step_cleanup' EXIT
+    # set +e: under set -e, the client's exit status 143 from wait would become the step's
+    trap 'set +e; echo quit >&"${RC[1]}" 2>/dev/null; kill -TERM "$RC_PID" 2>/dev/null; wait "$RC_PID" 2>/dev/null; step_cleanup' EXIT
     rc_read() { # seconds -> the next answer line of the client in REPLY
         read -r -t "$1" -u "${RC[0]}" REPLY || die "the running-container client did not answer; $(tail -5 "$WORK/rc.err")"
     }
@@ -398,13 +412,23 @@ PY
         || die "the WAR without the filter's declaration still runs the filter"
     log "filter overhead: warm-up, ${WARMUP_SECONDS} s per JVM"
     for n in "${names[@]}"; do rps "http://127.0.0.1:${PORTS[$n]}/index.html" "$WARMUP_SECONDS" > /dev/null; done
+    # the pair that decides the target: twice as many rounds, each round's pair back to back in
+    # alternating order (A B, B A, ...), so that a change of the machine's load hits both alike
     F_WAR=() F_NOF=() F_PLAIN=() F_DEFJIT=()
-    for ((r = 1; r <= WRK_ROUNDS; r++)); do
-        F_WAR+=("$(rps "http://127.0.0.1:${PORTS[war]}/index.html" "$WRK_SECONDS")")
-        F_NOF+=("$(rps "http://127.0.0.1:${PORTS[nofilter]}/index.html" "$WRK_SECONDS")")
-        F_PLAIN+=("$(rps "http://127.0.0.1:${PORTS[plain]}/index.html" "$WRK_SECONDS")")
-        F_DEFJIT+=("$(rps "http://127.0.0.1:${PORTS[war-defaultjit]}/index.html" "$WRK_SECONDS")")
-        log "filter overhead, round $r/$WRK_ROUNDS: acme.war ${F_WAR[-1]}, without filter ${F_NOF[-1]}, index.html only ${F_PLAIN[-1]}, acme.war default JIT ${F_DEFJIT[-1]} req/s"
+    local u_war=http://127.0.0.1:${PORTS[war]}/index.html u_nof=http://127.0.0.1:${PORTS[nofilter]}/index.html
+    for ((r = 1; r <= 2 * WRK_ROUNDS; r++)); do
+        if ((r % 2)); then
+            F_WAR+=("$(rps "$u_war" "$PAIR_SECONDS")"); F_NOF+=("$(rps "$u_nof" "$PAIR_SECONDS")")
+        else
+            F_NOF+=("$(rps "$u_nof" "$PAIR_SECONDS")"); F_WAR+=("$(rps "$u_war" "$PAIR_SECONDS")")
+        fi
+        if ((r % 2 == 0)); then
+            F_PLAIN+=("$(rps "http://127.0.0.1:${PORTS[plain]}/index.html" "$PAIR_SECONDS")")
+            F_DEFJIT+=("$(rps "http://127.0.0.1:${PORTS[war-defaultjit]}/index.html" "$PAIR_SECONDS")")
+        fi
+        local more=""
+        ((r % 2)) || more=", index.html only ${F_PLAIN[-1]}, acme.war default JIT ${F_DEFJIT[-1]}"
+        log "filter overhead, round $r/$((2 * WRK_ROUNDS)): acme.war ${F_WAR[-1]}, without filter ${F_NOF[-1]}$more req/s"
         result F_WAR "${F_WAR[@]}"; result F_NOF "${F_NOF[@]}"; result F_PLAIN "${F_PLAIN[@]}"; result F_DEFJIT "${F_DEFJIT[@]}"
     done
 }
@@ -492,7 +516,7 @@ step_scale() {
 A=() B=() C=() D=() B_START=() B_ORDER=() B_FIRST=() WARMUP_MS=
 F_WAR=() F_NOF=() F_PLAIN=() F_DEFJIT=() CH_200=() NG_200=() CH_404=() NG_404=()
 run_step time_to_certificate step_time_to_certificate 330
-run_step filter_overhead step_filter_overhead 240
+run_step filter_overhead step_filter_overhead 300
 run_step challenge step_challenge 200
 run_step footprint step_footprint 150
 run_step scale step_scale 240
@@ -505,11 +529,16 @@ read -r Bm Bmin Bmax < <(stats "${B[@]}")
 read -r Cm Cmin Cmax < <(stats "${C[@]}")
 read -r Dm Dmin Dmax < <(stats "${D[@]}")
 R_AC=$(ratio "$Am" "$Cm"); R_AD=$(ratio "$Am" "$Dm"); R_BC=$(ratio "$Bm" "$Cm"); R_BD=$(ratio "$Bm" "$Dm")
-R_F=$(ratio "$(median "${F_WAR[@]}")" "$(median "${F_NOF[@]}")")
+# the target ratios: medians of the per-round ratios of rounds measured back to back (a drifting
+# load on a shared machine cancels out); the ratios of the medians are shown beside them
+R_F=$(paired F_WAR F_NOF)
+R_F_OF_MEDIANS=$(ratio "$(median "${F_WAR[@]}")" "$(median "${F_NOF[@]}")")
 R_FP=$(ratio "$(median "${F_WAR[@]}")" "$(median "${F_PLAIN[@]}")")
 R_FJ=$(ratio "$(median "${F_WAR[@]}")" "$(median "${F_DEFJIT[@]}")")
-R_200=$(ratio "$(median "${CH_200[@]}")" "$(median "${NG_200[@]}")")
-R_404=$(ratio "$(median "${CH_404[@]}")" "$(median "${NG_404[@]}")")
+R_200=$(paired CH_200 NG_200)
+R_404=$(paired CH_404 NG_404)
+R_200_OF_MEDIANS=$(ratio "$(median "${CH_200[@]}")" "$(median "${NG_200[@]}")")
+R_404_OF_MEDIANS=$(ratio "$(median "${CH_404[@]}")" "$(median "${NG_404[@]}")")
 status() { # step -> the step's error, or nothing
     [[ -n ${STEP_ERROR[$1]:-} ]] && printf '\n\n**Step %s %s**\n' "$1" "${STEP_ERROR[$1]}"
 }
@@ -547,7 +576,7 @@ regenerate this file. Not part of the test suite. All ratios are from this one r
 | Pebble | $(pkgver pebble) (Debian), \`PEBBLE_VA_NOSLEEP=1 PEBBLE_WFE_NONCEREJECT=0\`, pebble-challtestsrv as DNS |
 | certbot | $(pkgver certbot) (Debian) |
 | lego | $(pkgver lego) (Debian) |
-| wrk | $(pkgver wrk) (Debian), \`wrk ${WRK_ARGS[*]} -d${WRK_SECONDS}s\`, loopback, $WRK_ROUNDS rounds per configuration after a ${WARMUP_SECONDS} s warm-up of each JVM, rounds interleaved, medians |
+| wrk | $(pkgver wrk) (Debian), \`wrk ${WRK_ARGS[*]} -d${WRK_SECONDS}s\`, loopback, $WRK_ROUNDS rounds per configuration after a ${WARMUP_SECONDS} s warm-up of each JVM, rounds interleaved (the filter-overhead pair: $((2 * WRK_ROUNDS)) rounds of ${PAIR_SECONDS} s), medians; target ratios are medians of per-round ratios |
 | nginx | $(pkgver nginx) (Debian) |
 | load during the run | load average $LOAD_START at the start, $LOAD_END at the end; other processes using >= 5 % CPU at the start: ${OTHERS:-none} |
 
@@ -596,9 +625,12 @@ with the Jetty base's options (\`jetty-base/run --jvm-options\`: ${BASE_JVM_OPTS
 | a webapp with only the same index.html (no Weld, no filter) | $(median "${F_PLAIN[@]}") | ${F_PLAIN[*]:-} |
 | acme.war, the JVM's default JIT settings | $(median "${F_DEFJIT[@]}") | ${F_DEFJIT[*]:-} |
 
-Filter overhead ratio (acme.war / without the filter): **$R_F**. The whole WAR against a plain webapp
-(Weld's per-request listener included): $R_FP. The base's JIT settings against the JVM's defaults,
-after the warm-up: $R_FJ.
+Filter overhead ratio (acme.war / without the filter), the median of the $((2 * WRK_ROUNDS)) per-round ratios of
+${PAIR_SECONDS} s rounds measured back to back in alternating order: **$R_F** (per round: $(pair_ratios F_WAR F_NOF | tr '\n' ' ')).
+Ratio of the medians: $R_F_OF_MEDIANS. A request for /index.html never enters the filter (it is mapped to
+/.well-known/acme-challenge/* only), so what this ratio shows beyond 1 is the machine's noise. The whole WAR
+against a plain webapp (Weld's per-request listener included): $R_FP. The base's JIT settings against the
+JVM's defaults, after the warm-up: $R_FJ.
 
 ## 3. Challenge endpoint
 
@@ -606,10 +638,12 @@ The filter with an in-memory store holding one pending token, in an embedded Jet
 (\`ChallengeServer\`, stock settings, java.util.logging at its default INFO), against nginx serving the
 same key authorization from a webroot (stock settings: access log on, one worker per core), requests/s:$(status challenge)
 
-| request | filter median | nginx median | ratio | filter rounds | nginx rounds |
-|---|---:|---:|---:|---|---|
-| pending token (200) | $(median "${CH_200[@]}") | $(median "${NG_200[@]}") | $R_200 | ${CH_200[*]:-} | ${NG_200[*]:-} |
-| unknown token (404) | $(median "${CH_404[@]}") | $(median "${NG_404[@]}") | $R_404 | ${CH_404[*]:-} | ${NG_404[*]:-} |
+| request | filter median | nginx median | ratio (median of per-round ratios) | ratio of the medians | filter rounds | nginx rounds |
+|---|---:|---:|---:|---:|---|---|
+| pending token (200) | $(median "${CH_200[@]}") | $(median "${NG_200[@]}") | $R_200 | $R_200_OF_MEDIANS | ${CH_200[*]:-} | ${NG_200[*]:-} |
+| unknown token (404) | $(median "${CH_404[@]}") | $(median "${NG_404[@]}") | $R_404 | $R_404_OF_MEDIANS | ${CH_404[*]:-} | ${NG_404[*]:-} |
+
+Each round measures the filter and nginx back to back with the same \`wrk ${WRK_ARGS[*]}\`.
 
 ## 4. Footprint
 
