@@ -153,6 +153,7 @@ run_step() { # name function seconds
         kill -TERM "$STEP_PID"
     ) 2>/dev/null &
     wd=$!
+    WATCHDOG_PID=$wd
     wait "$STEP_PID"
     rc=$?
     STEP_PID=
@@ -170,6 +171,7 @@ run_step() { # name function seconds
     fi
 }
 on_signal() {
+    [[ -n ${WATCHDOG_PID:-} ]] && kill -TERM "$WATCHDOG_PID" 2>/dev/null
     [[ -n $STEP_PID ]] && kill -TERM "$STEP_PID" 2>/dev/null && wait "$STEP_PID" 2>/dev/null
     exit "$1"
 }
@@ -245,7 +247,9 @@ step_time_to_certificate() {
     coproc RC { exec java -cp "$CP" dev.acmefilter.bench.RunningContainerClient "$WORK/pebble.env" 2>"$WORK/rc.err"; }
     printf '%s\n' "$RC_PID" >> "$PGROUP_FILE"   # same group as the step: its Pebble dies with its shutdown hook
     # set +e: under set -e, the client's exit status 143 from wait would become the step's
-    trap 'set +e; echo quit >&"${RC[1]}" 2>/dev/null; kill -TERM "$RC_PID" 2>/dev/null; wait "$RC_PID" 2>/dev/null; step_cleanup' EXIT
+    trap 'set +e; echo quit >&"${RC[1]}" 2>/dev/null
+          for ((i = 0; i < 50; i++)); do kill -0 "$RC_PID" 2>/dev/null || break; sleep 0.1; done
+          kill -TERM "$RC_PID" 2>/dev/null; wait "$RC_PID" 2>/dev/null; step_cleanup' EXIT
     rc_read() { # seconds -> the next answer line of the client in REPLY
         read -r -t "$1" -u "${RC[0]}" REPLY || die "the running-container client did not answer; $(tail -5 "$WORK/rc.err")"
     }
