@@ -3,7 +3,9 @@
 # the server is started, i.e. including the deployment), RSS, and heap used after a full GC,
 # for (a) an empty webapp at "/" and (b) acme.war at "/" right after it provisioned a
 # certificate from a local Pebble (the jetty-base demo). Same Jetty, same modules, same JVM
-# flags. Median of N runs each (default 3). Not part of the test suite.
+# options (jetty-base/run --jvm-options), both through start.jar without the start cache and
+# class-data archive (ACME_FAST_START=0): this is what acme.war adds, not what the launcher saves
+# (bench/run-all.sh shows that). Median of N runs each (default 3). Not part of the test suite.
 # Usage: bench/footprint.sh [runs]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
@@ -16,6 +18,7 @@ WORK=$(mktemp -d)
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill -TERM -- "-$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
+mapfile -t JVM_OPTS < <("$BASE/run" --jvm-options)
 
 # the empty webapp: same base files, a webapp with nothing but a web.xml
 mkdir -p "$WORK/base/webapps" "$WORK/base/environments" "$WORK/empty/WEB-INF"
@@ -37,7 +40,7 @@ measure() { # pid log -> "start_ms rss_mib heap_mib"
     for ((try = 0; try < 10; try++)); do jcmd "$pid" GC.run >/dev/null 2>&1 && break; sleep 0.5; done
     sleep 0.5
     rss=$(awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status")
-    heap=$(jcmd "$pid" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | awk '{ printf "%.1f", $2 / 1024 }')
+    heap=$(jcmd "$pid" GC.heap_info | grep -o 'used [0-9]*K' | sed -n 1p | awk '{ printf "%.1f", $2 / 1024 }')
     echo "$start $rss $heap"
 }
 
@@ -45,16 +48,16 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 : > "$WORK/empty.txt"; : > "$WORK/war.txt"
 for ((i = 1; i <= RUNS; i++)); do
-    setsid java -jar "$JETTY_HOME/start.jar" "jetty.home=$JETTY_HOME" "jetty.base=$WORK/base" \
+    setsid java "${JVM_OPTS[@]}" -jar "$JETTY_HOME/start.jar" "jetty.home=$JETTY_HOME" "jetty.base=$WORK/base" \
         jetty.http.port=18009 jetty.http.host=127.0.0.1 > "$WORK/empty.log" 2>&1 < /dev/null &
     pid=$!; PIDS+=("$pid")
     for ((t = 0; t < 600; t++)); do grep -q 'Started oejs.Server' "$WORK/empty.log" 2>/dev/null && break; sleep 0.1; done
     grep -q 'Started oejs.Server' "$WORK/empty.log" || { echo "the empty webapp did not start:"; tail -20 "$WORK/empty.log"; exit 1; }
-    jpid=$(pgrep -f "jetty.base=$WORK/base" | head -1) || { echo "no Jetty process for $WORK/base"; exit 1; }
+    jpid=$(pgrep -f "jetty.base=$WORK/base" | sed -n 1p) || { echo "no Jetty process for $WORK/base"; exit 1; }
     measure "$jpid" "$WORK/empty.log" >> "$WORK/empty.txt"
     kill -TERM -- "-$pid"; wait "$pid" 2>/dev/null || true
 
-    setsid "$BASE/run" > "$WORK/demo.out" 2>&1 < /dev/null &
+    ACME_FAST_START=0 setsid "$BASE/run" > "$WORK/demo.out" 2>&1 < /dev/null &
     pid=$!; PIDS+=("$pid")
     for ((t = 0; t < 900; t++)); do grep -q 'Certificate verified.' "$WORK/demo.out" && break; sleep 0.1; done
     grep -q 'Certificate verified.' "$WORK/demo.out" || { cat "$WORK/demo.out"; exit 1; }

@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # All benchmarks of issue #7 in one run: prints a table and regenerates BENCHMARKS.md.
-# Not part of the test suite. Needs about 8-10 minutes on a 2-core machine (limit: 15).
+# Not part of the test suite. About 10 minutes on a 2-core machine (limit: 15).
 #
 #   bench/run-all.sh            build what is missing, run everything, write BENCHMARKS.md
 #   RUNS=7 bench/run-all.sh     runs per client for the time to certificate (default 5, at least 5)
-#   WRK_SECONDS=10 ...          length of one wrk round (default 6; 3 rounds per configuration)
+#   WRK_SECONDS=8 ...           length of one wrk round (default 5; WRK_ROUNDS=5 rounds per configuration;
+#                               the filter-overhead pair gets 2 x WRK_ROUNDS rounds of PAIR_SECONDS=3)
+#   WARMUP_SECONDS=20 ...       wrk warm-up of each JVM configuration before its rounds (default 15)
 #   NO_WRITE=1 ...              print the table only, leave BENCHMARKS.md alone
+#   STEPS="challenge scale" ... only these steps (time_to_certificate filter_overhead challenge footprint scale)
+#   KEEP_WORK=1 ...             keep the work folder (logs of every step)
 #
-# Needs (Debian packages): openjdk-17-jdk maven pebble certbot lego wrk nginx openssl curl.
+# Needs (Debian packages): openjdk-17-jdk-headless maven pebble certbot lego wrk nginx openssl curl.
 # As root it installs the missing ones with apt-get; otherwise it names them and stops.
+#
+# Every step runs in a subshell of its own with its own clean-up (trap) and a time limit: a step
+# that fails or hangs ends up as "failed: <why>" in the table, and the run goes on.
 #
 # What it measures (every client against the same local Pebble, one Pebble for the whole run,
 # PEBBLE_VA_NOSLEEP=1, PEBBLE_WFE_NONCEREJECT=0, pebble-challtestsrv resolving every name to
@@ -17,21 +24,26 @@
 #     a,b,c,d,a,b,c,d... on Pebble's one http-01 port:
 #     a) the provisioner in a running embedded Jetty with the challenge filter
 #        (RunningContainerClient: order start -> files on disk verified; one warm-up order first)
-#     b) acme.war in the Jetty base, from launching the JVM to the files verified
+#     b) acme.war in the Jetty base, launched with jetty-base/run homeserver.yaml, from the launch
+#        to the files verified; one untimed first start before (it builds the start cache and writes
+#        the class-data archive when it stops), reported apart
 #     c) certbot certonly --standalone, launch -> exit -> files verified
 #     d) lego --http run, launch -> exit -> files verified
 #  2. filter overhead: wrk on /index.html of acme.war (ACME disabled) vs the same WAR without the
-#     filter's web-fragment.xml (and, for information, vs a webapp holding only that index.html)
+#     filter's declaration; both with the Jetty base's JVM options; for information also a webapp
+#     holding only that index.html, and acme.war with the JVM's default JIT settings
 #  3. challenge endpoint: wrk on a pending token (200) and an unknown token (404): the filter in an
 #     embedded Jetty (ChallengeServer) vs nginx serving the same token from a webroot
 #  4. footprint: bench/footprint.sh (Jetty RSS / heap / start time, acme.war vs an empty webapp)
-#  5. scale: one certificate for 100 names through the running-container client
-set -euo pipefail
+#  5. scale: bench/scale.sh when it exists (100-name certificate, 50 certificates in one pass)
+set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
 cd "$ROOT"
 RUNS=${RUNS:-5}
-WRK_SECONDS=${WRK_SECONDS:-6}
-WRK_ROUNDS=3
+WRK_SECONDS=${WRK_SECONDS:-5}
+WRK_ROUNDS=${WRK_ROUNDS:-5}
+WARMUP_SECONDS=${WARMUP_SECONDS:-15}
+PAIR_SECONDS=${PAIR_SECONDS:-3}     # filter overhead: 2 x WRK_ROUNDS shorter rounds of its pair
 WRK_ARGS=(-t2 -c32)
 NAME=matrix.example.org
 JETTY_HOME=$ROOT/jetty-base/target/jetty-home-12.1.8
@@ -49,127 +61,219 @@ OTHERS=$(ps -eo pcpu=,comm= --sort=-pcpu | awk '$1 >= 5 { printf "%s%s %s%%", (n
 
 # ------------------------------------------------------------------ tools
 need_pkgs=()
-for t in java:openjdk-17-jdk-headless mvn:maven pebble:pebble pebble-challtestsrv:pebble certbot:certbot \
-         lego:lego wrk:wrk nginx:nginx openssl:openssl curl:curl jcmd:openjdk-17-jdk-headless; do
+for t in java:openjdk-17-jdk-headless javac:openjdk-17-jdk-headless mvn:maven pebble:pebble \
+         pebble-challtestsrv:pebble certbot:certbot lego:lego wrk:wrk nginx:nginx openssl:openssl curl:curl \
+         jcmd:openjdk-17-jdk-headless; do
     command -v "${t%%:*}" >/dev/null || need_pkgs+=("${t#*:}")
 done
 if ((${#need_pkgs[@]})); then
     mapfile -t need_pkgs < <(printf '%s\n' "${need_pkgs[@]}" | sort -u)
     if [[ $(id -u) == 0 ]]; then
         log "installing ${need_pkgs[*]}"
-        apt-get install -y "${need_pkgs[@]}" >/dev/null || die "apt-get install -y ${need_pkgs[*]} failed"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}"; } >/dev/null \
+            || die "apt-get install -y ${need_pkgs[*]} failed"
     else
         die "missing tools: run 'sudo apt-get install -y ${need_pkgs[*]}'"
     fi
 fi
 
 # ------------------------------------------------------------------ build
-if [[ ! -f $WAR || ! -f $JETTY_HOME/start.jar ]]; then
-    log "building (mvn -q -B -DskipTests install)"
-    mvn -q -B -DskipTests install >/dev/null || die "the build failed"
-fi
-log "compiling the bench helpers (acme-filter test classes)"
-mvn -q -B -pl acme-filter test-compile >/dev/null || die "mvn -pl acme-filter test-compile failed"
 WORK=$(mktemp -d /tmp/bench-run-all.XXXXXX)
 chmod 755 "$WORK"
-mvn -q -B -pl acme-filter dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$WORK/cp.txt" >/dev/null || die "cannot compute the test class path"
+if [[ ! -f $WAR || ! -f $JETTY_HOME/start.jar || ! -f $ROOT/jetty-base/target/webapp/acme.war ]]; then
+    log "building (mvn -q -B -DskipTests install)"
+    mvn -q -B -Dstyle.color=never -DskipTests install > "$WORK/build.log" 2>&1 \
+        || die "the build failed: $(tail -20 "$WORK/build.log")"
+fi
+log "compiling the bench helpers (acme-filter test classes)"
+mvn -q -B -Dstyle.color=never -pl acme-filter test-compile > "$WORK/build.log" 2>&1 \
+    || die "mvn -pl acme-filter test-compile failed: $(tail -20 "$WORK/build.log")"
+mvn -q -B -Dstyle.color=never -pl acme-filter dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$WORK/cp.txt" > "$WORK/build.log" 2>&1 || die "cannot compute the test class path"
 CP="$ROOT/acme-filter/target/test-classes:$ROOT/acme-filter/target/classes:$(cat "$WORK/cp.txt")"
+mapfile -t BASE_JVM_OPTS < <("$ROOT/jetty-base/run" --jvm-options)
 
-# ------------------------------------------------------------------ processes
-PGROUPS=()      # process groups started with setsid (killed by group id in cleanup)
-CO_PID=
-cleanup() {
-    set +e
-    if [[ -n $CO_PID ]] && kill -0 "$CO_PID" 2>/dev/null; then
-        [[ -n ${RC[1]:-} ]] && echo quit >&"${RC[1]}" 2>/dev/null
-        for ((i = 0; i < 50; i++)); do kill -0 "$CO_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -TERM "$CO_PID" 2>/dev/null   # its shutdown hook stops the Pebble it started
-        wait "$CO_PID" 2>/dev/null
-    fi
-    for p in "${PGROUPS[@]}"; do
-        kill -TERM -- "-$p" 2>/dev/null
-    done
-    for p in "${PGROUPS[@]}"; do
-        for ((i = 0; i < 50; i++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL -- "-$p" 2>/dev/null
-    done
-    [[ -n ${KEEP_WORK:-} ]] || rm -rf "$WORK"
+# ------------------------------------------------------------------ steps
+# A step is a function run in a subshell (set -e inside) with a time limit. It records what it
+# measured with `result NAME value...` (sourced by the main shell afterwards) and starts its
+# processes with `spawn`, so that its EXIT trap stops exactly those, however it ends.
+declare -A STEP_ERROR=()
+STEP_PID=
+result() { # name values... -> NAME=(values) for the main shell
+    local n=$1
+    shift
+    printf '%s=(%s)\n' "$n" "${*@Q}" >> "$RESULTS"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-stop_group() { # pid: TERM the process group, wait for it
+spawn() { # command... : in a new process group (setsid), remembered for the clean-up; sets SPAWNED
+    setsid "$@" <&0 &    # <&0: else a background command's stdin is /dev/null, not the caller's redirection
+    SPAWNED=$!
+    printf '%s\n' "$SPAWNED" >> "$PGROUP_FILE"
+}
+stop_group() { # pid [seconds]: TERM the process group, wait for it (default 5 s), then KILL
     local p=$1 i
     kill -TERM -- "-$p" 2>/dev/null || true
-    for ((i = 0; i < 100; i++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
+    for ((i = 0; i < ${2:-5} * 20; i++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
     kill -KILL -- "-$p" 2>/dev/null || true
     wait "$p" 2>/dev/null || true
 }
+step_cleanup() {
+    local p
+    set +e
+    [[ -f $PGROUP_FILE ]] || return 0
+    while read -r p; do kill -TERM -- "-$p" 2>/dev/null; done < "$PGROUP_FILE"
+    sleep 0.5
+    while read -r p; do kill -KILL -- "-$p" 2>/dev/null; done < "$PGROUP_FILE"
+}
+run_step() { # name function seconds
+    local name=$1 fn=$2 limit=$3 rc wd
+    if [[ -n ${STEPS:-} && " $STEPS " != *" $name "* ]]; then
+        STEP_ERROR[$name]="not run (STEPS=$STEPS)"
+        return 0
+    fi
+    RESULTS=$WORK/$name.results
+    PGROUP_FILE=$WORK/$name.pgroups
+    : > "$RESULTS"
+    : > "$PGROUP_FILE"
+    log "step $name (limit ${limit} s)"
+    (
+        set -eo pipefail
+        trap step_cleanup EXIT
+        trap 'exit 143' TERM
+        trap 'exit 130' INT
+        "$fn"
+    ) > "$WORK/$name.out" 2> >(tee "$WORK/$name.err" >&2) &
+    STEP_PID=$!
+    (
+        sleep "$limit" &
+        s=$!
+        trap 'kill "$s" 2>/dev/null; exit 0' TERM
+        wait "$s" || exit 0
+        log "step $name: time limit of $limit s reached, stopping it"
+        : > "$WORK/$name.timeout"
+        kill -TERM "$STEP_PID"
+    ) 2>/dev/null &
+    wd=$!
+    WATCHDOG_PID=$wd
+    wait "$STEP_PID"
+    rc=$?
+    STEP_PID=
+    kill "$wd" 2>/dev/null
+    wait "$wd" 2>/dev/null
+    sleep 0.2   # lets tee write the step's last lines
+    # shellcheck disable=SC1090
+    source "$RESULTS"
+    if ((rc != 0)); then
+        local why
+        why=$(grep -v '^\[[0-9:]*\] ' "$WORK/$name.err" | grep -v '^\s*$' | tail -n 3 | tr '\n' ' ' | cut -c1-300)
+        [[ -f $WORK/$name.timeout ]] && why="stopped after its time limit of $limit s. ${why}"
+        STEP_ERROR[$name]="failed (exit $rc): ${why:-no message}"
+        log "step $name ${STEP_ERROR[$name]}"
+    fi
+}
+on_signal() {
+    [[ -n ${WATCHDOG_PID:-} ]] && kill -TERM "$WATCHDOG_PID" 2>/dev/null
+    [[ -n $STEP_PID ]] && kill -TERM "$STEP_PID" 2>/dev/null && wait "$STEP_PID" 2>/dev/null
+    exit "$1"
+}
+finish() { [[ -n ${KEEP_WORK:-} ]] && log "work folder kept: $WORK" || rm -rf "$WORK"; }
+trap finish EXIT
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-wait_port() { # port seconds
+# "free" means nothing listens: a bind test, not a connect test (polling a port of the ephemeral
+# range with connect() can end in a TCP self-connection, which looks like a listener)
+port_free() {
+    python3 -c 'import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+try: s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError: sys.exit(1)' "$1"
+}
+wait_http() { # url seconds: until something answers HTTP there
     local i
-    for ((i = 0; i < $2 * 20; i++)); do port_free "$1" || return 0; sleep 0.05; done
+    for ((i = 0; i < $2 * 10; i++)); do [[ $(status_of "$1") != 000 ]] && return 0; sleep 0.1; done
     return 1
 }
 wait_port_free() { # port
     local i
-    for ((i = 0; i < 100; i++)); do port_free "$1" && return 0; sleep 0.05; done
-    die "port $1 still in use"
+    for ((i = 0; i < 200; i++)); do port_free "$1" && return 0; sleep 0.05; done
+    die "port $1 still in use: $(ss -ltnp "sport = :$1" 2>/dev/null | tail -n +2)"
 }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # ------------------------------------------------------------------ statistics
 stats() { # values... -> "median min max" (median: middle value, or mean of the two middle ones)
+    (($#)) || { echo "n/a n/a n/a"; return; }
     printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END {
         m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
         printf "%s %s %s\n", m, a[1], a[NR] }'
 }
 median() { stats "$@" | awk '{ print $1 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.3f", a / b }'; }
-meets() { # value op target -> yes/NO
+pair_ratios() { # name-of-array-A name-of-array-B -> A[i]/B[i] for each round i (rounds measured back to back)
+    local -n xs=$1 ys=$2
+    local i
+    for ((i = 0; i < ${#xs[@]} && i < ${#ys[@]}; i++)); do ratio "${xs[i]}" "${ys[i]}"; echo; done
+}
+paired() { # name-of-array-A name-of-array-B -> the median of the per-round ratios
+    local r
+    mapfile -t r < <(pair_ratios "$1" "$2" | grep -v n/a)
+    ((${#r[@]})) && printf '%.3f' "$(median "${r[@]}")" || echo n/a
+}
+ratio() { awk -v a="${1:-}" -v b="${2:-}" 'BEGIN { if (a !~ /^[0-9.]+$/ || b !~ /^[0-9.]+$/ || b == 0) print "n/a"; else printf "%.3f", a / b }'; }
+meets() { # value op target -> yes/NO/n/a
+    [[ $1 =~ ^[0-9.]+$ ]] || { echo "n/a"; return; }
     awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN { ok = (op == "<=") ? (v <= t) : (v >= t); print ok ? "yes" : "**NO**" }'
 }
+rps() { # url seconds -> requests/s; fails when wrk reports errors or non-2xx/3xx answers for a 200 url
+    local out
+    out=$(wrk "${WRK_ARGS[@]}" -d"$2"s "$1" 2>&1) || { echo "wrk failed: $out" >&2; return 1; }
+    printf '%s\n' "$out" >> "$WORK/wrk.log"
+    awk '/^Requests\/sec:/ { printf "%d", $2 }' <<<"$out"
+}
+status_of() { curl -s -o /dev/null -w '%{http_code}' "$1"; }
 
 # ------------------------------------------------------------------ verification of issued files
 verify_pair() { # certificate(chain) key -> 0 when the chain verifies against Pebble's root and the key matches
-    local crt=$1 key=$2 leaf=$WORK/leaf.pem
+    local crt=$1 key=$2 leaf
+    leaf=$(mktemp "$WORK/leaf.XXXXXX")
     openssl x509 -in "$crt" -out "$leaf" 2>/dev/null || return 1
     openssl verify -CAfile "$PEBBLE_ROOT" -untrusted "$crt" -purpose sslserver "$leaf" >/dev/null 2>&1 || return 1
+    rm -f "$leaf"
     cmp -s <(openssl pkey -in "$key" -pubout 2>/dev/null) <(openssl x509 -in "$crt" -noout -pubkey 2>/dev/null)
 }
 
 # ================================================================== 1. time to certificate
-log "starting Pebble (with pebble-challtestsrv) and the running-container client"
-coproc RC { exec java -cp "$CP" dev.acmefilter.bench.RunningContainerClient "$WORK/pebble.env" 2>"$WORK/rc.err"; }
-CO_PID=$RC_PID
-rc_read() { # seconds -> the next answer line of the client in REPLY
-    read -r -t "$1" -u "${RC[0]}" REPLY || die "the running-container client did not answer; $(tail -5 "$WORK/rc.err")"
-}
-rc_read 60
-while [[ $REPLY != ready ]]; do
-    [[ $REPLY == warmup* ]] && WARMUP_MS=${REPLY#warmup }
-    rc_read 60
-done
-# shellcheck disable=SC1091
-source "$WORK/pebble.env"
-PORT=$PEBBLE_HTTP_PORT
-log "Pebble at $PEBBLE_DIR_URL, http-01 to 127.0.0.1:$PORT; warm-up order took ${WARMUP_MS:-?} ms"
+step_time_to_certificate() {
+    log "starting Pebble (with pebble-challtestsrv) and the running-container client"
+    coproc RC { exec java -cp "$CP" dev.acmefilter.bench.RunningContainerClient "$WORK/pebble.env" 2>"$WORK/rc.err"; }
+    printf '%s\n' "$RC_PID" >> "$PGROUP_FILE"   # same group as the step: its Pebble dies with its shutdown hook
+    # set +e: under set -e, the client's exit status 143 from wait would become the step's
+    trap 'set +e; echo quit >&"${RC[1]}" 2>/dev/null
+          for ((i = 0; i < 50; i++)); do kill -0 "$RC_PID" 2>/dev/null || break; sleep 0.1; done
+          kill -TERM "$RC_PID" 2>/dev/null; wait "$RC_PID" 2>/dev/null; step_cleanup' EXIT
+    rc_read() { # seconds -> the next answer line of the client in REPLY
+        read -r -t "$1" -u "${RC[0]}" REPLY || die "the running-container client did not answer; $(tail -5 "$WORK/rc.err")"
+    }
+    rc_read 90
+    while [[ $REPLY != ready ]]; do
+        [[ $REPLY == warmup* ]] && result WARMUP_MS "${REPLY#warmup }"
+        rc_read 60
+    done
+    # shellcheck disable=SC1091
+    source "$WORK/pebble.env"
+    PORT=$PEBBLE_HTTP_PORT
+    log "Pebble at $PEBBLE_DIR_URL, http-01 to 127.0.0.1:$PORT"
 
-A=() B=() C=() D=() B_START=() B_ORDER=()
-run_a() {
-    local d=$WORK/a$1
-    echo "order $d $NAME" >&"${RC[1]}"
-    rc_read 120
-    [[ $REPLY == ok* ]] || die "(a) run $1: $REPLY"
-    A+=("${REPLY#ok }")
-}
-run_b() {
-    local d=$WORK/b$1 t0 pid i
-    mkdir -p "$d"
-    cat > "$d/homeserver.yaml" <<EOF
+    A=() B=() C=() D=() B_START=() B_ORDER=()
+    run_a() {
+        echo "order $WORK/a$1 $NAME" >&"${RC[1]}"
+        rc_read 120
+        [[ $REPLY == ok* ]] || die "(a) run $1: $REPLY"
+        A+=("${REPLY#ok }")
+    }
+    run_b() { # run [stop-wait-seconds]
+        local d=$WORK/b$1 t0 pid i
+        mkdir -p "$d"
+        cat > "$d/homeserver.yaml" <<EOF
 server_name: $NAME
 tls_certificate_path: tls/$NAME.crt
 tls_private_key_path: tls/$NAME.key
@@ -181,80 +285,73 @@ acme:
   ca_certificates: $PEBBLE_CA
   account_key_file: account.key
 EOF
-    wait_port_free "$PORT"
-    t0=$(now)
-    setsid java "-Dacme.config=$d/homeserver.yaml" -jar "$JETTY_HOME/start.jar" "jetty.home=$JETTY_HOME" \
-        "jetty.base=$ROOT/jetty-base" "jetty.http.port=$PORT" jetty.http.host=127.0.0.1 \
-        > "$d/jetty.log" 2>&1 < /dev/null &
-    pid=$!
-    PGROUPS+=("$pid")
-    for ((i = 0; ; i++)); do
-        if [[ -s $d/tls/$NAME.crt && -s $d/tls/$NAME.key ]] && verify_pair "$d/tls/$NAME.crt" "$d/tls/$NAME.key"; then
-            break
-        fi
-        kill -0 "$pid" 2>/dev/null || die "(b) run $1: Jetty exited; see $d/jetty.log: $(tail -5 "$d/jetty.log")"
-        ((i < 3000)) || die "(b) run $1: no verified certificate within 60 s: $(tail -5 "$d/jetty.log")"
-        sleep 0.02
+        wait_port_free "$PORT"
+        t0=$(now)
+        spawn "$ROOT/jetty-base/run" "$d/homeserver.yaml" > "$d/jetty.log" 2>&1 < /dev/null
+        pid=$SPAWNED
+        for ((i = 0; ; i++)); do
+            if [[ -s $d/tls/$NAME.crt && -s $d/tls/$NAME.key ]] && verify_pair "$d/tls/$NAME.crt" "$d/tls/$NAME.key"; then
+                break
+            fi
+            kill -0 "$pid" 2>/dev/null || die "(b) run $1: Jetty exited: $(tail -5 "$d/jetty.log")"
+            ((i < 4000)) || die "(b) run $1: no verified certificate within 80 s: $(tail -5 "$d/jetty.log")"
+            sleep 0.02
+        done
+        B_LAST=$(ms_since "$t0")
+        # the first start writes the class-data archive while it stops: give it the time
+        stop_group "$pid" "${2:-5}"
+        # breakdown from Jetty's log: its uptime when the server had started (deployment included),
+        # and the provisioner's own "written ... in N ms"
+        B_LAST_START=$(grep -o 'Started oejs.Server@[^ ]* @[0-9]*ms' "$d/jetty.log" | grep -o '[0-9]*ms$' | tr -d ms | tail -n 1 || true)
+        B_LAST_ORDER=$(grep -o 'in [0-9,.]* ms: serial' "$d/jetty.log" | tr -d ',.' | grep -o '[0-9]*' | head -n 1 || true)
+    }
+    run_c() {
+        local d=$WORK/c$1 t0
+        mkdir -p "$d"
+        wait_port_free "$PORT"
+        t0=$(now)
+        REQUESTS_CA_BUNDLE=$PEBBLE_CA certbot certonly --standalone --http-01-port "$PORT" --server "$PEBBLE_DIR_URL" \
+            --config-dir "$d/config" --work-dir "$d/work" --logs-dir "$d/logs" --agree-tos \
+            --register-unsafely-without-email --non-interactive -d "$NAME" > "$d/out" 2>&1 \
+            || die "(c) run $1: certbot failed: $(tail -5 "$d/out")"
+        verify_pair "$d/config/live/$NAME/fullchain.pem" "$d/config/live/$NAME/privkey.pem" \
+            || die "(c) run $1: certbot's files do not verify"
+        C+=("$(ms_since "$t0")")
+    }
+    run_d() {
+        local d=$WORK/d$1 t0
+        mkdir -p "$d"
+        wait_port_free "$PORT"
+        t0=$(now)
+        LEGO_CA_CERTIFICATES=$PEBBLE_CA lego --server "$PEBBLE_DIR_URL" --path "$d" --accept-tos \
+            --email "bench$1@example.org" --http --http.port "127.0.0.1:$PORT" -d "$NAME" run > "$d/out" 2>&1 \
+            || die "(d) run $1: lego failed: $(tail -5 "$d/out")"
+        verify_pair "$d/certificates/$NAME.crt" "$d/certificates/$NAME.key" || die "(d) run $1: lego's files do not verify"
+        D+=("$(ms_since "$t0")")
+    }
+    # a fresh install: no start cache, no class-data archive, no cached config check
+    rm -rf "$ROOT/jetty-base/target/start"
+    log "(b) first start of the Jetty base (untimed in the statistics)"
+    run_b 0 60
+    result B_FIRST "$B_LAST" "${B_LAST_START:-?}" "${B_LAST_ORDER:-?}"
+    ls "$ROOT"/jetty-base/target/start/*.jsa* > /dev/null 2>&1 || log "warning: no class-data archive after the first start"
+    for ((r = 1; r <= RUNS; r++)); do
+        run_a "$r"
+        run_b "$r"
+        B+=("$B_LAST") B_START+=("${B_LAST_START:-}") B_ORDER+=("${B_LAST_ORDER:-}")
+        run_c "$r"
+        run_d "$r"
+        log "time to certificate, run $r/$RUNS: a ${A[-1]} ms, b ${B[-1]} ms, c ${C[-1]} ms, d ${D[-1]} ms"
+        result A "${A[@]}"; result B "${B[@]}"; result C "${C[@]}"; result D "${D[@]}"
+        result B_START "${B_START[@]}"; result B_ORDER "${B_ORDER[@]}"
     done
-    B+=("$(ms_since "$t0")")
-    stop_group "$pid"
-    # breakdown from Jetty's log: its uptime when the server had started (deployment included),
-    # and the provisioner's own "written ... in N ms"
-    B_START+=("$(grep -o 'Started oejs.Server@[^ ]* @[0-9]*ms' "$d/jetty.log" | grep -o '[0-9]*ms$' | tr -d ms | tail -1 || true)")
-    B_ORDER+=("$(grep -o 'in [0-9,.]* ms: serial' "$d/jetty.log" | tr -d ',.' | grep -o '[0-9]*' | head -1 || true)")
 }
-run_c() {
-    local d=$WORK/c$1 t0
-    mkdir -p "$d"
-    wait_port_free "$PORT"
-    t0=$(now)
-    REQUESTS_CA_BUNDLE=$PEBBLE_CA certbot certonly --standalone --http-01-port "$PORT" --server "$PEBBLE_DIR_URL" \
-        --config-dir "$d/config" --work-dir "$d/work" --logs-dir "$d/logs" --agree-tos \
-        --register-unsafely-without-email --non-interactive -d "$NAME" > "$d/out" 2>&1 \
-        || die "(c) run $1: certbot failed: $(tail -5 "$d/out")"
-    verify_pair "$d/config/live/$NAME/fullchain.pem" "$d/config/live/$NAME/privkey.pem" \
-        || die "(c) run $1: certbot's files do not verify"
-    C+=("$(ms_since "$t0")")
-}
-run_d() {
-    local d=$WORK/d$1 t0
-    mkdir -p "$d"
-    wait_port_free "$PORT"
-    t0=$(now)
-    LEGO_CA_CERTIFICATES=$PEBBLE_CA lego --server "$PEBBLE_DIR_URL" --path "$d" --accept-tos \
-        --email "bench$1@example.org" --http --http.port "127.0.0.1:$PORT" -d "$NAME" run > "$d/out" 2>&1 \
-        || die "(d) run $1: lego failed: $(tail -5 "$d/out")"
-    verify_pair "$d/certificates/$NAME.crt" "$d/certificates/$NAME.key" || die "(d) run $1: lego's files do not verify"
-    D+=("$(ms_since "$t0")")
-}
-for ((r = 1; r <= RUNS; r++)); do
-    run_a "$r"; run_b "$r"; run_c "$r"; run_d "$r"
-    log "time to certificate, run $r/$RUNS: a ${A[-1]} ms, b ${B[-1]} ms, c ${C[-1]} ms, d ${D[-1]} ms"
-done
 
-# ================================================================== 5. scale (same Pebble and client)
-names100=$(for ((i = 1; i <= 100; i++)); do printf 'n%03d.bench.example.org,' "$i"; done)
-names100=${names100%,}
-log "scale: one certificate for 100 names"
-echo "order $WORK/scale100 $names100" >&"${RC[1]}"
-rc_read 600
-if [[ $REPLY == ok* ]]; then SCALE100=${REPLY#ok }; else SCALE100="failed: ${REPLY#fail }"; fi
-log "scale: 100 names: $SCALE100"
-
-echo quit >&"${RC[1]}"
-wait "$CO_PID" 2>/dev/null || true
-CO_PID=
-
-# ================================================================== wrk helpers
-rps() { # url seconds -> requests/s (all answers must have the expected status: checked apart)
-    wrk "${WRK_ARGS[@]}" -d"$2"s "$1" 2>&1 | tee -a "$WORK/wrk.log" | awk '/^Requests\/sec:/ { printf "%d", $2 }'
-}
-status_of() { curl -s -o /dev/null -w '%{http_code}' "$1"; }
-
-# ------------------------------------------------------------------ Jetty bases for 2.
-start_base() { # name war-or-dir config -> sets SB_PID and SB_PORT
-    local name=$1 war=$2 config=$3 base=$WORK/base-$1 port pid
-    mkdir -p "$base/webapps"
+# ================================================================== 2. filter overhead
+start_base() { # name war-or-dir config [jvm options...] -> sets SB_PID and SB_PORT
+    local name=$1 war=$2 config=$3 base=$WORK/base-$1 port
+    shift 3
+    mkdir -p "$base/webapps" "$base/environments"
     cp -r "$ROOT/jetty-base/start.d" "$ROOT/jetty-base/resources" "$base/"
     cat > "$base/webapps/root.xml" <<XML
 <?xml version="1.0"?>
@@ -265,91 +362,96 @@ start_base() { # name war-or-dir config -> sets SB_PID and SB_PORT
 </Configure>
 XML
     port=$(free_port)
-    setsid java "-Dacme.config=$config" -jar "$JETTY_HOME/start.jar" "jetty.home=$JETTY_HOME" "jetty.base=$base" \
-        "jetty.http.port=$port" jetty.http.host=127.0.0.1 > "$WORK/$name.log" 2>&1 < /dev/null &
-    pid=$!
-    PGROUPS+=("$pid")
-    SB_PID=$pid SB_PORT=$port
+    spawn java "$@" "-Dacme.config=$config" -jar "$JETTY_HOME/start.jar" "jetty.home=$JETTY_HOME" "jetty.base=$base" \
+        "jetty.http.port=$port" jetty.http.host=127.0.0.1 > "$WORK/$name.log" 2>&1 < /dev/null
+    SB_PID=$SPAWNED SB_PORT=$port
 }
 await_started() { # name
     local i
-    for ((i = 0; i < 600; i++)); do
+    for ((i = 0; i < 1800; i++)); do
         grep -q 'Started oejs.Server' "$WORK/$1.log" 2>/dev/null && return 0
         sleep 0.05
     done
     die "Jetty ($1) did not start: $(tail -5 "$WORK/$1.log")"
 }
-
-# ================================================================== 2. filter overhead
-log "filter overhead: three Jetty bases (acme.war, acme.war without the filter, index.html only)"
-mkdir -p "$WORK/hs" "$WORK/nofilter" "$WORK/plain/WEB-INF"
-cat > "$WORK/hs/homeserver.yaml" <<EOF
+step_filter_overhead() {
+    mkdir -p "$WORK/hs" "$WORK/nofilter" "$WORK/plain/WEB-INF"
+    cat > "$WORK/hs/homeserver.yaml" <<EOF
 server_name: $NAME
 tls_certificate_path: tls/$NAME.crt
 tls_private_key_path: tls/$NAME.key
 acme:
   enabled: false
 EOF
-# acme.war without the filter: the same WAR, the filter jar's web-fragment.xml removed
-cp "$WAR" "$WORK/nofilter/acme-nofilter.war"
-(
-    cd "$WORK/nofilter"
-    jar=$(unzip -Z1 acme-nofilter.war 'WEB-INF/lib/acme-filter-*.jar')
-    unzip -q acme-nofilter.war "$jar"
-    zip -q -d "$jar" META-INF/web-fragment.xml
-    zip -q acme-nofilter.war "$jar"
-)
-unzip -q -o -d "$WORK/plain" "$WAR" index.html
-printf '<web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0"/>\n' > "$WORK/plain/WEB-INF/web.xml"
-start_base war "$WAR" "$WORK/hs/homeserver.yaml"; P_WAR=$SB_PID PORT_WAR=$SB_PORT
-await_started war
-start_base nofilter "$WORK/nofilter/acme-nofilter.war" "$WORK/hs/homeserver.yaml"; P_NOF=$SB_PID PORT_NOF=$SB_PORT
-await_started nofilter
-start_base plain "$WORK/plain" "$WORK/hs/homeserver.yaml"; P_PLAIN=$SB_PID PORT_PLAIN=$SB_PORT
-await_started plain
-for p in "$PORT_WAR" "$PORT_NOF" "$PORT_PLAIN"; do
-    [[ $(status_of "http://127.0.0.1:$p/index.html") == 200 ]] || die "no 200 for /index.html on port $p"
-done
-[[ $(status_of "http://127.0.0.1:$PORT_WAR/.well-known/acme-challenge/x") == 404 ]] \
-    || die "acme.war: the filter does not answer"
-[[ $(status_of "http://127.0.0.1:$PORT_NOF/.well-known/acme-challenge/x") == 404 ]] || true
-grep -q 'No pending ACME challenge' <(curl -s "http://127.0.0.1:$PORT_NOF/.well-known/acme-challenge/x") \
-    && die "the WAR without web-fragment.xml still runs the filter"
-for p in "$PORT_WAR" "$PORT_NOF" "$PORT_PLAIN"; do rps "http://127.0.0.1:$p/index.html" 4 >/dev/null; done  # warm-up
-F_WAR=() F_NOF=() F_PLAIN=()
-for ((r = 1; r <= WRK_ROUNDS; r++)); do
-    F_WAR+=("$(rps "http://127.0.0.1:$PORT_WAR/index.html" "$WRK_SECONDS")")
-    F_NOF+=("$(rps "http://127.0.0.1:$PORT_NOF/index.html" "$WRK_SECONDS")")
-    F_PLAIN+=("$(rps "http://127.0.0.1:$PORT_PLAIN/index.html" "$WRK_SECONDS")")
-    log "filter overhead, round $r/$WRK_ROUNDS: acme.war ${F_WAR[-1]}, without filter ${F_NOF[-1]}, index.html only ${F_PLAIN[-1]} req/s"
-done
-stop_group "$P_WAR"; stop_group "$P_NOF"; stop_group "$P_PLAIN"
+    # acme.war without the filter: the same WAR, the filter's declaration removed from its web.xml
+    (
+        cd "$WORK/nofilter"
+        cp "$WAR" acme-nofilter.war
+        unzip -q acme-nofilter.war WEB-INF/web.xml
+        python3 - WEB-INF/web.xml <<'PY'
+import re, sys
+p = sys.argv[1]
+s = open(p).read()
+t = re.sub(r'\s*<filter>.*?</filter>\s*<filter-mapping>.*?</filter-mapping>', '\n', s, flags=re.S)
+assert t != s, "no filter declaration in acme.war's web.xml"
+open(p, 'w').write(t)
+PY
+        zip -q acme-nofilter.war WEB-INF/web.xml
+    )
+    unzip -q -o -d "$WORK/plain" "$WAR" index.html
+    printf '<web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0"/>\n' > "$WORK/plain/WEB-INF/web.xml"
+    local names=(war nofilter plain war-defaultjit) n p r
+    declare -A PORTS=()
+    start_base war "$WAR" "$WORK/hs/homeserver.yaml" "${BASE_JVM_OPTS[@]}"; PORTS[war]=$SB_PORT
+    start_base nofilter "$WORK/nofilter/acme-nofilter.war" "$WORK/hs/homeserver.yaml" "${BASE_JVM_OPTS[@]}"; PORTS[nofilter]=$SB_PORT
+    start_base plain "$WORK/plain" "$WORK/hs/homeserver.yaml" "${BASE_JVM_OPTS[@]}"; PORTS[plain]=$SB_PORT
+    start_base war-defaultjit "$WAR" "$WORK/hs/homeserver.yaml"; PORTS[war-defaultjit]=$SB_PORT
+    for n in "${names[@]}"; do await_started "$n"; done
+    for n in "${names[@]}"; do
+        [[ $(status_of "http://127.0.0.1:${PORTS[$n]}/index.html") == 200 ]] || die "no 200 for /index.html in $n"
+    done
+    [[ $(curl -s "http://127.0.0.1:${PORTS[war]}/.well-known/acme-challenge/x") == "No pending ACME challenge"* ]] \
+        || die "acme.war: the filter does not answer"
+    [[ $(curl -s "http://127.0.0.1:${PORTS[nofilter]}/.well-known/acme-challenge/x") != "No pending ACME challenge"* ]] \
+        || die "the WAR without the filter's declaration still runs the filter"
+    log "filter overhead: warm-up, ${WARMUP_SECONDS} s per JVM"
+    for n in "${names[@]}"; do rps "http://127.0.0.1:${PORTS[$n]}/index.html" "$WARMUP_SECONDS" > /dev/null; done
+    # the pair that decides the target: twice as many rounds, each round's pair back to back in
+    # alternating order (A B, B A, ...), so that a change of the machine's load hits both alike
+    F_WAR=() F_NOF=() F_PLAIN=() F_DEFJIT=()
+    local u_war=http://127.0.0.1:${PORTS[war]}/index.html u_nof=http://127.0.0.1:${PORTS[nofilter]}/index.html
+    for ((r = 1; r <= 2 * WRK_ROUNDS; r++)); do
+        if ((r % 2)); then
+            F_WAR+=("$(rps "$u_war" "$PAIR_SECONDS")"); F_NOF+=("$(rps "$u_nof" "$PAIR_SECONDS")")
+        else
+            F_NOF+=("$(rps "$u_nof" "$PAIR_SECONDS")"); F_WAR+=("$(rps "$u_war" "$PAIR_SECONDS")")
+        fi
+        if ((r % 2 == 0)); then
+            F_PLAIN+=("$(rps "http://127.0.0.1:${PORTS[plain]}/index.html" "$PAIR_SECONDS")")
+            F_DEFJIT+=("$(rps "http://127.0.0.1:${PORTS[war-defaultjit]}/index.html" "$PAIR_SECONDS")")
+        fi
+        local more=""
+        ((r % 2)) || more=", index.html only ${F_PLAIN[-1]}, acme.war default JIT ${F_DEFJIT[-1]}"
+        log "filter overhead, round $r/$((2 * WRK_ROUNDS)): acme.war ${F_WAR[-1]}, without filter ${F_NOF[-1]}$more req/s"
+        result F_WAR "${F_WAR[@]}"; result F_NOF "${F_NOF[@]}"; result F_PLAIN "${F_PLAIN[@]}"; result F_DEFJIT "${F_DEFJIT[@]}"
+    done
+}
 
 # ================================================================== 3. challenge endpoint
-log "challenge endpoint: the filter in an embedded Jetty vs nginx"
-TOKEN=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
-KEYAUTH="$TOKEN.$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
-PORT_CH=$(free_port)
-mkfifo "$WORK/ch.in" "$WORK/chq.in"
-setsid java -cp "$CP" dev.acmefilter.bench.ChallengeServer "$PORT_CH" "$TOKEN" "$KEYAUTH" \
-    < "$WORK/ch.in" > "$WORK/ch.out" 2> "$WORK/ch.log" &
-P_CH=$!
-PGROUPS+=("$P_CH")
-exec 8> "$WORK/ch.in"
-# the same server with java.util.logging at WARNING: isolates the cost of the filter's INFO line per answer
-printf 'handlers=java.util.logging.ConsoleHandler\n.level=WARNING\n' > "$WORK/jul-warning.properties"
-PORT_CHQ=$(free_port)
-setsid java "-Djava.util.logging.config.file=$WORK/jul-warning.properties" -cp "$CP" \
-    dev.acmefilter.bench.ChallengeServer "$PORT_CHQ" "$TOKEN" "$KEYAUTH" \
-    < "$WORK/chq.in" > "$WORK/chq.out" 2> "$WORK/chq.log" &
-P_CHQ=$!
-PGROUPS+=("$P_CHQ")
-exec 9> "$WORK/chq.in"
-mkdir -p "$WORK/nginx/root/.well-known/acme-challenge" "$WORK/nginx/logs"
-printf '%s' "$KEYAUTH" > "$WORK/nginx/root/.well-known/acme-challenge/$TOKEN"
-chmod -R a+rX "$WORK/nginx"
-PORT_NG=$(free_port)
-cat > "$WORK/nginx/nginx.conf" <<EOF
+step_challenge() {
+    local token keyauth port_ch port_ng u_ch u_ng r
+    token=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+    keyauth="$token.$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+    port_ch=$(free_port)
+    # its stdin: a FIFO opened read-write, which never ends; the step's clean-up stops the server
+    mkfifo "$WORK/ch.in"
+    spawn java -cp "$CP" dev.acmefilter.bench.ChallengeServer "$port_ch" "$token" "$keyauth" \
+        0<> "$WORK/ch.in" > "$WORK/ch.out" 2> "$WORK/ch.log"
+    mkdir -p "$WORK/nginx/root/.well-known/acme-challenge" "$WORK/nginx/logs"
+    printf '%s' "$keyauth" > "$WORK/nginx/root/.well-known/acme-challenge/$token"
+    chmod -R a+rX "$WORK/nginx"
+    port_ng=$(free_port)
+    cat > "$WORK/nginx/nginx.conf" <<EOF
 # nginx's stock settings (access log on, one worker per core), a webroot for the challenge
 worker_processes auto;
 pid $WORK/nginx/nginx.pid;
@@ -363,51 +465,66 @@ http {
     uwsgi_temp_path $WORK/nginx/tmp-uwsgi;
     scgi_temp_path $WORK/nginx/tmp-scgi;
     server {
-        listen 127.0.0.1:$PORT_NG;
+        listen 127.0.0.1:$port_ng;
         root $WORK/nginx/root;
         location /.well-known/acme-challenge/ { default_type text/plain; }
     }
 }
 EOF
-setsid nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' > "$WORK/nginx/logs/stdout" 2>&1 < /dev/null &
-P_NG=$!
-PGROUPS+=("$P_NG")
-wait_port "$PORT_CH" 30 || die "ChallengeServer did not start: $(tail -5 "$WORK/ch.log")"
-wait_port "$PORT_CHQ" 30 || die "ChallengeServer (quiet) did not start: $(tail -5 "$WORK/chq.log")"
-U_CHQ=http://127.0.0.1:$PORT_CHQ/.well-known/acme-challenge
-wait_port "$PORT_NG" 10 || die "nginx did not start: $(cat "$WORK/nginx/logs/"*)"
-U_CH=http://127.0.0.1:$PORT_CH/.well-known/acme-challenge
-U_NG=http://127.0.0.1:$PORT_NG/.well-known/acme-challenge
-[[ $(curl -s "$U_CH/$TOKEN") == "$KEYAUTH" && $(curl -s "$U_NG/$TOKEN") == "$KEYAUTH" ]] \
-    || die "the pending token is not served by both"
-[[ $(status_of "$U_CH/unknownToken123") == 404 && $(status_of "$U_NG/unknownToken123") == 404 ]] \
-    || die "the unknown token is not a 404 on both"
-[[ $(curl -s "$U_CHQ/$TOKEN") == "$KEYAUTH" ]] || die "the quiet ChallengeServer does not serve the token"
-for u in "$U_CH/$TOKEN" "$U_CHQ/$TOKEN" "$U_NG/$TOKEN" "$U_CH/unknownToken123" "$U_NG/unknownToken123"; do
-    rps "$u" 4 >/dev/null
-done
-CH_200=() CHQ_200=() NG_200=() CH_404=() NG_404=()
-for ((r = 1; r <= WRK_ROUNDS; r++)); do
-    CH_200+=("$(rps "$U_CH/$TOKEN" "$WRK_SECONDS")")
-    CHQ_200+=("$(rps "$U_CHQ/$TOKEN" "$WRK_SECONDS")")
-    NG_200+=("$(rps "$U_NG/$TOKEN" "$WRK_SECONDS")")
-    CH_404+=("$(rps "$U_CH/unknownToken123" "$WRK_SECONDS")")
-    NG_404+=("$(rps "$U_NG/unknownToken123" "$WRK_SECONDS")")
-    log "challenge, round $r/$WRK_ROUNDS: pending token filter ${CH_200[-1]} (INFO log off: ${CHQ_200[-1]}) nginx ${NG_200[-1]}, unknown token filter ${CH_404[-1]} nginx ${NG_404[-1]} req/s"
-done
-CH_LOG_LINES=$(grep -c 'Answered ACME http-01 challenge' "$WORK/ch.log" || true)
-exec 8>&- 9>&-
-stop_group "$P_CH"; stop_group "$P_CHQ"; stop_group "$P_NG"
+    spawn nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' > "$WORK/nginx/logs/stdout" 2>&1 < /dev/null
+    u_ch=http://127.0.0.1:$port_ch/.well-known/acme-challenge
+    u_ng=http://127.0.0.1:$port_ng/.well-known/acme-challenge
+    wait_http "$u_ch/" 60 || die "ChallengeServer did not start: $(tail -5 "$WORK/ch.log")"
+    wait_http "$u_ng/" 10 || die "nginx did not start: $(cat "$WORK/nginx/logs/"*)"
+    local got_ch got_ng
+    got_ch=$(curl -s "$u_ch/$token" || true)
+    got_ng=$(curl -s "$u_ng/$token" || true)
+    [[ $got_ch == "$keyauth" && $got_ng == "$keyauth" ]] \
+        || die "the pending token is not served by both: filter '$got_ch', nginx '$got_ng', expected '$keyauth'"
+    [[ $(status_of "$u_ch/unknownToken123") == 404 && $(status_of "$u_ng/unknownToken123") == 404 ]] \
+        || die "the unknown token is not a 404 on both"
+    log "challenge endpoint: warm-up, ${WARMUP_SECONDS} s per URL of the filter, 3 s for nginx"
+    rps "$u_ch/$token" "$WARMUP_SECONDS" > /dev/null
+    rps "$u_ch/unknownToken123" "$WARMUP_SECONDS" > /dev/null
+    rps "$u_ng/$token" 3 > /dev/null
+    rps "$u_ng/unknownToken123" 3 > /dev/null
+    CH_200=() NG_200=() CH_404=() NG_404=()
+    for ((r = 1; r <= WRK_ROUNDS; r++)); do
+        CH_200+=("$(rps "$u_ch/$token" "$WRK_SECONDS")")
+        NG_200+=("$(rps "$u_ng/$token" "$WRK_SECONDS")")
+        CH_404+=("$(rps "$u_ch/unknownToken123" "$WRK_SECONDS")")
+        NG_404+=("$(rps "$u_ng/unknownToken123" "$WRK_SECONDS")")
+        log "challenge, round $r/$WRK_ROUNDS: pending token filter ${CH_200[-1]} nginx ${NG_200[-1]}, unknown token filter ${CH_404[-1]} nginx ${NG_404[-1]} req/s"
+        result CH_200 "${CH_200[@]}"; result NG_200 "${NG_200[@]}"; result CH_404 "${CH_404[@]}"; result NG_404 "${NG_404[@]}"
+    done
+    [[ $(curl -s "$u_ch/$token") == "$keyauth" ]] || die "the filter stopped serving the token"
+}
 
 # ================================================================== 4. footprint
-log "footprint: bench/footprint.sh 3"
-if ! "$ROOT/bench/footprint.sh" 3 > "$WORK/footprint.txt" 2>&1; then
-    log "bench/footprint.sh failed: $(tail -5 "$WORK/footprint.txt")"
-    printf 'bench/footprint.sh failed (exit status non-zero); its output:\n' | cat - "$WORK/footprint.txt" > "$WORK/fp2" 
-    mv "$WORK/fp2" "$WORK/footprint.txt"
-fi
-LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+step_footprint() {
+    "$ROOT/bench/footprint.sh" 3 > "$WORK/footprint.txt" 2>&1 \
+        || die "bench/footprint.sh failed: $(tail -5 "$WORK/footprint.txt")"
+}
 
+# ================================================================== 5. scale
+step_scale() {
+    if [[ ! -x $ROOT/bench/scale.sh ]]; then
+        printf 'skipped: bench/scale.sh does not exist yet (100-name certificate and 50 certificates in one pass come with the multi-certificate work)\n' > "$WORK/scale.txt"
+        return 0
+    fi
+    "$ROOT/bench/scale.sh" > "$WORK/scale.txt" 2> "$WORK/scale.err" \
+        || die "bench/scale.sh failed: $(tail -5 "$WORK/scale.err")"
+}
+
+# what the steps measure (empty when a step fails before)
+A=() B=() C=() D=() B_START=() B_ORDER=() B_FIRST=() WARMUP_MS=
+F_WAR=() F_NOF=() F_PLAIN=() F_DEFJIT=() CH_200=() NG_200=() CH_404=() NG_404=()
+run_step time_to_certificate step_time_to_certificate 330
+run_step filter_overhead step_filter_overhead 300
+run_step challenge step_challenge 200
+run_step footprint step_footprint 150
+run_step scale step_scale 300
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 TOTAL_S=$(awk -v a="$T_START" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }')
 
 # ================================================================== report
@@ -416,18 +533,41 @@ read -r Bm Bmin Bmax < <(stats "${B[@]}")
 read -r Cm Cmin Cmax < <(stats "${C[@]}")
 read -r Dm Dmin Dmax < <(stats "${D[@]}")
 R_AC=$(ratio "$Am" "$Cm"); R_AD=$(ratio "$Am" "$Dm"); R_BC=$(ratio "$Bm" "$Cm"); R_BD=$(ratio "$Bm" "$Dm")
-R_F=$(ratio "$(median "${F_WAR[@]}")" "$(median "${F_NOF[@]}")")
+# the target ratios: medians of the per-round ratios of rounds measured back to back (a drifting
+# load on a shared machine cancels out); the ratios of the medians are shown beside them
+R_F=$(paired F_WAR F_NOF)
+R_F_OF_MEDIANS=$(ratio "$(median "${F_WAR[@]}")" "$(median "${F_NOF[@]}")")
 R_FP=$(ratio "$(median "${F_WAR[@]}")" "$(median "${F_PLAIN[@]}")")
-R_200=$(ratio "$(median "${CH_200[@]}")" "$(median "${NG_200[@]}")")
-R_404=$(ratio "$(median "${CH_404[@]}")" "$(median "${NG_404[@]}")")
+R_FJ=$(ratio "$(median "${F_WAR[@]}")" "$(median "${F_DEFJIT[@]}")")
+R_200=$(paired CH_200 NG_200)
+R_404=$(paired CH_404 NG_404)
+R_200_OF_MEDIANS=$(ratio "$(median "${CH_200[@]}")" "$(median "${NG_200[@]}")")
+R_404_OF_MEDIANS=$(ratio "$(median "${CH_404[@]}")" "$(median "${NG_404[@]}")")
+status() { # step -> the step's error, or nothing
+    [[ -n ${STEP_ERROR[$1]:-} ]] && printf '\n\n**Step %s %s**\n' "$1" "${STEP_ERROR[$1]}"
+}
+or_na() { [[ -n ${1:-} ]] && printf '%s' "$1" || printf 'n/a'; }
 
 pkgver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo "?"; }
-CPU=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
+CPU=$(lscpu | sed -n 's/^Model name: *//p')
 CORES=$(nproc)
 MEM=$(free -g | awk '/^Mem:/ { print $2 " GiB" }')
 OS="$(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
-JAVA_V=$(java -version 2>&1 | head -1)
-MVN_V=$(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g')
+java -version > "$WORK/java.version" 2>&1
+JAVA_V=$(sed -n 1p "$WORK/java.version")
+mvn -v > "$WORK/mvn.version" 2>/dev/null   # not piped into head: with pipefail, mvn's SIGPIPE ended the run once
+MVN_V=$(sed -n 1p "$WORK/mvn.version" | sed 's/\x1b\[[0-9;]*m//g')
+read -r B0 B0_START B0_ORDER <<<"${B_FIRST[*]:-n/a n/a n/a}"
+
+scale_section() { # bench/scale.sh prints Markdown table rows; anything else (the skip message) as it is
+    if grep -q '^|' "$WORK/scale.txt" 2>/dev/null; then
+        printf 'From `bench/scale.sh` (a local Pebble, the provisioner in-process):\n\n'
+        printf '| case | median | min | max | runs |\n|---|---:|---:|---:|---|\n'
+        grep '^|' "$WORK/scale.txt"
+    else
+        cat "$WORK/scale.txt" 2>/dev/null
+    fi
+}
 
 report() {
 cat <<EOF
@@ -450,7 +590,7 @@ regenerate this file. Not part of the test suite. All ratios are from this one r
 | Pebble | $(pkgver pebble) (Debian), \`PEBBLE_VA_NOSLEEP=1 PEBBLE_WFE_NONCEREJECT=0\`, pebble-challtestsrv as DNS |
 | certbot | $(pkgver certbot) (Debian) |
 | lego | $(pkgver lego) (Debian) |
-| wrk | $(pkgver wrk) (Debian), \`wrk ${WRK_ARGS[*]} -d${WRK_SECONDS}s\`, loopback, $WRK_ROUNDS rounds per configuration after a 4 s warm-up, rounds interleaved |
+| wrk | $(pkgver wrk) (Debian), \`wrk ${WRK_ARGS[*]} -d${WRK_SECONDS}s\`, loopback, $WRK_ROUNDS rounds per configuration after a ${WARMUP_SECONDS} s warm-up of each JVM, rounds interleaved (the filter-overhead pair: $((2 * WRK_ROUNDS)) rounds of ${PAIR_SECONDS} s), medians; target ratios are medians of per-round ratios |
 | nginx | $(pkgver nginx) (Debian) |
 | load during the run | load average $LOAD_START at the start, $LOAD_END at the end; other processes using >= 5 % CPU at the start: ${OTHERS:-none} |
 
@@ -470,61 +610,66 @@ regenerate this file. Not part of the test suite. All ratios are from this one r
 One name (\`$NAME\`, the default \`server_name\`-only set-up), EC P-256 keys everywhere, a new ACME
 account every run, $RUNS runs per client interleaved a, b, c, d, a, b, ... on Pebble's one http-01
 port. Every time ends when the certificate chain on disk verifies against Pebble's root and the key
-on disk matches it (openssl for b, c, d; the same checks in-process for a).
+on disk matches it (openssl for b, c, d; the same checks in-process for a).$(status time_to_certificate)
 
 | client | median ms | min ms | max ms | vs certbot | vs lego | all runs (ms) |
 |---|---:|---:|---:|---:|---:|---|
-| a) provisioner in a running Jetty (order start -> verified files) | $Am | $Amin | $Amax | $R_AC | $R_AD | ${A[*]} |
-| b) acme.war, cold: JVM launch -> Jetty base deploys -> verified files | $Bm | $Bmin | $Bmax | $R_BC | $R_BD | ${B[*]} |
-| c) certbot certonly --standalone (launch -> exit -> verified) | $Cm | $Cmin | $Cmax | 1 | $(ratio "$Cm" "$Dm") | ${C[*]} |
-| d) lego --http run (launch -> exit -> verified) | $Dm | $Dmin | $Dmax | $(ratio "$Dm" "$Cm") | 1 | ${D[*]} |
+| a) provisioner in a running Jetty (order start -> verified files) | $Am | $Amin | $Amax | $R_AC | $R_AD | ${A[*]:-} |
+| b) acme.war, cold: \`jetty-base/run homeserver.yaml\` launched -> Jetty deploys -> verified files | $Bm | $Bmin | $Bmax | $R_BC | $R_BD | ${B[*]:-} |
+| c) certbot certonly --standalone (launch -> exit -> verified) | $Cm | $Cmin | $Cmax | 1 | $(ratio "$Cm" "$Dm") | ${C[*]:-} |
+| d) lego --http run (launch -> exit -> verified) | $Dm | $Dmin | $Dmax | $(ratio "$Dm" "$Cm") | 1 | ${D[*]:-} |
 
 (a) runs in one JVM that first did one warm-up order (${WARMUP_MS:-?} ms, not counted): the state of a
-container that has been running. Breakdown of (b), medians from Jetty's log: server started (deployment
-of acme.war included) at $(median "${B_START[@]}") ms of JVM uptime; the provisioner's own order-to-files time
-$(median "${B_ORDER[@]}") ms (per run: ${B_ORDER[*]}).
+container that has been running. (b) is a new JVM every run, started the way an admin starts it; the
+first start after installing (not in the table: $B0 ms, server started at $B0_START ms of JVM uptime,
+order $B0_ORDER ms) found no start cache and wrote the class-data archive when it stopped, which
+every later start maps (see \`jetty-base/run\`). Breakdown of (b), medians from Jetty's log: server
+started (deployment of acme.war included) at $(or_na "$(median "${B_START[@]}")") ms of JVM uptime; the provisioner's own
+order-to-files time $(or_na "$(median "${B_ORDER[@]}")") ms (per run: ${B_ORDER[*]:-}).
 
 ## 2. Filter overhead
 
-\`GET /index.html\` (the WAR's own static file, ACME disabled) in the Jetty base, requests/s:
+\`GET /index.html\` (the WAR's own static file, ACME disabled) in the Jetty base, requests/s; every JVM
+with the Jetty base's options (\`jetty-base/run --jvm-options\`: ${BASE_JVM_OPTS[*]}) unless noted.$(status filter_overhead)
 
 | webapp at / | median req/s | rounds |
 |---|---:|---|
-| acme.war | $(median "${F_WAR[@]}") | ${F_WAR[*]} |
-| acme.war without the filter (its jar's web-fragment.xml removed) | $(median "${F_NOF[@]}") | ${F_NOF[*]} |
-| a webapp with only the same index.html (no Weld, no filter) | $(median "${F_PLAIN[@]}") | ${F_PLAIN[*]} |
+| acme.war | $(median "${F_WAR[@]}") | ${F_WAR[*]:-} |
+| acme.war without the filter (its declaration removed from web.xml) | $(median "${F_NOF[@]}") | ${F_NOF[*]:-} |
+| a webapp with only the same index.html (no Weld, no filter) | $(median "${F_PLAIN[@]}") | ${F_PLAIN[*]:-} |
+| acme.war, the JVM's default JIT settings | $(median "${F_DEFJIT[@]}") | ${F_DEFJIT[*]:-} |
 
-Filter overhead ratio (acme.war / without the filter): **$R_F**. The whole WAR against a plain webapp
-(Weld's per-request listener included): $R_FP.
+Filter overhead ratio (acme.war / without the filter), the median of the $((2 * WRK_ROUNDS)) per-round ratios of
+${PAIR_SECONDS} s rounds measured back to back in alternating order: **$R_F** (per round: $(pair_ratios F_WAR F_NOF | tr '\n' ' ')).
+Ratio of the medians: $R_F_OF_MEDIANS. A request for /index.html never enters the filter (it is mapped to
+/.well-known/acme-challenge/* only), so what this ratio shows beyond 1 is the machine's noise. The whole WAR
+against a plain webapp (Weld's per-request listener included): $R_FP. The base's JIT settings against the
+JVM's defaults, after the warm-up: $R_FJ.
 
 ## 3. Challenge endpoint
 
 The filter with an in-memory store holding one pending token, in an embedded Jetty 12.1.8
-(\`ChallengeServer\`, java.util.logging at its default INFO to a file), against nginx serving the same
-key authorization from a webroot (stock logging: access log on, one worker per core), requests/s:
+(\`ChallengeServer\`, stock settings, java.util.logging at its default INFO), against nginx serving the
+same key authorization from a webroot (stock settings: access log on, one worker per core), requests/s:$(status challenge)
 
-| request | filter median | nginx median | ratio | filter rounds | nginx rounds |
-|---|---:|---:|---:|---|---|
-| pending token (200) | $(median "${CH_200[@]}") | $(median "${NG_200[@]}") | $R_200 | ${CH_200[*]} | ${NG_200[*]} |
-| pending token (200), filter with java.util.logging at WARNING (diagnostic) | $(median "${CHQ_200[@]}") | $(median "${NG_200[@]}") | $(ratio "$(median "${CHQ_200[@]}")" "$(median "${NG_200[@]}")") | ${CHQ_200[*]} | |
-| unknown token (404) | $(median "${CH_404[@]}") | $(median "${NG_404[@]}") | $R_404 | ${CH_404[*]} | ${NG_404[*]} |
+| request | filter median | nginx median | ratio (median of per-round ratios) | ratio of the medians | filter rounds | nginx rounds |
+|---|---:|---:|---:|---:|---|---|
+| pending token (200) | $(median "${CH_200[@]}") | $(median "${NG_200[@]}") | $R_200 | $R_200_OF_MEDIANS | ${CH_200[*]:-} | ${NG_200[*]:-} |
+| unknown token (404) | $(median "${CH_404[@]}") | $(median "${NG_404[@]}") | $R_404 | $R_404_OF_MEDIANS | ${CH_404[*]:-} | ${NG_404[*]:-} |
 
-The filter logged $CH_LOG_LINES "Answered ACME http-01 challenge" lines during this section (one per 200).
+Each round measures the filter and nginx back to back with the same \`wrk ${WRK_ARGS[*]}\`.
 
 ## 4. Footprint
 
-From \`bench/footprint.sh 3\`:
+From \`bench/footprint.sh 3\`:$(status footprint)
 
 \`\`\`
-$(cat "$WORK/footprint.txt")
+$(cat "$WORK/footprint.txt" 2>/dev/null)
 \`\`\`
 
 ## 5. Scale
-
-| case | result |
-|---|---|
-| one certificate for 100 names (pebble-challtestsrv resolves all to 127.0.0.1), running container, new account | $SCALE100 $( [[ $SCALE100 =~ ^[0-9]+$ ]] && echo ms) |
-| 50 certificates in one pass | skipped: needs the multi-certificate issue |
+$(status scale)
+$(scale_section)
 EOF
 }
 

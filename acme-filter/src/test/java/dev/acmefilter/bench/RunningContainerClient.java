@@ -51,6 +51,7 @@ public final class RunningContainerClient {
         }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         Path work = Files.createTempDirectory("bench-running");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(work)));
         InMemoryChallengeStore store = new InMemoryChallengeStore();
         try (Pebble pebble = Pebble.builder().nonceRejectPercent(0).vaNoSleep(true)
                 .resolveAllNamesToLoopback(true).start()) {
@@ -157,6 +158,15 @@ public final class RunningContainerClient {
         sig.update(data);
         if (!sig.verify(signature)) {
             throw new AssertionError("the key on disk does not belong to the certificate");
+        }
+    }
+
+    /** The work folder (Pebble's root, the warm-up order's files) goes when the client ends. */
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            System.err.println("cannot delete " + dir + ": " + e);
         }
     }
 

@@ -94,21 +94,24 @@ final class ItEnvironment {
     /**
      * The real acme.war at the context root, its own web.xml given the context-param
      * {@code acme.config} (what the comment in that web.xml tells admins to do), plus the
-     * probe servlets of this module.
+     * probe servlets of this module. The WAR's web.xml is metadata-complete (no scanning at
+     * deployment); here it is not, so that the probe servlets' {@code @WebServlet} count.
      */
     static WebArchive acmeWar(Path homeserverYaml) {
         WebArchive war = acmeWar();
+        String webXml = read(war, "/WEB-INF/web.xml").replace("metadata-complete=\"true\"",
+                "metadata-complete=\"false\"");
         if (homeserverYaml != null) {
-            String webXml = read(war, "/WEB-INF/web.xml");
             String param = "  <context-param>\n    <param-name>acme.config</param-name>\n    <param-value>"
                     + homeserverYaml.toAbsolutePath() + "</param-value>\n  </context-param>\n</web-app>";
             int end = webXml.lastIndexOf("</web-app>");
             if (end < 0) {
                 throw new IllegalStateException("acme.war's WEB-INF/web.xml has no </web-app>:\n" + webXml);
             }
-            war.delete("/WEB-INF/web.xml");
-            war.setWebXML(new StringAsset(webXml.substring(0, end) + param + webXml.substring(end + 10)));
+            webXml = webXml.substring(0, end) + param + webXml.substring(end + 10);
         }
+        war.delete("/WEB-INF/web.xml");
+        war.setWebXML(new StringAsset(webXml));
         addProbeServlets(war);
         return war;
     }
