@@ -39,6 +39,8 @@ import java.util.Set;
  * @param verify               {@code acme.verify}: where to check that the new certificate is served
  * @param keystore             {@code acme.keystore}: a PKCS#12 copy of the certificate and key
  * @param preflight            {@code acme.preflight}: the self-test of the challenge path before an order
+ * @param status               {@code acme.status}: who may read the status, metrics and health endpoints
+ * @param alerts               {@code acme.alerts}: alert command, webhook and thresholds (also for health)
  */
 public record AcmeSettings(
         Path configFile,
@@ -63,7 +65,9 @@ public record AcmeSettings(
         Optional<ReloadSettings> reload,
         Optional<VerifySettings> verify,
         Optional<KeystoreSettings> keystore,
-        PreflightSettings preflight) {
+        PreflightSettings preflight,
+        StatusSettings status,
+        AlertSettings alerts) {
 
     /** Let's Encrypt's production ACME v2 directory: Synapse's default CA. */
     public static final URI LETS_ENCRYPT = URI.create("https://acme-v02.api.letsencrypt.org/directory");
@@ -93,6 +97,8 @@ public record AcmeSettings(
         Objects.requireNonNull(verify, "verify");
         Objects.requireNonNull(keystore, "keystore");
         Objects.requireNonNull(preflight, "preflight");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(alerts, "alerts");
     }
 
     /** The name the certificate is issued for first: {@code acme.domain}, else {@code server_name}. */
@@ -128,6 +134,8 @@ public record AcmeSettings(
         private VerifySettings verify;
         private KeystoreSettings keystore;
         private PreflightSettings preflight = PreflightSettings.DEFAULTS;
+        private StatusSettings status = StatusSettings.DEFAULTS;
+        private AlertSettings alerts = AlertSettings.DEFAULTS;
 
         private Builder() {
         }
@@ -154,6 +162,8 @@ public record AcmeSettings(
         public Builder verify(VerifySettings v) { this.verify = v; return this; }
         public Builder keystore(KeystoreSettings k) { this.keystore = k; return this; }
         public Builder preflight(PreflightSettings p) { this.preflight = p; return this; }
+        public Builder status(StatusSettings s) { this.status = s; return this; }
+        public Builder alerts(AlertSettings a) { this.alerts = a; return this; }
 
         public AcmeSettings build() {
             List<String> names = new ArrayList<>(domains);
@@ -165,7 +175,8 @@ public record AcmeSettings(
                     Optional.ofNullable(eab), Optional.ofNullable(caCertificates), accountKeyFile,
                     certificatePath, privateKeyPath, Optional.ofNullable(fileGroup),
                     Optional.ofNullable(keyFileMode), List.of(), stateDir,
-                    Optional.ofNullable(reload), Optional.ofNullable(verify), Optional.ofNullable(keystore), preflight);
+                    Optional.ofNullable(reload), Optional.ofNullable(verify), Optional.ofNullable(keystore), preflight,
+                    status, alerts);
         }
     }
 }

@@ -218,7 +218,7 @@ class HomeserverConfigTest {
                 file + ": acme.reprovision_treshold: unknown setting, ignored; known settings are enabled, url, port,"
                         + " bind_addresses, reprovision_threshold, domain, account_key_file, domains, contact,"
                         + " key_type, eab, ca_certificates, file_group, key_file_mode, state_dir, reload, verify,"
-                        + " keystore, preflight",
+                        + " keystore, preflight, status, alerts",
                 file + ": acme.eab.hmac: unknown setting, ignored; known settings are kid, hmac_key");
     }
 

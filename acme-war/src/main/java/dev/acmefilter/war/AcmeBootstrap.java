@@ -1,5 +1,7 @@
 package dev.acmefilter.war;
 
+import dev.acmefilter.alert.AlertChannels;
+import dev.acmefilter.alert.CertificateAlerts;
 import dev.acmefilter.config.AcmeSettings;
 import dev.acmefilter.provision.ManagedCertificate;
 import dev.acmefilter.provision.Provisioner;
@@ -38,6 +40,7 @@ public class AcmeBootstrap {
     Instance<Provisioner> provisioner;
 
     private RenewalScheduler scheduler;
+    private AlertChannels alerts;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
         if (!(event instanceof ServletContext context)) {
@@ -54,6 +57,11 @@ public class AcmeBootstrap {
                 loaded.certificatePath(), loaded.directoryUrl());
         Provisioner bean = provisioner.get();
         scheduler = new RenewalScheduler(bean, bean.stateFile(), Clock.systemUTC());
+        alerts = AlertChannels.forSettings(loaded);
+        for (ManagedCertificate certificate : certificates()) {
+            certificate.scheduler().addListener(new CertificateAlerts(certificate, loaded.alerts(), alerts,
+                    Clock.systemUTC()));
+        }
         scheduler.start();
     }
 
@@ -72,6 +80,9 @@ public class AcmeBootstrap {
         if (scheduler != null) {
             scheduler.close();
             LOG.log(Level.INFO, "Certificate checks stopped");
+        }
+        if (alerts != null) {
+            alerts.close();
         }
         // a provider registered from this webapp's class loader would pin it after undeploy
         Provider bc = Security.getProvider("BC");
