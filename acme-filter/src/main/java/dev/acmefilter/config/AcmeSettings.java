@@ -39,6 +39,17 @@ import java.util.Set;
  * @param verify               {@code acme.verify}: where to check that the new certificate is served
  * @param keystore             {@code acme.keystore}: a PKCS#12 copy of the certificate and key
  * @param preflight            {@code acme.preflight}: the self-test of the challenge path before an order
+ * @param certificateId        which certificate these settings describe: {@code default} for Synapse's own
+ *                             ({@code tls_certificate_path}), else the id of an {@code acme.certificates} entry
+ * @param certificates         {@code acme.certificates}: the further certificates to keep valid
+ * @param maxConcurrentOrders  {@code acme.max_concurrent_orders}: how many certificates may be ordered at once
+ * @param accountKeyType       {@code acme.account_key_type}: the type of a newly created account key
+ * @param keepKey              {@code acme.keep_key}: order with the key already at {@code tls_private_key_path}
+ *                             when it is of {@code keyType}
+ * @param profile              {@code acme.profile}: the certificate profile to ask the CA for
+ * @param profileRequired      {@code acme.profile_required}: order nothing when the CA does not offer {@code profile}
+ * @param preferredChain       {@code acme.preferred_chain}: the root or issuer name of the chain to write when the
+ *                             CA offers several
  * @param status               {@code acme.status}: who may read the status, metrics and health endpoints
  * @param alerts               {@code acme.alerts}: alert command, webhook and thresholds (also for health)
  */
@@ -66,6 +77,15 @@ public record AcmeSettings(
         Optional<VerifySettings> verify,
         Optional<KeystoreSettings> keystore,
         PreflightSettings preflight,
+        String certificateId,
+        List<CertificateEntry> certificates,
+        int maxConcurrentOrders,
+
+        KeyType accountKeyType,
+        boolean keepKey,
+        Optional<String> profile,
+        boolean profileRequired,
+        Optional<String> preferredChain,
         StatusSettings status,
         AlertSettings alerts) {
 
@@ -77,6 +97,12 @@ public record AcmeSettings(
     public static final List<String> DEFAULT_BIND_ADDRESSES = List.of("::", "0.0.0.0");
     public static final Duration DEFAULT_REPROVISION_THRESHOLD = Duration.ofDays(30);
     public static final KeyType DEFAULT_KEY_TYPE = KeyType.EC256;
+    /**
+     * Orders in flight at once: enough that 50 certificates do not queue behind a slow CA,
+     * few enough that a CA's per-account limits (Let's Encrypt: 300 new orders per 3 hours)
+     * and the http-01 listener are not flooded.
+     */
+    public static final int DEFAULT_MAX_CONCURRENT_ORDERS = 4;
 
     public AcmeSettings {
         Objects.requireNonNull(directoryUrl, "directoryUrl");
@@ -99,6 +125,49 @@ public record AcmeSettings(
         Objects.requireNonNull(preflight, "preflight");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(alerts, "alerts");
+        Objects.requireNonNull(certificateId, "certificateId");
+        certificates = List.copyOf(certificates);
+        if (maxConcurrentOrders < 1) {
+            throw new IllegalArgumentException("maxConcurrentOrders must be 1 or more: " + maxConcurrentOrders);
+        }
+        Objects.requireNonNull(accountKeyType, "accountKeyType");
+        Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(preferredChain, "preferredChain");
+    }
+
+    /** Whether Synapse's own certificate ({@code tls_certificate_path}) is kept valid. */
+    public boolean managesDefaultCertificate() {
+        return certificatePath != null && privateKeyPath != null && !domains.isEmpty();
+    }
+
+    /**
+     * The settings of each certificate to keep valid, Synapse's own first: each one a copy
+     * of these settings with the entry's names, paths, key type and delivery, and no
+     * further entries.
+     */
+    public List<AcmeSettings> perCertificate() {
+        List<AcmeSettings> all = new ArrayList<>();
+        if (managesDefaultCertificate()) {
+            all.add(certificates.isEmpty() ? this : forEntry(CertificateEntry.DEFAULT_ID, domains, certificatePath,
+                    privateKeyPath, keyType, reload, verify, keystore, keepKey, profile, preferredChain));
+        }
+        for (CertificateEntry entry : certificates) {
+            all.add(forEntry(entry.id(), entry.domains(), entry.certificatePath(), entry.privateKeyPath(),
+                    entry.keyType().orElse(keyType), entry.reload(), entry.verify(), entry.keystore(),
+                    entry.keepKey().orElse(keepKey), entry.profile().or(() -> profile),
+                    entry.preferredChain().or(() -> preferredChain)));
+        }
+        return all;
+    }
+
+    private AcmeSettings forEntry(String id, List<String> names, Path certificate, Path key, KeyType type,
+                                  Optional<ReloadSettings> reloadHook, Optional<VerifySettings> check,
+                                  Optional<KeystoreSettings> store, boolean keep, Optional<String> chosenProfile,
+                                  Optional<String> chain) {
+        return new AcmeSettings(configFile, serverName, enabled, directoryUrl, port, bindAddresses,
+                reprovisionThreshold, names, contacts, type, eab, caCertificates, accountKeyFile, certificate, key,
+                fileGroup, keyFileMode, warnings, stateDir, reloadHook, check, store, preflight, id, List.of(),
+                maxConcurrentOrders, accountKeyType, keep, chosenProfile, profileRequired, chain, status, alerts);
     }
 
     /** The name the certificate is issued for first: {@code acme.domain}, else {@code server_name}. */
@@ -134,6 +203,13 @@ public record AcmeSettings(
         private VerifySettings verify;
         private KeystoreSettings keystore;
         private PreflightSettings preflight = PreflightSettings.DEFAULTS;
+        private final List<CertificateEntry> certificates = new ArrayList<>();
+        private int maxConcurrentOrders = DEFAULT_MAX_CONCURRENT_ORDERS;
+        private KeyType accountKeyType = DEFAULT_KEY_TYPE;
+        private boolean keepKey;
+        private String profile;
+        private boolean profileRequired;
+        private String preferredChain;
         private StatusSettings status = StatusSettings.DEFAULTS;
         private AlertSettings alerts = AlertSettings.DEFAULTS;
 
@@ -162,6 +238,13 @@ public record AcmeSettings(
         public Builder verify(VerifySettings v) { this.verify = v; return this; }
         public Builder keystore(KeystoreSettings k) { this.keystore = k; return this; }
         public Builder preflight(PreflightSettings p) { this.preflight = p; return this; }
+        public Builder certificate(CertificateEntry entry) { this.certificates.add(entry); return this; }
+        public Builder maxConcurrentOrders(int n) { this.maxConcurrentOrders = n; return this; }
+        public Builder accountKeyType(KeyType type) { this.accountKeyType = type; return this; }
+        public Builder keepKey(boolean keep) { this.keepKey = keep; return this; }
+        public Builder profile(String name) { this.profile = name; return this; }
+        public Builder profileRequired(boolean required) { this.profileRequired = required; return this; }
+        public Builder preferredChain(String name) { this.preferredChain = name; return this; }
         public Builder status(StatusSettings s) { this.status = s; return this; }
         public Builder alerts(AlertSettings a) { this.alerts = a; return this; }
 
@@ -176,7 +259,9 @@ public record AcmeSettings(
                     certificatePath, privateKeyPath, Optional.ofNullable(fileGroup),
                     Optional.ofNullable(keyFileMode), List.of(), stateDir,
                     Optional.ofNullable(reload), Optional.ofNullable(verify), Optional.ofNullable(keystore), preflight,
-                    status, alerts);
+                    CertificateEntry.DEFAULT_ID, certificates, maxConcurrentOrders,
+                    accountKeyType, keepKey, Optional.ofNullable(profile), profileRequired,
+                    Optional.ofNullable(preferredChain), status, alerts);
         }
     }
 }

@@ -70,12 +70,16 @@ public final class HomeserverConfig {
     private static final List<String> ACME_KEYS_IN_ORDER = List.of(
             "enabled", "url", "port", "bind_addresses", "reprovision_threshold", "domain", "account_key_file",
             "domains", "contact", "key_type", "eab", "ca_certificates", "file_group", "key_file_mode", "state_dir",
-            "reload", "verify", "keystore", "preflight", "status", "alerts");
+            "reload", "verify", "keystore", "preflight", "certificates", "max_concurrent_orders",
+            "account_key_type", "keep_key", "profile", "profile_required", "preferred_chain",
+            "status", "alerts");
     private static final Set<String> ACME_KEYS = Set.copyOf(ACME_KEYS_IN_ORDER);
     private static final Set<String> EAB_KEYS = Set.of("kid", "hmac_key");
 
     private static final String URL_EXPECTED = "an absolute https:// URL of the CA's ACME v2 directory, such as "
             + AcmeSettings.LETS_ENCRYPT;
+    /** Names in one certificate: Let's Encrypt's limit, and most CAs'. */
+    static final int MAX_NAMES = 100;
     private static final String PORT_EXPECTED = "an integer from 1 to 65535";
     private static final String DAYS_EXPECTED = "a whole number of days, 1 or more";
     private static final String MODE_EXPECTED = "0600 or 0640 (owner read and write, group at most read, "
@@ -176,7 +180,12 @@ public final class HomeserverConfig {
         String serverName = string("server_name", top.get("server_name"), "the homeserver's public name");
         Path certificatePath = path("tls_certificate_path", top.get("tls_certificate_path"));
         Path privateKeyPath = path("tls_private_key_path", top.get("tls_private_key_path"));
-        if (enabled) {
+        // with further certificates listed, Synapse's own is optional: the container may front other sites only
+        boolean othersListed = acme.get("certificates") instanceof List<?> listed && !listed.isEmpty();
+        if (enabled && othersListed && certificatePath == null && privateKeyPath == null) {
+            LOG.log(System.Logger.Level.INFO, file + ": tls_certificate_path and tls_private_key_path are not set: "
+                    + "only the certificates under acme.certificates are kept valid");
+        } else if (enabled) {
             requirePresent("server_name", serverName, "the homeserver's public name");
             requirePresent("tls_certificate_path", certificatePath, "the file Synapse reads its TLS certificate from");
             requirePresent("tls_private_key_path", privateKeyPath, "the file Synapse reads its TLS private key from");
@@ -188,7 +197,7 @@ public final class HomeserverConfig {
         Duration threshold = reprovisionThreshold(acme.get("reprovision_threshold"));
         List<String> domains = domains(enabled, serverName, acme.get("domain"), acme.get("domains"));
         List<String> contacts = contacts(acme.get("contact"));
-        KeyType keyType = keyType(acme.get("key_type"));
+        KeyType keyType = keyType("acme.key_type", acme.get("key_type"));
         Optional<ExternalAccountBinding> eab = eab(acme.get("eab"));
         Optional<Path> caCertificates = caCertificates(acme.get("ca_certificates"));
         Path accountKeyFile = path("acme.account_key_file", acme.get("account_key_file"));
@@ -199,16 +208,27 @@ public final class HomeserverConfig {
         Optional<Set<PosixFilePermission>> keyFileMode = keyFileMode(acme.get("key_file_mode"));
         Path stateDir = path("acme.state_dir", acme.get("state_dir"));
 
-        Optional<ReloadSettings> reload = reload(top, acme);
-        Optional<VerifySettings> verify = verify(acme, domains.isEmpty() ? null : domains.get(0));
-        Optional<KeystoreSettings> keystore = keystore(acme, certificatePath, privateKeyPath);
+        Optional<ReloadSettings> reload = reload("acme", top, acme);
+        Optional<VerifySettings> verify = verify("acme", acme, domains.isEmpty() ? null : domains.get(0));
+        Optional<KeystoreSettings> keystore = keystore("acme", acme, certificatePath, privateKeyPath);
         PreflightSettings preflight = preflight(acme.get("preflight"));
+        List<CertificateEntry> certificates = certificates(top, acme.get("certificates"), keyType,
+                certificatePath, privateKeyPath);
+        int maxConcurrentOrders = maxConcurrentOrders(acme.get("max_concurrent_orders"));
+
+        KeyType accountKeyType = keyType("acme.account_key_type", acme.get("account_key_type"));
+        boolean keepKey = bool("acme.keep_key", acme.get("keep_key"), false);
+        Optional<String> profile = profile("acme.profile", acme.get("profile"));
+        boolean profileRequired = profileRequired("acme.profile_required", acme.get("profile_required"), profile);
+        Optional<String> preferredChain = preferredChain("acme.preferred_chain", acme.get("preferred_chain"));
         StatusSettings status = StatusSection.parse(this, acme.get("status"));
         AlertSettings alerts = AlertsSection.parse(this, acme.get("alerts"));
 
         return new AcmeSettings(file, serverName, enabled, directoryUrl, port, bindAddresses, threshold, domains,
                 contacts, keyType, eab, caCertificates, accountKeyFile, certificatePath, privateKeyPath, fileGroup,
-                keyFileMode, warnings, stateDir, reload, verify, keystore, preflight, status, alerts);
+                keyFileMode, warnings, stateDir, reload, verify, keystore, preflight, CertificateEntry.DEFAULT_ID,
+                certificates, maxConcurrentOrders, accountKeyType, keepKey, profile, profileRequired, preferredChain,
+                status, alerts);
     }
 
     private URI directoryUrl(Object value) {
@@ -308,6 +328,10 @@ public final class HomeserverConfig {
                 names.add(dnsName("acme.domains", extra));
             }
         }
+        if (names.size() > MAX_NAMES) {
+            throw valueError("acme.domains", names.size() + " names with acme.domain", "at most " + MAX_NAMES
+                    + " (the limit of Let's Encrypt and most CAs); list further names under acme.certificates");
+        }
         return List.copyOf(names);
     }
 
@@ -354,13 +378,18 @@ public final class HomeserverConfig {
     }
 
     private KeyType keyType(Object value) {
+        return keyType("acme.key_type", value);
+    }
+
+    /** {@code acme.key_type}, {@code acme.account_key_type} (and the same key in a per-certificate entry). */
+    private KeyType keyType(String key, Object value) {
         String expected = "one of " + KeyType.acceptedNames();
-        String name = string("acme.key_type", value, expected);
+        String name = string(key, value, expected);
         if (name == null) {
             return AcmeSettings.DEFAULT_KEY_TYPE;
         }
         return KeyType.fromConfigName(name).orElseThrow(
-                () -> valueError("acme.key_type", quote(name) + " is not a supported key type", expected));
+                () -> valueError(key, quote(name) + " is not a supported key type", expected));
     }
 
     /**
@@ -528,6 +557,46 @@ public final class HomeserverConfig {
         return sb.toString();
     }
 
+    // ------------------------------------------------ what to ask the CA for: profile, chain
+
+    private static final String PROFILE_EXPECTED = "the name of a certificate profile the CA offers, such as "
+            + "tlsserver or shortlived (Let's Encrypt)";
+    private static final String CHAIN_EXPECTED = "the common name or distinguished name of the root or an issuer "
+            + "of the chain to prefer, such as 'ISRG Root X1'";
+
+    /** {@code acme.profile}: any non-empty name; whether the CA offers it is checked at each order. */
+    private Optional<String> profile(String key, Object value) {
+        String name = string(key, value, PROFILE_EXPECTED);
+        if (name == null) {
+            return Optional.empty();
+        }
+        if (name.isBlank()) {
+            throw valueError(key, "the profile name is empty", PROFILE_EXPECTED);
+        }
+        return Optional.of(name.trim());
+    }
+
+    /** {@code acme.profile_required}: only meaningful with a profile, so true without one is a mistake. */
+    private boolean profileRequired(String key, Object value, Optional<String> profile) {
+        boolean required = bool(key, value, false);
+        if (required && profile.isEmpty()) {
+            throw valueError(key, "true, but acme.profile is not set",
+                    "acme.profile with the name of the profile to require");
+        }
+        return required;
+    }
+
+    private Optional<String> preferredChain(String key, Object value) {
+        String name = string(key, value, CHAIN_EXPECTED);
+        if (name == null) {
+            return Optional.empty();
+        }
+        if (name.isBlank()) {
+            throw valueError(key, "the name is empty", CHAIN_EXPECTED);
+        }
+        return Optional.of(name.trim());
+    }
+
     // ------------------------------------------------ after a write: reload, verify, keystore, pre-flight
 
     private static final String RELOAD_KNOWN = "signal, pid_file, command, timeout";
@@ -549,116 +618,117 @@ public final class HomeserverConfig {
      * defaults"): never signal a process just because Synapse's config names a pid file.
      * The pid file defaults to Synapse's own top-level {@code pid_file}.
      */
-    private Optional<ReloadSettings> reload(Map<?, ?> top, Map<?, ?> acme) {
+    private Optional<ReloadSettings> reload(String base, Map<?, ?> top, Map<?, ?> acme) {
         if (!acme.containsKey("reload")) {
             return Optional.empty();
         }
-        Map<?, ?> reload = section("acme.reload", acme.get("reload"), "a mapping with " + RELOAD_KNOWN);
-        warnAboutUnknownKeys("acme.reload", reload, Set.of("signal", "pid_file", "command", "timeout"), RELOAD_KNOWN);
-        Optional<ReloadSignal> signal = reloadSignal(reload.get("signal"));
-        Path pidFile = path("acme.reload.pid_file", reload.get("pid_file"));
+        Map<?, ?> reload = section(base + ".reload", acme.get("reload"), "a mapping with " + RELOAD_KNOWN);
+        warnAboutUnknownKeys(base + ".reload", reload, Set.of("signal", "pid_file", "command", "timeout"), RELOAD_KNOWN);
+        Optional<ReloadSignal> signal = reloadSignal(base, reload.get("signal"));
+        Path pidFile = path(base + ".reload.pid_file", reload.get("pid_file"));
         if (pidFile == null) {
             pidFile = path("pid_file", top.get("pid_file"));
         }
-        String command = string("acme.reload.command", reload.get("command"), COMMAND_EXPECTED);
+        String command = string(base + ".reload.command", reload.get("command"), COMMAND_EXPECTED);
         if (command != null && command.isBlank()) {
-            throw valueError("acme.reload.command", "the command is empty", COMMAND_EXPECTED);
+            throw valueError(base + ".reload.command", "the command is empty", COMMAND_EXPECTED);
         }
-        Duration timeout = seconds("acme.reload.timeout", reload.get("timeout"), ReloadSettings.DEFAULT_TIMEOUT);
+        Duration timeout = seconds(base + ".reload.timeout", reload.get("timeout"), ReloadSettings.DEFAULT_TIMEOUT);
         if (command == null && (signal.isEmpty() || pidFile == null)) {
-            throw valueError("acme.reload", signal.isEmpty() ? "signal is none and there is no command"
+            throw valueError(base + ".reload", signal.isEmpty() ? "signal is none and there is no command"
                     : "there is no pid file to signal and no command",
-                    "acme.reload.pid_file (or Synapse's top-level pid_file) or acme.reload.command");
+                    base + ".reload.pid_file (or Synapse's top-level pid_file) or acme.reload.command");
         }
         return Optional.of(new ReloadSettings(signal, Optional.ofNullable(pidFile), Optional.ofNullable(command),
                 timeout));
     }
 
-    private Optional<ReloadSignal> reloadSignal(Object value) {
+    private Optional<ReloadSignal> reloadSignal(String base, Object value) {
         if (value == null) {
             return Optional.of(ReloadSettings.DEFAULT_SIGNAL);
         }
         if (Boolean.FALSE.equals(value)) {
             return Optional.empty(); // YAML 1.1 reads "signal: off" or "no" as false
         }
-        String name = string("acme.reload.signal", value, SIGNAL_EXPECTED);
+        String name = string(base + ".reload.signal", value, SIGNAL_EXPECTED);
         if (name.trim().equalsIgnoreCase("none")) {
             return Optional.empty();
         }
         return Optional.of(ReloadSignal.fromConfigName(name).orElseThrow(
-                () -> valueError("acme.reload.signal", quote(name) + " is not a reload signal", SIGNAL_EXPECTED)));
+                () -> valueError(base + ".reload.signal", quote(name) + " is not a reload signal", SIGNAL_EXPECTED)));
     }
 
-    private Optional<VerifySettings> verify(Map<?, ?> acme, String firstDomain) {
+    private Optional<VerifySettings> verify(String base, Map<?, ?> acme, String firstDomain) {
         if (!acme.containsKey("verify")) {
             return Optional.empty();
         }
-        Map<?, ?> verify = section("acme.verify", acme.get("verify"), "a mapping with " + VERIFY_KNOWN);
-        warnAboutUnknownKeys("acme.verify", verify, Set.of("address", "server_name", "timeout"), VERIFY_KNOWN);
-        String address = string("acme.verify.address", verify.get("address"), ADDRESS_EXPECTED);
+        Map<?, ?> verify = section(base + ".verify", acme.get("verify"), "a mapping with " + VERIFY_KNOWN);
+        warnAboutUnknownKeys(base + ".verify", verify, Set.of("address", "server_name", "timeout"), VERIFY_KNOWN);
+        String address = string(base + ".verify.address", verify.get("address"), ADDRESS_EXPECTED);
         if (address == null) {
-            throw valueError("acme.verify.address", "missing", ADDRESS_EXPECTED);
+            throw valueError(base + ".verify.address", "missing", ADDRESS_EXPECTED);
         }
         Matcher m = HOST_PORT.matcher(address.trim());
         if (!m.matches()) {
-            throw valueError("acme.verify.address", quote(address) + " is not host:port", ADDRESS_EXPECTED);
+            throw valueError(base + ".verify.address", quote(address) + " is not host:port", ADDRESS_EXPECTED);
         }
         String host = m.group(1) != null ? m.group(1) : DnsNames.normalize(m.group(2));
         boolean literal = m.group(1) != null ? DnsNames.isIpv6(host) : DnsNames.isIpv4(host);
         if (!literal && DnsNames.problem(host).isPresent()) {
-            throw valueError("acme.verify.address", quote(address) + " does not name a host", ADDRESS_EXPECTED);
+            throw valueError(base + ".verify.address", quote(address) + " does not name a host", ADDRESS_EXPECTED);
         }
         int port = VerifySettings.DEFAULT_PORT;
         if (m.group(3) != null) {
             port = Integer.parseInt(m.group(3));
             if (port < 1 || port > 65535) {
-                throw valueError("acme.verify.address", quote(address) + " has no valid port", ADDRESS_EXPECTED);
+                throw valueError(base + ".verify.address", quote(address) + " has no valid port", ADDRESS_EXPECTED);
             }
         }
         String sniExpected = "the DNS name to send as SNI, such as " + (firstDomain != null ? firstDomain
                 : "matrix.example.org");
-        String serverName = string("acme.verify.server_name", verify.get("server_name"), sniExpected);
+        String serverName = string(base + ".verify.server_name", verify.get("server_name"), sniExpected);
         if (serverName == null) {
             if (firstDomain == null) {
-                throw valueError("acme.verify.server_name", "missing (there is no domain to default to)", sniExpected);
+                throw valueError(base + ".verify.server_name", "missing (there is no domain to default to)", sniExpected);
             }
             serverName = firstDomain;
         } else {
-            serverName = dnsName("acme.verify.server_name", serverName);
+            serverName = dnsName(base + ".verify.server_name", serverName);
         }
-        Duration timeout = seconds("acme.verify.timeout", verify.get("timeout"), VerifySettings.DEFAULT_TIMEOUT);
+        Duration timeout = seconds(base + ".verify.timeout", verify.get("timeout"), VerifySettings.DEFAULT_TIMEOUT);
         return Optional.of(new VerifySettings(host, port, serverName, timeout));
     }
 
     /** The password is never put into a message: a wrong type is named by its kind only. */
-    private Optional<KeystoreSettings> keystore(Map<?, ?> acme, Path certificatePath, Path privateKeyPath) {
+    private Optional<KeystoreSettings> keystore(String base, Map<?, ?> acme, Path certificatePath,
+                                                Path privateKeyPath) {
         if (!acme.containsKey("keystore")) {
             return Optional.empty();
         }
-        Map<?, ?> keystore = section("acme.keystore", acme.get("keystore"), "a mapping with " + KEYSTORE_KNOWN);
-        warnAboutUnknownKeys("acme.keystore", keystore, Set.of("path", "password", "alias"), KEYSTORE_KNOWN);
-        Path path = path("acme.keystore.path", keystore.get("path"));
+        Map<?, ?> keystore = section(base + ".keystore", acme.get("keystore"), "a mapping with " + KEYSTORE_KNOWN);
+        warnAboutUnknownKeys(base + ".keystore", keystore, Set.of("path", "password", "alias"), KEYSTORE_KNOWN);
+        Path path = path(base + ".keystore.path", keystore.get("path"));
         if (path == null) {
-            throw valueError("acme.keystore.path", "missing", "a file path for the PKCS#12 keystore");
+            throw valueError(base + ".keystore.path", "missing", "a file path for the PKCS#12 keystore");
         }
         if (path.equals(certificatePath) || path.equals(privateKeyPath)) {
-            throw valueError("acme.keystore.path", quote(path.toString()) + " is also "
+            throw valueError(base + ".keystore.path", quote(path.toString()) + " is also "
                     + (path.equals(certificatePath) ? "tls_certificate_path" : "tls_private_key_path"),
                     "a file of its own for the PKCS#12 keystore");
         }
         Object passwordValue = keystore.get("password");
         if (passwordValue != null && !(passwordValue instanceof String)) {
-            throw new ConfigException(file + ": acme.keystore.password: expected " + PASSWORD_EXPECTED + " (quote it),"
+            throw new ConfigException(file + ": " + base + ".keystore.password: expected " + PASSWORD_EXPECTED + " (quote it),"
                     + " found " + describeType(passwordValue));
         }
         String password = (String) passwordValue;
         if (password == null || password.isEmpty()) {
-            throw valueError("acme.keystore.password", password == null ? "missing" : "empty", PASSWORD_EXPECTED);
+            throw valueError(base + ".keystore.password", password == null ? "missing" : "empty", PASSWORD_EXPECTED);
         }
         String aliasExpected = "a name for the key entry, such as " + KeystoreSettings.DEFAULT_ALIAS;
-        String alias = string("acme.keystore.alias", keystore.get("alias"), aliasExpected);
+        String alias = string(base + ".keystore.alias", keystore.get("alias"), aliasExpected);
         if (alias != null && alias.isBlank()) {
-            throw valueError("acme.keystore.alias", "the alias is empty", aliasExpected);
+            throw valueError(base + ".keystore.alias", "the alias is empty", aliasExpected);
         }
         return Optional.of(new KeystoreSettings(path, password,
                 alias == null ? KeystoreSettings.DEFAULT_ALIAS : alias.trim()));
@@ -693,6 +763,116 @@ public final class HomeserverConfig {
         Duration timeout = seconds("acme.preflight.timeout", preflight.get("timeout"),
                 PreflightSettings.DEFAULT_TIMEOUT);
         return new PreflightSettings(mode, port, timeout);
+    }
+
+    private static final String CERTIFICATE_KNOWN = "id, domains, certificate_path, private_key_path, key_type, "
+            + "keep_key, profile, preferred_chain, reload, verify, keystore";
+    private static final String ID_EXPECTED = "a short name of lower-case letters, digits, '.', '_' or '-', "
+            + "such as element";
+    private static final String CONCURRENCY_EXPECTED = "a whole number from 1 to 64";
+
+    /**
+     * {@code acme.certificates}: further certificates, each with its own names and files.
+     * Two certificates may never share a file: each would overwrite the other.
+     */
+    private List<CertificateEntry> certificates(Map<?, ?> top, Object value, KeyType defaultKeyType,
+                                                Path certificatePath, Path privateKeyPath) {
+        if (value == null) {
+            return List.of();
+        }
+        String expected = "a list of certificates, each a mapping with " + CERTIFICATE_KNOWN;
+        if (!(value instanceof List<?> list)) {
+            throw typeError("acme.certificates", expected, value);
+        }
+        Map<Path, String> owners = new java.util.HashMap<>();
+        if (certificatePath != null) {
+            owners.put(certificatePath, "tls_certificate_path");
+        }
+        if (privateKeyPath != null) {
+            owners.put(privateKeyPath, "tls_private_key_path");
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        List<CertificateEntry> entries = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String base = "acme.certificates[" + i + "]";
+            Map<?, ?> entry = section(base, list.get(i), "a mapping with " + CERTIFICATE_KNOWN);
+            warnAboutUnknownKeys(base, entry, Set.of(CERTIFICATE_KNOWN.split(", ")), CERTIFICATE_KNOWN);
+            String id = string(base + ".id", entry.get("id"), ID_EXPECTED);
+            if (id == null) {
+                throw valueError(base + ".id", "missing", ID_EXPECTED);
+            }
+            if (!CertificateEntry.ID.matcher(id).matches()) {
+                throw valueError(base + ".id", quote(id) + " is not a plain name", ID_EXPECTED);
+            }
+            if (id.equals(CertificateEntry.DEFAULT_ID)) {
+                throw valueError(base + ".id", quote(id) + " is the name of Synapse's own certificate "
+                        + "(tls_certificate_path)", "another name");
+            }
+            if (!ids.add(id)) {
+                throw valueError(base + ".id", quote(id) + " is already the id of another certificate",
+                        "a name used once");
+            }
+            Object namesValue = entry.get("domains");
+            if (namesValue == null) {
+                throw valueError(base + ".domains", "missing", "a list of DNS names for the certificate");
+            }
+            Set<String> names = new LinkedHashSet<>();
+            for (String name : stringList(base + ".domains", namesValue, "a list of DNS names")) {
+                names.add(dnsName(base + ".domains", name));
+            }
+            if (names.isEmpty()) {
+                throw valueError(base + ".domains", "the list is empty", "one DNS name or more");
+            }
+            if (names.size() > MAX_NAMES) {
+                throw valueError(base + ".domains", names.size() + " names", "at most " + MAX_NAMES
+                        + " (the limit of Let's Encrypt and most CAs)");
+            }
+            Path certificate = requiredPath(base + ".certificate_path", entry.get("certificate_path"),
+                    "the file the certificate chain is written to");
+            Path key = requiredPath(base + ".private_key_path", entry.get("private_key_path"),
+                    "the file the private key is written to");
+            claim(owners, certificate, base + ".certificate_path");
+            claim(owners, key, base + ".private_key_path");
+            Optional<KeyType> keyType = entry.get("key_type") == null ? Optional.empty()
+                    : Optional.of(keyType(base + ".key_type", entry.get("key_type")));
+            Optional<ReloadSettings> reload = reload(base, top, entry);
+            Optional<VerifySettings> verify = verify(base, entry, names.iterator().next());
+            Optional<KeystoreSettings> keystore = keystore(base, entry, certificate, key);
+            Optional<Boolean> keepKey = entry.get("keep_key") == null ? Optional.empty()
+                    : Optional.of(bool(base + ".keep_key", entry.get("keep_key"), false));
+            Optional<String> profile = profile(base + ".profile", entry.get("profile"));
+            Optional<String> chain = preferredChain(base + ".preferred_chain", entry.get("preferred_chain"));
+            entries.add(new CertificateEntry(id, List.copyOf(names), certificate, key, keyType, reload, verify,
+                    keystore, keepKey, profile, chain));
+        }
+        return entries;
+    }
+
+    private Path requiredPath(String key, Object value, String expected) {
+        Path path = path(key, value);
+        if (path == null) {
+            throw valueError(key, "missing", expected);
+        }
+        return path;
+    }
+
+    private void claim(Map<Path, String> owners, Path path, String key) {
+        String owner = owners.putIfAbsent(path, key);
+        if (owner != null) {
+            throw valueError(key, quote(path.toString()) + " is also " + owner,
+                    "a file of its own: two certificates writing one file would overwrite each other");
+        }
+    }
+
+    private int maxConcurrentOrders(Object value) {
+        if (value == null) {
+            return AcmeSettings.DEFAULT_MAX_CONCURRENT_ORDERS;
+        }
+        BigInteger n = integer("acme.max_concurrent_orders", value, CONCURRENCY_EXPECTED);
+        if (n == null || n.signum() <= 0 || n.compareTo(BigInteger.valueOf(64)) > 0) {
+            throw valueError("acme.max_concurrent_orders", show(value) + " is out of range", CONCURRENCY_EXPECTED);
+        }
+        return n.intValue();
     }
 
     /** A sub-section under {@code acme:}; an empty one ({@code reload:}) is an empty mapping. */

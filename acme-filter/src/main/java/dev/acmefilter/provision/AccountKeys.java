@@ -1,6 +1,7 @@
 package dev.acmefilter.provision;
 
 import dev.acmefilter.config.ConfigException;
+import dev.acmefilter.config.KeyType;
 import dev.acmefilter.state.PrivateFile;
 import org.shredzone.acme4j.util.KeyPairUtils;
 
@@ -19,7 +20,9 @@ import java.security.KeyPair;
  * The ACME account key ({@code acme.account_key_file}): the account's identity at the CA.
  * Created once (mode 0600) when the file is missing. An existing file that cannot be read
  * or parsed is an error and is never replaced: a new key would be a new account, losing
- * the old one's orders, rate-limit history and any revocation rights.
+ * the old one's orders, rate-limit history and any revocation rights. For the same reason
+ * {@code acme.account_key_type} only decides the type of a key that is created; an existing
+ * key of another type is kept, with a warning.
  */
 public final class AccountKeys {
 
@@ -30,22 +33,40 @@ public final class AccountKeys {
 
     /** Loads the key pair at {@code file}, or creates one (EC P-256) when there is no file. */
     public static KeyPair loadOrCreate(Path file) {
+        return loadOrCreate(file, KeyType.EC256);
+    }
+
+    /**
+     * Loads the key pair at {@code file}, or creates one of {@code type} when there is no
+     * file. An existing key of another type is used all the same, and a warning says so.
+     */
+    public static KeyPair loadOrCreate(Path file, KeyType type) {
         BouncyCastle.register();
         if (Files.exists(file)) {
-            return load(file);
+            return loadExpecting(file, type);
         }
-        KeyPair created = KeyPairUtils.createECKeyPair("secp256r1");
+        KeyPair created = KeyPairs.create(type);
         try {
             writeNew(file, created);
         } catch (FileAlreadyExistsException raced) {
             // another process (a second node, a quick redeploy) created it first: use theirs
-            return load(file);
+            return loadExpecting(file, type);
         } catch (IOException e) {
             throw new ConfigException("acme.account_key_file: cannot create the account key " + file + ": " + e
                     + "; expected a writable folder for it", e);
         }
-        LOG.log(Level.INFO, "Created a new ACME account key at {0}", file);
+        LOG.log(Level.INFO, "Created a new ACME account key ({0}) at {1}", type.configName(), file);
         return created;
+    }
+
+    private static KeyPair loadExpecting(Path file, KeyType type) {
+        KeyPair existing = load(file);
+        if (KeyPairs.typeOf(existing.getPublic()).orElse(null) != type) {
+            LOG.log(Level.WARNING, "acme.account_key_type: the account key {0} is {1}, not {2}; it is kept, as a new "
+                    + "key would be a new ACME account (move the file away to start a new account with a {2} key)",
+                    file, KeyPairs.describe(existing.getPublic()), type.configName());
+        }
+        return existing;
     }
 
     private static KeyPair load(Path file) {

@@ -39,6 +39,8 @@ public final class AcmeClient implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AcmeClient.class.getName());
 
     private static final URI BAD_NONCE = URI.create("urn:ietf:params:acme:error:badNonce");
+    private static final URI UNAUTHORIZED = URI.create("urn:ietf:params:acme:error:unauthorized");
+    private static final URI MALFORMED = URI.create("urn:ietf:params:acme:error:malformed");
     private static final int NONCE_ROUNDS = 4;
 
     /** How long one phase of an order (validation, finalization) may take. */
@@ -73,7 +75,7 @@ public final class AcmeClient implements AutoCloseable {
     /** Orders a certificate for {@code names}, answering challenges through {@code store}. */
     public IssuedCertificate order(List<String> names, ChallengeStore store)
             throws ProvisioningException, InterruptedException {
-        return order(names, store, OrderJournal.forCertificate(settings.stateDir(), settings.certificatePath()),
+        return order(names, store, OrderJournal.forSettings(settings),
                 Optional.empty());
     }
 
@@ -84,11 +86,13 @@ public final class AcmeClient implements AutoCloseable {
     IssuedCertificate order(List<String> names, ChallengeStore store, OrderJournal journal,
                             Optional<X509Certificate> replaces) throws ProvisioningException, InterruptedException {
         try {
+            Optional<String> profile = ProfileChoice.choose(settings, session.getMetadata()); // before any order
             for (int attempt = 1; ; attempt++) {
                 try {
                     Optional<X509Certificate> predecessor = supportsRenewalInfo() ? replaces : Optional.empty();
-                    return new CertificateOrder(login(), store, poller, timeout, journal)
-                            .run(names, settings.keyType(), predecessor);
+                    return new CertificateOrder(login(), store, poller, timeout, journal).run(names, profile,
+                            predecessor, () -> CertificateKeys.forNextOrder(settings.keyType(), settings.keepKey(),
+                                    settings.privateKeyPath()), settings.preferredChain());
                 } catch (AcmeLazyLoadingException e) {
                     throw e.getCause() instanceof AcmeException cause ? cause : new AcmeException(e.getMessage(), e);
                 } catch (AcmeServerException e) {
@@ -142,7 +146,7 @@ public final class AcmeClient implements AutoCloseable {
     /** The login (account URL and key) for the configured key; registers the account on first use. */
     synchronized Login login() throws AcmeException {
         if (login == null) {
-            KeyPair key = AccountKeys.loadOrCreate(settings.accountKeyFile());
+            KeyPair key = AccountKeys.loadOrCreate(settings.accountKeyFile(), settings.accountKeyType());
             session.getMetadata().getTermsOfService().ifPresent(tos ->
                     LOG.log(Level.INFO, "Agreeing to the terms of service of {0}: {1}", settings.directoryUrl(), tos));
             AccountBuilder builder = new AccountBuilder().agreeToTermsOfService().useKeyPair(key);
@@ -151,14 +155,42 @@ public final class AcmeClient implements AutoCloseable {
                 ExternalAccountBinding eab = settings.eab().get();
                 builder.withKeyIdentifier(eab.kid(), eab.hmacKey());
             } else if (session.getMetadata().isExternalAccountRequired()) {
-                throw new ConfigException("acme.eab: the CA at " + settings.directoryUrl()
+                throw new ConfigException(inFile() + "acme.eab: the CA at " + settings.directoryUrl()
                         + " requires external account binding; expected acme.eab.kid and acme.eab.hmac_key "
                         + "from the CA's account page");
             }
-            login = builder.createLogin(session);
+            try {
+                login = builder.createLogin(session);
+            } catch (AcmeServerException e) {
+                if (settings.eab().isPresent() && refusesBinding(e)) {
+                    throw eabRefused(settings.eab().get(), e);
+                }
+                throw e; // e.g. the CA is in trouble: try again later
+            }
             LOG.log(Level.INFO, "Using ACME account {0}", login.getAccountLocation());
         }
         return login;
+    }
+
+    /**
+     * The CA refused the account with the configured binding: a wrong kid or MAC key, which
+     * no retry fixes. Names the settings, never the MAC key (scrubbed from the CA's words too).
+     */
+    private ConfigException eabRefused(ExternalAccountBinding eab, AcmeServerException e) {
+        String detail = detail(e).replace(eab.hmacKey(), "(hidden)");
+        return new ConfigException(inFile() + "acme.eab.hmac_key: the CA at " + settings.directoryUrl()
+                + " refused the external account binding with acme.eab.kid '" + eab.kid() + "': " + e.getType() + ": "
+                + detail
+                + "; expected the kid and the MAC key (hmac_key) that belong together, from the CA's account page");
+    }
+
+    private static boolean refusesBinding(AcmeServerException e) {
+        return UNAUTHORIZED.equals(e.getType()) || MALFORMED.equals(e.getType());
+    }
+
+    /** {@code <file>: } for messages about settings, when the settings came from a file. */
+    private String inFile() {
+        return settings.configFile() == null ? "" : settings.configFile() + ": ";
     }
 
     /** Turns acme4j's exceptions into ours, keeping the ACME problem and Retry-After. */

@@ -13,7 +13,6 @@ import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Challenge;
 import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.exception.AcmeException;
-import org.shredzone.acme4j.util.KeyPairUtils;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -27,14 +26,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
  * One ACME order (RFC 8555, section 7.4) for a set of names, answered with http-01: create
  * the order (or resume the one the {@link OrderJournal} remembers), publish every token in
  * the {@link ChallengeStore}, trigger all challenges at once, poll them, finalize with a
- * fresh key, download the chain. Every token is removed as soon as its authorization is
- * decided, and all of them on any way out.
+ * fresh (or kept) key, download the chain (the preferred one when the CA offers several).
+ * Every token is removed as soon as its authorization is decided, and all of them on any
+ * way out.
  */
 final class CertificateOrder {
 
@@ -54,12 +55,23 @@ final class CertificateOrder {
         this.journal = journal;
     }
 
-    IssuedCertificate run(List<String> names, KeyType keyType, Optional<X509Certificate> replaces)
+    /**
+     * Runs the order up to the downloaded certificate.
+     *
+     * @param profile        the profile to ask the CA for (already checked against what it offers)
+     * @param replaces       the certificate this one succeeds, for a CA that offers ARI
+     * @param newKey         makes the certificate key when the CSR is due (not when the
+     *                       journal still has the key of a finalization that was cut short)
+     * @param preferredChain {@code acme.preferred_chain}: the root or issuer name of the chain to write
+     */
+    IssuedCertificate run(List<String> names, Optional<String> profile, Optional<X509Certificate> replaces,
+                          Supplier<KeyPair> newKey, Optional<String> preferredChain)
             throws AcmeException, InterruptedException, ProvisioningException, IOException {
         Order order = resume(names).orElse(null);
         if (order == null) {
             OrderBuilder builder = login.getAccount().newOrder().domains(names);
             replaces.ifPresent(builder::replaces);
+            profile.ifPresent(builder::profile);
             order = builder.create();
             journal.orderCreated(order.getLocation());
             LOG.log(Level.INFO, "ACME order {0} created for {1}", order.getLocation(), names);
@@ -72,7 +84,8 @@ final class CertificateOrder {
         failIfInvalid(order, names);
         KeyPair domainKey;
         if (order.getStatus() == Status.READY) {
-            domainKey = journal.pendingKey().orElseGet(() -> createKey(keyType));
+            // a kept key (acme.keep_key) is journalled like a new one: a crash after this line resumes with it
+            domainKey = journal.pendingKey().orElseGet(newKey);
             journal.finalizing(domainKey);
             order.execute(domainKey);
         } else {
@@ -83,7 +96,12 @@ final class CertificateOrder {
         failIfInvalid(order, names);
         Certificate certificate = order.getCertificate();
         certificate.download(); // explicitly: a lazy download would hide the CA's problem in a runtime exception
-        return new IssuedCertificate(certificate.getCertificateChain(), domainKey);
+        return new IssuedCertificate(ChainChoice.choose(certificate, preferredChain), domainKey, appliedProfile(order));
+    }
+
+    /** The profile the CA says it applied to the order; CAs without profiles say nothing. */
+    static Optional<String> appliedProfile(Order order) {
+        return order.getJSON().get("profile").optional().map(value -> value.asString());
     }
 
     /**
@@ -186,11 +204,6 @@ final class CertificateOrder {
     }
 
     static KeyPair createKey(KeyType keyType) {
-        BouncyCastle.register();
-        return switch (keyType) {
-            case EC256 -> KeyPairUtils.createECKeyPair("secp256r1");
-            case EC384 -> KeyPairUtils.createECKeyPair("secp384r1");
-            case RSA2048, RSA3072, RSA4096 -> KeyPairUtils.createKeyPair(keyType.size());
-        };
+        return KeyPairs.create(keyType);
     }
 }

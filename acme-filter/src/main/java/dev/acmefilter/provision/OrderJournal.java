@@ -40,6 +40,13 @@ final class OrderJournal {
                 stateDir.resolve("acme-pending-" + certificate.getFileName() + ".key"));
     }
 
+    static OrderJournal forSettings(dev.acmefilter.config.AcmeSettings settings) {
+        Path dir = settings.stateDir();
+        String id = settings.certificateId();
+        return new OrderJournal(StateFile.of(dir, id, settings.certificatePath()),
+                dir.resolve(StateFile.fileName("acme-pending", id, settings.certificatePath(), ".key")));
+    }
+
     StateFile stateFile() {
         return state;
     }

@@ -3,6 +3,7 @@ package dev.acmefilter.provision;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -14,9 +15,21 @@ import java.util.Optional;
  * @param elapsed  time from the start of the check to the files on disk
  * @param renewAt  when the certificate now on disk should be renewed
  * @param retryAfter when the CA wants renewal information asked again, when it said
+ * @param profile  for an issued certificate, the profile the CA applied ({@code acme.profile}); empty when
+ *                 the CA named none, and for a kept certificate
  */
 public record ProvisionResult(Outcome outcome, String reason, X509Certificate leaf, Duration elapsed,
-                              Instant renewAt, Optional<Instant> retryAfter) {
+                              Instant renewAt, Optional<Instant> retryAfter, Optional<String> profile) {
+
+    public ProvisionResult {
+        Objects.requireNonNull(profile, "profile");
+    }
+
+    /** A result without a profile. */
+    public ProvisionResult(Outcome outcome, String reason, X509Certificate leaf, Duration elapsed, Instant renewAt,
+                           Optional<Instant> retryAfter) {
+        this(outcome, reason, leaf, elapsed, renewAt, retryAfter, Optional.empty());
+    }
 
     public enum Outcome {
         /** A new certificate was issued and written. */

@@ -17,9 +17,6 @@ import dev.acmefilter.renewal.AriWindow;
 import dev.acmefilter.renewal.RenewalCheck;
 import dev.acmefilter.renewal.RenewalPolicy;
 import dev.acmefilter.state.StateFile;
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -36,34 +33,28 @@ import java.util.concurrent.atomic.AtomicLong;
  * orders a new certificate when needed (resuming an order left by a crash), and writes it
  * crash-safely. The only entry point to the CA for the rest of the code.
  *
- * <p>An application-scoped CDI bean in the WAR; construct it by hand anywhere else.
- * Calls are serialized: two checks never run two orders at once.
+ * <p>One per certificate ({@link CertificateFleet} makes them from the config). Calls are
+ * serialized: two checks never run two orders at once.
  */
-@ApplicationScoped
 public class Provisioner implements RenewalCheck {
 
     private static final System.Logger LOG = System.getLogger(Provisioner.class.getName());
 
-    private AcmeSettings settings;
-    private ChallengeStore store;
-    private Clock clock;
-    private CertificatePairWriter writer;
-    private OrderJournal journal;
+    private final AcmeSettings settings;
+    private final ChallengeStore store;
+    private final Clock clock;
+    private final CertificatePairWriter writer;
+    private final OrderJournal journal;
     private volatile Preflight preflight;
-    private Optional<KeystoreWriter> keystore;
-    private Optional<Reloader> reloader;
-    private Optional<LiveVerifier> verifier;
+    private final Optional<KeystoreWriter> keystore;
+    private final Optional<Reloader> reloader;
+    private final Optional<LiveVerifier> verifier;
     private volatile AcmeClient client;
     private volatile Delivery lastDelivery;
     private volatile AriWindow lastRenewalWindow;
     private final AtomicLong ordersStarted = new AtomicLong();
     private final AtomicLong certificatesIssued = new AtomicLong();
 
-    /** For CDI's client proxy only. */
-    protected Provisioner() {
-    }
-
-    @Inject
     public Provisioner(AcmeSettings settings, ChallengeStore store) {
         this(settings, store, Clock.systemUTC());
     }
@@ -80,7 +71,7 @@ public class Provisioner implements RenewalCheck {
         this.store = store;
         this.clock = clock;
         this.writer = CertificatePairWriter.forSettings(settings, clock);
-        this.journal = OrderJournal.forCertificate(settings.stateDir(), settings.certificatePath());
+        this.journal = OrderJournal.forSettings(settings);
         this.keystore = KeystoreWriter.forSettings(settings);
         this.reloader = Reloader.forSettings(settings);
         this.verifier = LiveVerifier.forSettings(settings);
@@ -141,7 +132,7 @@ public class Provisioner implements RenewalCheck {
 
     @Override
     public String describe() {
-        return settings.certificatePath() + " " + settings.domains();
+        return settings.certificateId() + " (" + settings.certificatePath() + " " + settings.domains() + ")";
     }
 
     private ProvisionResult check(boolean force) throws ProvisioningException, InterruptedException {
@@ -206,14 +197,15 @@ public class Provisioner implements RenewalCheck {
         lastRenewalWindow = null; // asked about the old certificate
         Duration elapsed = Duration.between(start, clock.instant());
         X509Certificate leaf = issued.leaf();
-        LOG.log(Level.INFO, "Certificate for {0} written to {1} and {2} in {3} ms: serial {4}, valid until {5}",
-                settings.domains(), settings.certificatePath(), settings.privateKeyPath(), elapsed.toMillis(),
-                leaf.getSerialNumber().toString(16), leaf.getNotAfter().toInstant());
+        LOG.log(Level.INFO, "Certificate for {0} written to {1} and {2} in {3} ms: serial {4}, valid until {5}, "
+                + "profile {6}", settings.domains(), settings.certificatePath(), settings.privateKeyPath(),
+                elapsed.toMillis(), leaf.getSerialNumber().toString(16), leaf.getNotAfter().toInstant(),
+                issued.profile().orElse("none"));
         lastDelivery = deliver(issued);
         RenewalPolicy.Decision next = RenewalPolicy.decide(leaf, settings.reprovisionThreshold(), Optional.empty(),
                 clock);
         return new ProvisionResult(ProvisionResult.Outcome.ISSUED, reason, leaf, elapsed, next.renewAt(),
-                Optional.empty());
+                Optional.empty(), issued.profile());
     }
 
     /**
@@ -236,11 +228,7 @@ public class Provisioner implements RenewalCheck {
         return new Delivery(clock.instant(), keystoreOutcome, reload, verify);
     }
 
-    /**
-     * Releases the connection to the CA (its HTTP threads). Called by CDI when the
-     * application stops; a later check opens a new connection.
-     */
-    @PreDestroy
+    /** Releases the connection to the CA (its HTTP threads); a later check opens a new connection. */
     public void close() {
         Preflight probe = preflight;
         preflight = null;

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +42,8 @@ public final class RenewalScheduler implements AutoCloseable {
     private final Clock clock;
     private final DoubleSupplier random;
     private final ScheduledExecutorService executor;
+    private final boolean ownsExecutor;
+    private volatile ScheduledFuture<?> next;
     private volatile RenewalCheck.Outcome lastResult;
     private volatile Exception lastFailure;
     private final AtomicLong failedChecks = new AtomicLong();
@@ -50,12 +54,28 @@ public final class RenewalScheduler implements AutoCloseable {
         this(provisioner, stateFile, clock, () -> ThreadLocalRandom.current().nextDouble());
     }
 
+    /**
+     * A scheduler whose checks run on {@code shared}, a pool that several certificates'
+     * schedulers use: its size bounds how many orders run at once. The pool's owner shuts
+     * it down; {@link #close()} only cancels this scheduler's next check.
+     */
+    public RenewalScheduler(RenewalCheck provisioner, StateFile stateFile, Clock clock,
+                            ScheduledExecutorService shared) {
+        this(provisioner, stateFile, clock, () -> ThreadLocalRandom.current().nextDouble(), shared);
+    }
+
     RenewalScheduler(RenewalCheck provisioner, StateFile stateFile, Clock clock, DoubleSupplier random) {
+        this(provisioner, stateFile, clock, random, null);
+    }
+
+    private RenewalScheduler(RenewalCheck provisioner, StateFile stateFile, Clock clock, DoubleSupplier random,
+                             ScheduledExecutorService shared) {
         this.random = random;
         this.provisioner = provisioner;
         this.stateFile = stateFile;
         this.clock = clock;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.ownsExecutor = shared == null;
+        this.executor = shared != null ? shared : Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "acme-renewal");
             t.setDaemon(true);
             return t;
@@ -78,8 +98,12 @@ public final class RenewalScheduler implements AutoCloseable {
     }
 
     private void schedule(Duration delay) {
-        if (!executor.isShutdown()) {
-            executor.schedule(this::check, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+        if (!executor.isShutdown() && !closing) {
+            try {
+                next = executor.schedule(this::check, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // the shared pool is shutting down: nothing more to schedule
+            }
         }
     }
 
@@ -204,10 +228,20 @@ public final class RenewalScheduler implements AutoCloseable {
         return stateFile.load();
     }
 
-    /** Stops the thread, interrupting an order in progress; waits up to 10 s for it. */
+    /**
+     * Stops the thread, interrupting an order in progress; waits up to 10 s for it. On a
+     * shared pool, cancels this certificate's next or running check; the pool's owner waits.
+     */
     @Override
     public void close() {
         closing = true;
+        if (!ownsExecutor) {
+            ScheduledFuture<?> pending = next;
+            if (pending != null) {
+                pending.cancel(true);
+            }
+            return;
+        }
         executor.shutdownNow();
         try {
             if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {

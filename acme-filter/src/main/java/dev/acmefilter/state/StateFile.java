@@ -36,6 +36,21 @@ public final class StateFile {
         return new StateFile(folder.resolve("acme-state-" + certificate.getFileName() + ".properties"));
     }
 
+    /**
+     * The state file of one certificate: Synapse's own ({@code default}) is named after its
+     * file, as it always was; a listed certificate after its id, since two entries may use
+     * the same file name in different folders.
+     */
+    public static StateFile of(Path folder, String certificateId, Path certificate) {
+        return new StateFile(folder.resolve(fileName("acme-state", certificateId, certificate, ".properties")));
+    }
+
+    /** {@code <prefix>-<file name><suffix>} for the default certificate, {@code <prefix>@<id><suffix>} otherwise. */
+    public static String fileName(String prefix, String certificateId, Path certificate, String suffix) {
+        return "default".equals(certificateId) ? prefix + "-" + certificate.getFileName() + suffix
+                : prefix + "@" + certificateId + suffix;
+    }
+
     public Path path() {
         return file;
     }

@@ -218,7 +218,8 @@ class HomeserverConfigTest {
                 file + ": acme.reprovision_treshold: unknown setting, ignored; known settings are enabled, url, port,"
                         + " bind_addresses, reprovision_threshold, domain, account_key_file, domains, contact,"
                         + " key_type, eab, ca_certificates, file_group, key_file_mode, state_dir, reload, verify,"
-                        + " keystore, preflight, status, alerts",
+                        + " keystore, preflight, certificates, max_concurrent_orders, account_key_type, keep_key,"
+                        + " profile, profile_required, preferred_chain, status, alerts",
                 file + ": acme.eab.hmac: unknown setting, ignored; known settings are kid, hmac_key");
     }
 
@@ -709,6 +710,87 @@ class HomeserverConfigTest {
                         "{file}: acme.preflight.port: 0 is not a port number; expected an integer from 1 to 65535"),
                 Arguments.of("preflight timeout 0", enabledWith("preflight: {timeout: 0}"),
                         "{file}: acme.preflight.timeout: 0 is not a positive number of seconds; " + seconds));
+    }
+
+    // ------------------------------------------------------------ what to ask the CA for: keys, profile, chain
+
+    @Test
+    void caOptionsLoadEveryValue() throws Exception {
+        AcmeSettings s = load(enabledWith("key_type: ec384", "account_key_type: RSA2048", "keep_key: yes",
+                "profile: ' tlsserver '", "profile_required: true", "preferred_chain: 'ISRG Root X1'"));
+
+        assertThat(s.keyType()).isEqualTo(KeyType.EC384);
+        assertThat(s.accountKeyType()).isEqualTo(KeyType.RSA2048);
+        assertThat(s.keepKey()).isTrue();
+        assertThat(s.profile()).contains("tlsserver");
+        assertThat(s.profileRequired()).isTrue();
+        assertThat(s.preferredChain()).contains("ISRG Root X1");
+        assertThat(s.warnings()).isEmpty();
+    }
+
+    @Test
+    void withoutTheCaOptionsAnEc256AccountKeyAFreshKeyNoProfileAndTheDefaultChain() throws Exception {
+        AcmeSettings s = load(ENABLED);
+
+        assertThat(s.accountKeyType()).isEqualTo(KeyType.EC256);
+        assertThat(s.keepKey()).isFalse();
+        assertThat(s.profile()).isEmpty();
+        assertThat(s.profileRequired()).isFalse();
+        assertThat(s.preferredChain()).isEmpty();
+    }
+
+    @Test
+    void aPreferredChainMayBeAWholeDistinguishedName() throws Exception {
+        AcmeSettings s = load(enabledWith("preferred_chain: 'CN=ISRG Root X1,O=Internet Security Research Group'",
+                "profile_required: false", "profile: shortlived"));
+
+        assertThat(s.preferredChain()).contains("CN=ISRG Root X1,O=Internet Security Research Group");
+        assertThat(s.profile()).contains("shortlived");
+        assertThat(s.profileRequired()).isFalse();
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("malformedCaOption")
+    void malformedCaOptionFailsWithOneExactMessage(String name, String yaml, String expected) throws Exception {
+        Files.writeString(file, yaml, StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> HomeserverConfig.load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(expected.replace("{file}", file.toString()));
+    }
+
+    static Stream<Arguments> malformedCaOption() {
+        String keyTypes = "expected one of ec256, ec384, rsa2048, rsa3072, rsa4096";
+        String profile = "expected the name of a certificate profile the CA offers, such as tlsserver or shortlived "
+                + "(Let's Encrypt)";
+        String chain = "expected the common name or distinguished name of the root or an issuer of the chain to "
+                + "prefer, such as 'ISRG Root X1'";
+        return Stream.of(
+                Arguments.of("account_key_type dsa", enabledWith("account_key_type: dsa"),
+                        "{file}: acme.account_key_type: 'dsa' is not a supported key type; " + keyTypes),
+                Arguments.of("account_key_type ed25519", enabledWith("account_key_type: ed25519"),
+                        "{file}: acme.account_key_type: 'ed25519' is not a supported key type; " + keyTypes),
+                Arguments.of("account_key_type a number", enabledWith("account_key_type: 2048"),
+                        "{file}: acme.account_key_type: " + keyTypes + ", found 2048"),
+                Arguments.of("keep_key a word", enabledWith("keep_key: always"),
+                        "{file}: acme.keep_key: expected true or false, found 'always'"),
+                Arguments.of("keep_key a number", enabledWith("keep_key: 1"),
+                        "{file}: acme.keep_key: expected true or false, found 1"),
+                Arguments.of("profile empty", enabledWith("profile: ''"),
+                        "{file}: acme.profile: the profile name is empty; " + profile),
+                Arguments.of("profile a list", enabledWith("profile: [tlsserver, classic]"),
+                        "{file}: acme.profile: " + profile + ", found a list"),
+                Arguments.of("profile a boolean", enabledWith("profile: yes"),
+                        "{file}: acme.profile: " + profile + ", found true"),
+                Arguments.of("profile_required a word", enabledWith("profile: tlsserver", "profile_required: must"),
+                        "{file}: acme.profile_required: expected true or false, found 'must'"),
+                Arguments.of("profile_required without profile", enabledWith("profile_required: true"),
+                        "{file}: acme.profile_required: true, but acme.profile is not set; expected acme.profile "
+                                + "with the name of the profile to require"),
+                Arguments.of("preferred_chain empty", enabledWith("preferred_chain: '  '"),
+                        "{file}: acme.preferred_chain: the name is empty; " + chain),
+                Arguments.of("preferred_chain a mapping", enabledWith("preferred_chain: {cn: ISRG Root X1}"),
+                        "{file}: acme.preferred_chain: " + chain + ", found a mapping"));
     }
 
     // ------------------------------------------------------------ helpers

@@ -5,8 +5,10 @@ import dev.acmefilter.challenge.ChallengeFilter;
 import dev.acmefilter.challenge.InMemoryChallengeStore;
 import dev.acmefilter.config.AcmeSettings;
 import dev.acmefilter.config.ConfigException;
+import dev.acmefilter.config.KeyType;
 import dev.acmefilter.output.KeyMatch;
 import dev.acmefilter.output.Pem;
+import dev.acmefilter.testing.LogCapture;
 import dev.acmefilter.testing.Pebble;
 import dev.acmefilter.testing.PebbleExtension;
 import org.eclipse.jetty.server.Server;
@@ -15,13 +17,20 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import org.shredzone.acme4j.Authorization;
 import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Http01Challenge;
+import org.shredzone.acme4j.util.KeyPairUtils;
 
+import java.io.Reader;
 import java.net.URL;
+import java.security.PrivateKey;
+import java.security.interfaces.ECKey;
+import java.security.interfaces.RSAKey;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Set;
@@ -199,6 +208,102 @@ class ProvisionerTest {
         assertThat(Pem.readPrivateKey(settings.privateKeyPath()).getEncoded()).isEqualTo(key.getPrivate().getEncoded());
         assertThat(settings.stateDir().resolve("acme-pending-homeserver.tls.crt.key")).doesNotExist();
         assertThat(journal.stateFile().load().pendingOrderUrl()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(KeyType.class)
+    void theCertificateKeyOnDiskIsOfTheConfiguredTypeAndMatchesTheCertificate(KeyType type) throws Exception {
+        AcmeSettings settings = settings(dir, "localhost").keyType(type).build();
+        Provisioner provisioner = new Provisioner(settings, STORE);
+
+        provisioner.provisionIfNeeded();
+        provisioner.close();
+
+        PrivateKey key = Pem.readPrivateKey(settings.privateKeyPath());
+        X509Certificate leaf = Pem.readCertificates(settings.certificatePath()).get(0);
+        assertThat(key.getAlgorithm()).isIn(type.algorithm(), type.algorithm() + "DSA");
+        assertThat(keySize(key)).isEqualTo(type.size());
+        assertThat(keySize(leaf.getPublicKey())).isEqualTo(type.size());
+        assertThat(KeyMatch.matches(leaf, key)).isTrue();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(settings.privateKeyPath())))
+                .isEqualTo("rw-------");
+    }
+
+    private static int keySize(java.security.Key key) {
+        if (key instanceof RSAKey rsa) {
+            return rsa.getModulus().bitLength();
+        }
+        return ((ECKey) key).getParams().getCurve().getField().getFieldSize();
+    }
+
+    @Test
+    void accountKeyTypeRsa2048CreatesAnRsaAccountKeyFileOwnerOnlyAndTheAccountOrders() throws Exception {
+        AcmeSettings settings = settings(dir, "localhost").accountKeyType(KeyType.RSA2048).build();
+        Provisioner provisioner = new Provisioner(settings, STORE);
+
+        ProvisionResult result = provisioner.provisionIfNeeded();
+        provisioner.close();
+
+        assertThat(result.outcome()).isEqualTo(ProvisionResult.Outcome.ISSUED);
+        KeyPair account;
+        try (Reader reader = Files.newBufferedReader(settings.accountKeyFile())) {
+            account = KeyPairUtils.readKeyPair(reader);
+        }
+        assertThat(account.getPublic().getAlgorithm()).isEqualTo("RSA");
+        assertThat(keySize(account.getPublic())).isEqualTo(2048);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(settings.accountKeyFile())))
+                .isEqualTo("rw-------");
+        assertThat(keySize(Pem.readPrivateKey(settings.privateKeyPath()))).as("the certificate key stays ec256")
+                .isEqualTo(256);
+    }
+
+    @Test
+    void aPreferredProfileTheCaDoesNotOfferIsWarnedAboutAndTheOrderGoesAheadWithout() throws Exception {
+        AcmeSettings settings = settings(dir, "localhost").profile("shortlived").build();
+        Provisioner provisioner = new Provisioner(settings, STORE);
+
+        ProvisionResult result;
+        List<String> warnings;
+        List<String> lines;
+        try (LogCapture log = LogCapture.of(ProfileChoice.class, Provisioner.class)) {
+            result = provisioner.provisionIfNeeded();
+            warnings = log.warnings();
+            lines = log.lines();
+        } finally {
+            provisioner.close();
+        }
+
+        assertThat(result.outcome()).isEqualTo(ProvisionResult.Outcome.ISSUED);
+        assertThat(result.profile()).isEmpty();
+        assertThat(warnings).containsExactly("acme.profile: the CA at " + PEBBLE.get().directoryUrl() + " does not "
+                + "offer the profile 'shortlived' (it offers no profiles); ordering without a profile (the CA's "
+                + "default)");
+        assertThat(lines).anyMatch(line -> line.startsWith("Certificate for [localhost] written to ")
+                && line.endsWith(", profile none"));
+        Pebble.verifyChain(Pem.readCertificates(settings.certificatePath()), PEBBLE.get().roots());
+    }
+
+    @Test
+    void aRequiredProfileTheCaDoesNotOfferIsAnErrorNamingAcmeProfileAndNothingIsOrdered() throws Exception {
+        AcmeSettings settings = settings(dir, "localhost").configFile(dir.resolve("homeserver.yaml"))
+                .profile("shortlived").profileRequired(true).build();
+        long orders = PEBBLE.get().requests("POST /order-plz");
+        Provisioner provisioner = new Provisioner(settings, STORE);
+
+        try {
+            assertThatThrownBy(provisioner::provisionIfNeeded)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessage(dir.resolve("homeserver.yaml") + ": acme.profile: the CA at "
+                            + PEBBLE.get().directoryUrl() + " does not offer the profile 'shortlived' (it offers no "
+                            + "profiles), and acme.profile_required is true, so no order was placed; expected a CA "
+                            + "that offers profiles, or acme.profile_required: false to order without it");
+        } finally {
+            provisioner.close();
+        }
+
+        assertThat(PEBBLE.get().requests("POST /order-plz")).isEqualTo(orders);
+        assertThat(settings.certificatePath()).doesNotExist();
+        assertThat(settings.privateKeyPath()).doesNotExist();
     }
 
     private static List<String> captureLog(Class<?> source) {

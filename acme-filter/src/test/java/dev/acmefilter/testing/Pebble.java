@@ -113,6 +113,7 @@ public final class Pebble implements AutoCloseable {
     private final Path logFile;
     private final Path dnsLogFile;
     private final List<Process> processes = new ArrayList<>();
+    private Integer dnsManagementPort;
     private ProcessBuilder serverBuilder;
     private final Thread shutdownHook;
     private Duration startupDuration;
@@ -211,6 +212,43 @@ public final class Pebble implements AutoCloseable {
     /** Pebble's stdout+stderr. */
     public Path logFile() {
         return logFile;
+    }
+
+    /**
+     * Makes the test DNS answer {@code host} with {@code ipv4} instead of 127.0.0.1. Needs
+     * {@code resolveAllNamesToLoopback(true)}.
+     */
+    public void resolve(String host, String ipv4) {
+        manageDns("/add-a", "{\"host\":\"" + host + "\",\"addresses\":[\"" + ipv4 + "\"]}");
+    }
+
+    /**
+     * Makes the test DNS answer SERVFAIL for {@code host}, so that the CA cannot validate it
+     * (whatever listens where) while other names validate. Needs
+     * {@code resolveAllNamesToLoopback(true)}.
+     */
+    public void failLookups(String host) {
+        manageDns("/set-servfail", "{\"host\":\"" + host + "\"}");
+    }
+
+    private void manageDns(String path, String body) {
+        if (dnsManagementPort == null) {
+            throw new IllegalStateException("start Pebble with resolveAllNamesToLoopback(true) to change DNS answers");
+        }
+        try {
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + dnsManagementPort + path))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() != 200) {
+                throw new IllegalStateException("pebble-challtestsrv " + path + " answered " + answer.statusCode()
+                        + ": " + answer.body());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** pebble-challtestsrv's stdout+stderr, present with {@code resolveAllNamesToLoopback(true)}. */
@@ -649,6 +687,7 @@ public final class Pebble implements AutoCloseable {
             Path dnsLog = challtestsrvBin != null ? dir.resolve("challtestsrv.log") : null;
             Pebble pebble = new Pebble(dir, caPem, ca, sslContextTrusting(List.of(ca)),
                     listen, management, http, tls, dns, log, dnsLog);
+            pebble.dnsManagementPort = dnsManagement;
             pebble.deleteWorkDirOnClose = workDir == null && !keepWorkDir;
             Runtime.getRuntime().addShutdownHook(pebble.shutdownHook);
 

@@ -3,9 +3,8 @@ package dev.acmefilter.war;
 import dev.acmefilter.alert.AlertChannels;
 import dev.acmefilter.alert.CertificateAlerts;
 import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.provision.CertificateFleet;
 import dev.acmefilter.provision.ManagedCertificate;
-import dev.acmefilter.provision.Provisioner;
-import dev.acmefilter.renewal.RenewalScheduler;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -37,9 +36,9 @@ public class AcmeBootstrap {
     Instance<AcmeSettings> settings;
 
     @Inject
-    Instance<Provisioner> provisioner;
+    Instance<CertificateFleet> fleet;
 
-    private RenewalScheduler scheduler;
+    private CertificateFleet running;
     private AlertChannels alerts;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
@@ -53,32 +52,35 @@ public class AcmeBootstrap {
                     + "/.well-known/acme-challenge/");
             return;
         }
-        LOG.log(Level.INFO, "Keeping the certificate for {0} at {1} valid, from {2}", loaded.domains(),
-                loaded.certificatePath(), loaded.directoryUrl());
-        Provisioner bean = provisioner.get();
-        scheduler = new RenewalScheduler(bean, bean.stateFile(), Clock.systemUTC());
+        CertificateFleet all = fleet.get();
+        for (ManagedCertificate certificate : all.certificates()) {
+            AcmeSettings one = certificate.provisioner().settings();
+            LOG.log(Level.INFO, "Keeping the certificate {0} for {1} at {2} valid, from {3}", certificate.id(),
+                    one.domains(), one.certificatePath(), one.directoryUrl());
+        }
         alerts = AlertChannels.forSettings(loaded);
-        for (ManagedCertificate certificate : certificates()) {
+        for (ManagedCertificate certificate : all.certificates()) {
             certificate.scheduler().addListener(new CertificateAlerts(certificate, loaded.alerts(), alerts,
                     Clock.systemUTC()));
         }
-        scheduler.start();
-    }
-
-    /** The renewal loop, when ACME is enabled. */
-    public Optional<RenewalScheduler> scheduler() {
-        return Optional.ofNullable(scheduler);
+        all.start();
+        running = all;
     }
 
     /** The certificates kept valid (empty when ACME is disabled). */
     public List<ManagedCertificate> certificates() {
-        return scheduler == null ? List.of() : List.of(new ManagedCertificate("default", provisioner.get(), scheduler));
+        return running == null ? List.of() : running.certificates();
+    }
+
+    /** The running certificates, when ACME is enabled. */
+    public Optional<CertificateFleet> fleet() {
+        return Optional.ofNullable(running);
     }
 
     @PreDestroy
     void stop() {
-        if (scheduler != null) {
-            scheduler.close();
+        if (running != null) {
+            running.close();
             LOG.log(Level.INFO, "Certificate checks stopped");
         }
         if (alerts != null) {

@@ -20,7 +20,7 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Weld wires the WAR: a servlet added to the webapp gets the application-scoped provisioner
+ * Weld wires the WAR: a servlet added to the webapp gets the application-scoped certificate fleet
  * (as a client proxy), the bootstrap, and the very challenge store the filter answers from.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -48,14 +48,14 @@ class CdiWiringIT {
     }
 
     @Test
-    void provisionerIsAnApplicationScopedBeanInjectedAsClientProxy() throws Exception {
+    void certificateFleetIsAnApplicationScopedBeanInjectedAsClientProxy() throws Exception {
         Properties cdi = probe("cdi");
-        assertThat(cdi.getProperty("provisioner.injected")).isEqualTo("true");
-        assertThat(cdi.getProperty("provisioner.scope")).isEqualTo("jakarta.enterprise.context.ApplicationScoped");
-        assertThat(cdi.getProperty("provisioner.beanClass")).isEqualTo("dev.acmefilter.provision.Provisioner");
+        assertThat(cdi.getProperty("fleet.injected")).isEqualTo("true");
+        assertThat(cdi.getProperty("fleet.scope")).isEqualTo("jakarta.enterprise.context.ApplicationScoped");
+        assertThat(cdi.getProperty("fleet.beanClass")).isEqualTo("dev.acmefilter.provision.CertificateFleet");
         // a normal-scoped bean is injected as Weld's client proxy, a subclass
-        assertThat(cdi.getProperty("provisioner.class"))
-                .startsWith("dev.acmefilter.provision.Provisioner$")
+        assertThat(cdi.getProperty("fleet.class"))
+                .startsWith("dev.acmefilter.provision.CertificateFleet$")
                 .contains("Proxy");
     }
 

@@ -207,7 +207,7 @@ final class ItEnvironment {
     /** Live threads called {@code acme-renewal} in this JVM (the containers' too). */
     static Set<Thread> renewalThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("acme-renewal") && t.isAlive())
+                .filter(t -> t.getName().startsWith("acme-renewal") && t.isAlive())
                 .collect(Collectors.toSet());
     }
 

@@ -1,7 +1,8 @@
 package dev.acmefilter.it.probe;
 
 import dev.acmefilter.challenge.ChallengeStore;
-import dev.acmefilter.provision.Provisioner;
+import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.provision.CertificateFleet;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.spi.Bean;
@@ -31,7 +32,7 @@ import java.util.Optional;
 public class ProbeServlet extends HttpServlet {
 
     @Inject
-    Provisioner provisioner;
+    CertificateFleet fleet;
 
     /**
      * For {@code dev.acmefilter.war.AcmeBootstrap}: that class lives in the WAR's WEB-INF/classes
@@ -64,20 +65,20 @@ public class ProbeServlet extends HttpServlet {
         String what = req.getPathInfo() == null ? "/cdi" : req.getPathInfo();
         switch (what) {
             case "/cdi" -> {
-                answer.put("provisioner.injected", provisioner != null);
+                answer.put("fleet.injected", fleet != null);
                 answer.put("bootstrap.injected", bootstrap != null);
                 answer.put("store.injected", store != null);
                 answer.put("beanManager.injected", beanManager != null);
-                if (provisioner != null) {
-                    answer.put("provisioner.class", provisioner.getClass().getName());
+                if (fleet != null) {
+                    answer.put("fleet.class", fleet.getClass().getName());
                 }
                 if (store != null) {
                     answer.put("store.class", store.getClass().getName());
                 }
                 if (beanManager != null) {
-                    Bean<?> p = beanManager.resolve(beanManager.getBeans(Provisioner.class));
-                    answer.put("provisioner.scope", p.getScope().getName());
-                    answer.put("provisioner.beanClass", p.getBeanClass().getName());
+                    Bean<?> p = beanManager.resolve(beanManager.getBeans(CertificateFleet.class));
+                    answer.put("fleet.scope", p.getScope().getName());
+                    answer.put("fleet.beanClass", p.getBeanClass().getName());
                     Bean<?> b = beanManager.resolve(beanManager.getBeans(bootstrapClass));
                     answer.put("bootstrap.scope", b.getScope().getName());
                     Bean<?> s = beanManager.resolve(beanManager.getBeans(ChallengeStore.class));
@@ -86,17 +87,19 @@ public class ProbeServlet extends HttpServlet {
                 }
                 if (bootstrap != null) {
                     try {
-                        Optional<?> scheduler = (Optional<?>) bootstrapClass.getMethod("scheduler").invoke(bootstrap);
-                        answer.put("scheduler.present", scheduler.isPresent());
+                        Optional<?> running = (Optional<?>) bootstrapClass.getMethod("fleet").invoke(bootstrap);
+                        answer.put("scheduler.present", running.isPresent());
                     } catch (ReflectiveOperationException e) {
-                        throw new ServletException(BOOTSTRAP + ".scheduler()", e);
+                        throw new ServletException(BOOTSTRAP + ".fleet()", e);
                     }
                 }
             }
             case "/settings" -> {
-                answer.put("domains", String.join(",", provisioner.settings().domains()));
-                answer.put("enabled", provisioner.settings().enabled());
-                answer.put("configFile", provisioner.settings().configFile());
+                AcmeSettings first = fleet.certificates().get(0).provisioner().settings();
+                answer.put("domains", String.join(",", first.domains()));
+                answer.put("enabled", first.enabled());
+                answer.put("configFile", first.configFile());
+                answer.put("certificates", fleet.certificates().size());
             }
             case "/put" -> {
                 store.put(req.getParameter("token"), req.getParameter("value"));

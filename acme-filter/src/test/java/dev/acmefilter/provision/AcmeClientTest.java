@@ -1,0 +1,145 @@
+package dev.acmefilter.provision;
+
+import dev.acmefilter.challenge.InMemoryChallengeStore;
+import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.ConfigException;
+import dev.acmefilter.config.ExternalAccountBinding;
+import dev.acmefilter.output.KeyMatch;
+import dev.acmefilter.output.Pem;
+import dev.acmefilter.testing.ChallengeJetty;
+import dev.acmefilter.testing.Pebble;
+import dev.acmefilter.testing.PebbleExtension;
+import org.eclipse.jetty.server.Server;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * The account side of {@link AcmeClient} against a real Pebble that requires external
+ * account binding ({@code externalAccountBindingRequired}, one kid with its MAC key), as
+ * ZeroSSL and Google Trust Services do: {@code acme.eab} given, missing, or wrong.
+ */
+class AcmeClientTest {
+
+    private static final String KID = "kid-1";
+    private static final String HMAC = mac("a-32-byte-long-hmac-key-for-test");
+    private static final String WRONG_HMAC = mac("another-32-byte-hmac-key-4-tests");
+
+    @RegisterExtension
+    static final PebbleExtension PEBBLE = PebbleExtension.configure(b -> b.externalAccountBinding(Map.of(KID, HMAC)));
+
+    private static final InMemoryChallengeStore STORE = new InMemoryChallengeStore();
+    private static Server jetty;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startJetty() throws Exception {
+        jetty = ChallengeJetty.start(STORE, PEBBLE.get().httpPort());
+    }
+
+    @AfterAll
+    static void stopJetty() throws Exception {
+        jetty.stop();
+    }
+
+    private static String mac(String text) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private AcmeSettings.Builder settings() {
+        Pebble pebble = PEBBLE.get();
+        return AcmeSettings.builder()
+                .configFile(dir.resolve("homeserver.yaml"))
+                .domain("localhost")
+                .directoryUrl(pebble.directoryUrl())
+                .caCertificates(pebble.caCertificatesPem())
+                .accountKeyFile(dir.resolve("client.key"))
+                .certificatePath(dir.resolve("tls/homeserver.tls.crt"))
+                .privateKeyPath(dir.resolve("tls/homeserver.tls.key"));
+    }
+
+    /** The error of a provisioning run, which must be a config error and must leave no certificate. */
+    private ConfigException failure(AcmeSettings settings) {
+        long orders = PEBBLE.get().requests("POST /order-plz");
+        Provisioner provisioner = new Provisioner(settings, STORE);
+        try {
+            ConfigException e = catchThrowableOfType(ConfigException.class, provisioner::provisionIfNeeded);
+            assertThat(e).as("a ConfigException").isNotNull();
+            assertThat(settings.certificatePath()).doesNotExist();
+            assertThat(PEBBLE.get().requests("POST /order-plz")).as("no order placed").isEqualTo(orders);
+            return e;
+        } finally {
+            provisioner.close();
+        }
+    }
+
+    @Test
+    void withTheBindingTheAccountIsCreatedAndACertificateIssued() throws Exception {
+        AcmeSettings settings = settings().eab(new ExternalAccountBinding(KID, HMAC)).build();
+        Provisioner provisioner = new Provisioner(settings, STORE);
+        try {
+            provisioner.provisionIfNeeded();
+        } finally {
+            provisioner.close();
+        }
+
+        List<X509Certificate> chain = Pem.readCertificates(settings.certificatePath());
+        Pebble.verifyChain(chain, PEBBLE.get().roots());
+        assertThat(KeyMatch.matches(chain.get(0), Pem.readPrivateKey(settings.privateKeyPath()))).isTrue();
+    }
+
+    @Test
+    void withoutABindingTheErrorNamesAcmeEab() {
+        AcmeSettings settings = settings().build();
+
+        ConfigException e = failure(settings);
+
+        assertThat(e).hasMessage(dir.resolve("homeserver.yaml") + ": acme.eab: the CA at "
+                + PEBBLE.get().directoryUrl() + " requires external account binding; expected acme.eab.kid and "
+                + "acme.eab.hmac_key from the CA's account page");
+    }
+
+    @Test
+    void aWrongMacKeyIsAnErrorNamingAcmeEabHmacKeyThatNeverShowsAKey() {
+        AcmeSettings settings = settings().eab(new ExternalAccountBinding(KID, WRONG_HMAC)).build();
+
+        ConfigException e = failure(settings);
+
+        assertThat(e.getMessage()).startsWith(dir.resolve("homeserver.yaml") + ": acme.eab.hmac_key: the CA at "
+                        + PEBBLE.get().directoryUrl() + " refused the external account binding with acme.eab.kid "
+                        + "'kid-1': urn:ietf:params:acme:error:unauthorized: external account binding JWS "
+                        + "verification error")
+                .endsWith("; expected the kid and the MAC key (hmac_key) that belong together, from the CA's "
+                        + "account page")
+                .doesNotContain(WRONG_HMAC).doesNotContain(HMAC);
+        assertThat(e.toString()).doesNotContain(WRONG_HMAC);
+    }
+
+    @Test
+    void anUnknownKidIsAnErrorNamingIt() {
+        AcmeSettings settings = settings().eab(new ExternalAccountBinding("kid-unknown", HMAC)).build();
+
+        ConfigException e = failure(settings);
+
+        assertThat(e.getMessage()).isEqualTo(dir.resolve("homeserver.yaml") + ": acme.eab.hmac_key: the CA at "
+                        + PEBBLE.get().directoryUrl() + " refused the external account binding with acme.eab.kid "
+                        + "'kid-unknown': urn:ietf:params:acme:error:unauthorized: the field 'kid' references a key "
+                        + "that is not known to the ACME server; expected the kid and the MAC key (hmac_key) that "
+                        + "belong together, from the CA's account page")
+                .doesNotContain(HMAC);
+    }
+}

@@ -1,0 +1,153 @@
+package dev.acmefilter.provision;
+
+import dev.acmefilter.challenge.InMemoryChallengeStore;
+import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.KeyType;
+import dev.acmefilter.output.KeyMatch;
+import dev.acmefilter.output.Pem;
+import dev.acmefilter.testing.ChallengeJetty;
+import dev.acmefilter.testing.LogCapture;
+import dev.acmefilter.testing.Pebble;
+import dev.acmefilter.testing.PebbleExtension;
+import org.eclipse.jetty.server.Server;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code acme.keep_key}: the certificate key is reused across orders when it is on disk,
+ * readable and of {@code acme.key_type}; otherwise a new key, with a warning saying why.
+ * The orders run against a real Pebble.
+ */
+class CertificateKeysTest {
+
+    @RegisterExtension
+    static final PebbleExtension PEBBLE = PebbleExtension.withDefaults();
+
+    private static final InMemoryChallengeStore STORE = new InMemoryChallengeStore();
+    private static Server jetty;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startJetty() throws Exception {
+        jetty = ChallengeJetty.start(STORE, PEBBLE.get().httpPort());
+    }
+
+    @AfterAll
+    static void stopJetty() throws Exception {
+        jetty.stop();
+    }
+
+    private AcmeSettings.Builder settings() {
+        Pebble pebble = PEBBLE.get();
+        return AcmeSettings.builder()
+                .domain("localhost")
+                .directoryUrl(pebble.directoryUrl())
+                .caCertificates(pebble.caCertificatesPem())
+                .accountKeyFile(dir.resolve("client.key"))
+                .certificatePath(dir.resolve("tls/homeserver.tls.crt"))
+                .privateKeyPath(dir.resolve("tls/homeserver.tls.key"));
+    }
+
+    /** Orders a new certificate (whatever is on disk) and returns the one written. */
+    private static X509Certificate renew(AcmeSettings settings) throws Exception {
+        Provisioner provisioner = new Provisioner(settings, STORE);
+        try {
+            provisioner.renewNow();
+        } finally {
+            provisioner.close();
+        }
+        X509Certificate leaf = Pem.readCertificates(settings.certificatePath()).get(0);
+        assertThat(KeyMatch.matches(leaf, Pem.readPrivateKey(settings.privateKeyPath()))).isTrue();
+        return leaf;
+    }
+
+    @Test
+    void withKeepKeyTheNextCertificateHasTheSamePublicKey() throws Exception {
+        AcmeSettings settings = settings().keepKey(true).build();
+        X509Certificate first = renew(settings);
+
+        X509Certificate second;
+        try (LogCapture log = LogCapture.of(CertificateKeys.class)) {
+            second = renew(settings);
+            assertThat(log.lines()).containsExactly("acme.keep_key: ordering with the existing ec256 key at "
+                    + settings.privateKeyPath());
+        }
+
+        assertThat(second.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
+        assertThat(second.getPublicKey()).isEqualTo(first.getPublicKey());
+        assertThat(settings.stateDir().resolve("acme-pending-homeserver.tls.crt.key")).as("journal cleared")
+                .doesNotExist();
+    }
+
+    @Test
+    void withoutKeepKeyEveryCertificateHasANewKey() throws Exception {
+        AcmeSettings settings = settings().build();
+        X509Certificate first = renew(settings);
+
+        X509Certificate second = renew(settings);
+
+        assertThat(second.getPublicKey()).isNotEqualTo(first.getPublicKey());
+    }
+
+    @Test
+    void aKeptKeyOfAnotherTypeThanKeyTypeIsReplacedByANewKeyWithAWarning() throws Exception {
+        X509Certificate first = renew(settings().keepKey(true).build()); // ec256
+        AcmeSettings rsa = settings().keepKey(true).keyType(KeyType.RSA2048).build();
+
+        X509Certificate second;
+        try (LogCapture log = LogCapture.of(CertificateKeys.class)) {
+            second = renew(rsa);
+            assertThat(log.warnings()).containsExactly("acme.keep_key: the key at " + rsa.privateKeyPath()
+                    + " is ec256, but acme.key_type is rsa2048; ordering with a new rsa2048 key");
+        }
+
+        assertThat(second.getPublicKey().getAlgorithm()).isEqualTo("RSA");
+        assertThat(second.getPublicKey()).isNotEqualTo(first.getPublicKey());
+    }
+
+    @Test
+    void anUnreadableKeyIsNotKeptAndTheWarningSaysWhy() throws Exception {
+        Path file = dir.resolve("tls.key");
+        Files.writeString(file, "-----BEGIN PRIVATE KEY-----\nnot base64!\n-----END PRIVATE KEY-----\n");
+
+        KeyPair key;
+        try (LogCapture log = LogCapture.of(CertificateKeys.class)) {
+            key = CertificateKeys.forNextOrder(KeyType.EC384, true, file);
+            assertThat(log.warnings()).singleElement().asString()
+                    .startsWith("acme.keep_key: cannot reuse the key at " + file + " (")
+                    .endsWith("); ordering with a new ec384 key");
+        }
+
+        assertThat(KeyPairs.typeOf(key.getPublic())).contains(KeyType.EC384);
+        assertThat(Files.readString(file)).as("the file is left alone").startsWith("-----BEGIN PRIVATE KEY-----\nnot");
+    }
+
+    @Test
+    void withoutAKeyOnDiskYetANewKeyIsMadeWithoutAWarning() {
+        Path file = dir.resolve("tls.key");
+
+        KeyPair key;
+        try (LogCapture log = LogCapture.of(CertificateKeys.class)) {
+            key = CertificateKeys.forNextOrder(KeyType.RSA2048, true, file);
+            assertThat(log.warnings()).isEmpty();
+            assertThat(log.lines()).containsExactly("acme.keep_key: there is no key at " + file
+                    + " yet; ordering with a new rsa2048 key");
+        }
+
+        PublicKey pub = key.getPublic();
+        assertThat(KeyPairs.typeOf(pub)).contains(KeyType.RSA2048);
+    }
+}
