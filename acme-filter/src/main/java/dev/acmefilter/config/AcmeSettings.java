@@ -50,6 +50,8 @@ import java.util.Set;
  * @param profileRequired      {@code acme.profile_required}: order nothing when the CA does not offer {@code profile}
  * @param preferredChain       {@code acme.preferred_chain}: the root or issuer name of the chain to write when the
  *                             CA offers several
+ * @param status               {@code acme.status}: who may read the status, metrics and health endpoints
+ * @param alerts               {@code acme.alerts}: alert command, webhook and thresholds (also for health)
  */
 public record AcmeSettings(
         Path configFile,
@@ -83,7 +85,9 @@ public record AcmeSettings(
         boolean keepKey,
         Optional<String> profile,
         boolean profileRequired,
-        Optional<String> preferredChain) {
+        Optional<String> preferredChain,
+        StatusSettings status,
+        AlertSettings alerts) {
 
     /** Let's Encrypt's production ACME v2 directory: Synapse's default CA. */
     public static final URI LETS_ENCRYPT = URI.create("https://acme-v02.api.letsencrypt.org/directory");
@@ -119,6 +123,8 @@ public record AcmeSettings(
         Objects.requireNonNull(verify, "verify");
         Objects.requireNonNull(keystore, "keystore");
         Objects.requireNonNull(preflight, "preflight");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(alerts, "alerts");
         Objects.requireNonNull(certificateId, "certificateId");
         certificates = List.copyOf(certificates);
         if (maxConcurrentOrders < 1) {
@@ -161,7 +167,7 @@ public record AcmeSettings(
         return new AcmeSettings(configFile, serverName, enabled, directoryUrl, port, bindAddresses,
                 reprovisionThreshold, names, contacts, type, eab, caCertificates, accountKeyFile, certificate, key,
                 fileGroup, keyFileMode, warnings, stateDir, reloadHook, check, store, preflight, id, List.of(),
-                maxConcurrentOrders, accountKeyType, keep, chosenProfile, profileRequired, chain);
+                maxConcurrentOrders, accountKeyType, keep, chosenProfile, profileRequired, chain, status, alerts);
     }
 
     /** The name the certificate is issued for first: {@code acme.domain}, else {@code server_name}. */
@@ -204,6 +210,8 @@ public record AcmeSettings(
         private String profile;
         private boolean profileRequired;
         private String preferredChain;
+        private StatusSettings status = StatusSettings.DEFAULTS;
+        private AlertSettings alerts = AlertSettings.DEFAULTS;
 
         private Builder() {
         }
@@ -237,6 +245,8 @@ public record AcmeSettings(
         public Builder profile(String name) { this.profile = name; return this; }
         public Builder profileRequired(boolean required) { this.profileRequired = required; return this; }
         public Builder preferredChain(String name) { this.preferredChain = name; return this; }
+        public Builder status(StatusSettings s) { this.status = s; return this; }
+        public Builder alerts(AlertSettings a) { this.alerts = a; return this; }
 
         public AcmeSettings build() {
             List<String> names = new ArrayList<>(domains);
@@ -251,7 +261,7 @@ public record AcmeSettings(
                     Optional.ofNullable(reload), Optional.ofNullable(verify), Optional.ofNullable(keystore), preflight,
                     CertificateEntry.DEFAULT_ID, certificates, maxConcurrentOrders,
                     accountKeyType, keepKey, Optional.ofNullable(profile), profileRequired,
-                    Optional.ofNullable(preferredChain));
+                    Optional.ofNullable(preferredChain), status, alerts);
         }
     }
 }

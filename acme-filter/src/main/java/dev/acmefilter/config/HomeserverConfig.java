@@ -71,7 +71,8 @@ public final class HomeserverConfig {
             "enabled", "url", "port", "bind_addresses", "reprovision_threshold", "domain", "account_key_file",
             "domains", "contact", "key_type", "eab", "ca_certificates", "file_group", "key_file_mode", "state_dir",
             "reload", "verify", "keystore", "preflight", "certificates", "max_concurrent_orders",
-            "account_key_type", "keep_key", "profile", "profile_required", "preferred_chain");
+            "account_key_type", "keep_key", "profile", "profile_required", "preferred_chain",
+            "status", "alerts");
     private static final Set<String> ACME_KEYS = Set.copyOf(ACME_KEYS_IN_ORDER);
     private static final Set<String> EAB_KEYS = Set.of("kid", "hmac_key");
 
@@ -220,11 +221,14 @@ public final class HomeserverConfig {
         Optional<String> profile = profile("acme.profile", acme.get("profile"));
         boolean profileRequired = profileRequired("acme.profile_required", acme.get("profile_required"), profile);
         Optional<String> preferredChain = preferredChain("acme.preferred_chain", acme.get("preferred_chain"));
+        StatusSettings status = StatusSection.parse(this, acme.get("status"));
+        AlertSettings alerts = AlertsSection.parse(this, acme.get("alerts"));
 
         return new AcmeSettings(file, serverName, enabled, directoryUrl, port, bindAddresses, threshold, domains,
                 contacts, keyType, eab, caCertificates, accountKeyFile, certificatePath, privateKeyPath, fileGroup,
                 keyFileMode, warnings, stateDir, reload, verify, keystore, preflight, CertificateEntry.DEFAULT_ID,
-                certificates, maxConcurrentOrders, accountKeyType, keepKey, profile, profileRequired, preferredChain);
+                certificates, maxConcurrentOrders, accountKeyType, keepKey, profile, profileRequired, preferredChain,
+                status, alerts);
     }
 
     private URI directoryUrl(Object value) {
@@ -872,7 +876,7 @@ public final class HomeserverConfig {
     }
 
     /** A sub-section under {@code acme:}; an empty one ({@code reload:}) is an empty mapping. */
-    private Map<?, ?> section(String key, Object value, String expected) {
+    Map<?, ?> section(String key, Object value, String expected) {
         if (value == null) {
             return Map.of();
         }
@@ -882,7 +886,7 @@ public final class HomeserverConfig {
         throw typeError(key, expected, value);
     }
 
-    private Duration seconds(String key, Object value, Duration defaultValue) {
+    Duration seconds(String key, Object value, Duration defaultValue) {
         if (value == null) {
             return defaultValue;
         }
@@ -901,7 +905,7 @@ public final class HomeserverConfig {
 
     // ---------------------------------------------------------------- typed access
 
-    private boolean bool(String key, Object value, boolean defaultValue) {
+    boolean bool(String key, Object value, boolean defaultValue) {
         if (value == null) {
             return defaultValue;
         }
@@ -925,7 +929,7 @@ public final class HomeserverConfig {
     }
 
     /** A string value, or null when absent; numbers, booleans, lists and mappings are type errors. */
-    private String string(String key, Object value, String expected) {
+    String string(String key, Object value, String expected) {
         if (value == null || value instanceof String) {
             return (String) value;
         }
@@ -933,7 +937,7 @@ public final class HomeserverConfig {
     }
 
     /** A YAML integer (or a string of digits), or null when the value is some other scalar. */
-    private BigInteger integer(String key, Object value, String expected) {
+    BigInteger integer(String key, Object value, String expected) {
         if (value instanceof Integer || value instanceof Long || value instanceof BigInteger) {
             return new BigInteger(value.toString());
         }
@@ -946,7 +950,7 @@ public final class HomeserverConfig {
         return null;
     }
 
-    private List<String> stringList(String key, Object value, String expected) {
+    List<String> stringList(String key, Object value, String expected) {
         if (!(value instanceof List<?> list)) {
             throw typeError(key, expected, value);
         }
@@ -986,7 +990,7 @@ public final class HomeserverConfig {
 
     // ---------------------------------------------------------------- messages
 
-    private void warnAboutUnknownKeys(String section, Map<?, ?> map, Set<String> known, String knownList) {
+    void warnAboutUnknownKeys(String section, Map<?, ?> map, Set<String> known, String knownList) {
         for (Object k : map.keySet()) {
             if (!(k instanceof String name) || !known.contains(name)) {
                 warn(section + "." + k + ": unknown setting, ignored; known settings are " + knownList);
@@ -1000,11 +1004,11 @@ public final class HomeserverConfig {
         LOG.log(System.Logger.Level.WARNING, full);
     }
 
-    private ConfigException valueError(String key, String problem, String expected) {
+    ConfigException valueError(String key, String problem, String expected) {
         return new ConfigException(file + ": " + key + ": " + problem + "; expected " + expected);
     }
 
-    private ConfigException typeError(String key, String expected, Object found) {
+    ConfigException typeError(String key, String expected, Object found) {
         return new ConfigException(file + ": " + key + ": expected " + expected + ", found " + describe(found));
     }
 
@@ -1036,11 +1040,11 @@ public final class HomeserverConfig {
         return value == null ? "nothing" : "a " + value.getClass().getSimpleName().toLowerCase(Locale.ROOT);
     }
 
-    private static String show(Object value) {
+    static String show(Object value) {
         return value instanceof String s ? quote(s) : String.valueOf(value);
     }
 
-    private static String quote(String text) {
+    static String quote(String text) {
         return "'" + text + "'";
     }
 }

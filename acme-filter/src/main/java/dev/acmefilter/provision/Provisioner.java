@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Keeps the certificate at {@code tls_certificate_path} / {@code tls_private_key_path}
@@ -50,6 +51,9 @@ public class Provisioner implements RenewalCheck {
     private final Optional<LiveVerifier> verifier;
     private volatile AcmeClient client;
     private volatile Delivery lastDelivery;
+    private volatile AriWindow lastRenewalWindow;
+    private final AtomicLong ordersStarted = new AtomicLong();
+    private final AtomicLong certificatesIssued = new AtomicLong();
 
     public Provisioner(AcmeSettings settings, ChallengeStore store) {
         this(settings, store, Clock.systemUTC());
@@ -76,6 +80,21 @@ public class Provisioner implements RenewalCheck {
     /** What happened after the last certificate this provisioner wrote (reload, verification), if any. */
     public Optional<Delivery> lastDelivery() {
         return Optional.ofNullable(lastDelivery);
+    }
+
+    /** The renewal window the CA suggested (ARI) at the last check that asked, if it offered one. */
+    public Optional<AriWindow> lastRenewalWindow() {
+        return Optional.ofNullable(lastRenewalWindow);
+    }
+
+    /** Orders placed or resumed since this provisioner was created (failed ones too). */
+    public long ordersStarted() {
+        return ordersStarted.get();
+    }
+
+    /** Certificates issued and written since this provisioner was created. */
+    public long certificatesIssued() {
+        return certificatesIssued.get();
     }
 
     /** The settings this provisioner works with. */
@@ -133,6 +152,7 @@ public class Provisioner implements RenewalCheck {
                 X509Certificate leaf = decision.leaf().orElseThrow();
                 boolean orderLeft = journal.pendingOrder().isPresent();
                 Optional<AriWindow> ari = orderLeft ? Optional.empty() : client().renewalWindow(leaf);
+                lastRenewalWindow = ari.orElse(null);
                 RenewalPolicy.Decision policy = RenewalPolicy.decide(leaf, settings.reprovisionThreshold(), ari, clock);
                 if (force || policy.renewNow() || orderLeft) {
                     String reason = force ? "renewal requested by the admin"
@@ -159,6 +179,7 @@ public class Provisioner implements RenewalCheck {
             throw new ProvisioningException("Pre-flight self-test failed, so no order was placed (acme.preflight.mode"
                     + " is strict): " + pre.summary(), null);
         }
+        ordersStarted.incrementAndGet();
         IssuedCertificate issued = client().order(settings.domains(), store, journal, replaces);
         try {
             writer.write(issued.chain(), issued.keyPair().getPrivate());
@@ -172,6 +193,8 @@ public class Provisioner implements RenewalCheck {
         } catch (IOException e) {
             LOG.log(Level.WARNING, "Cannot clear the finished order from {0}: {1}", journal.stateFile().path(), e);
         }
+        certificatesIssued.incrementAndGet();
+        lastRenewalWindow = null; // asked about the old certificate
         Duration elapsed = Duration.between(start, clock.instant());
         X509Certificate leaf = issued.leaf();
         LOG.log(Level.INFO, "Certificate for {0} written to {1} and {2} in {3} ms: serial {4}, valid until {5}, "

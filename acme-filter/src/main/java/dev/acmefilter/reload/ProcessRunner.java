@@ -11,11 +11,12 @@ import java.util.concurrent.TimeUnit;
  * Runs one child process with a time limit: its output (stdout and stderr together) is
  * drained into an {@link OutputTail}, and when the limit passes the process and
  * everything it started are killed, so a hung {@code systemctl} cannot hold up renewals.
+ * Used for the reload command and the alert command.
  */
-final class ProcessRunner {
+public final class ProcessRunner {
 
     /** How much of the output ends up in a message. */
-    static final int TAIL_BYTES = 1000;
+    public static final int TAIL_BYTES = 1000;
     private static final long READER_GRACE_MILLIS = 2000;
 
     /**
@@ -25,9 +26,9 @@ final class ProcessRunner {
      * @param timedOut whether the process was killed for taking too long
      * @param tail     the end of its output, on one line
      */
-    record Outcome(int exitCode, boolean timedOut, String tail) {
+    public record Outcome(int exitCode, boolean timedOut, String tail) {
         /** {@code ": <tail>"}, or nothing for a silent process. */
-        String tailSuffix() {
+        public String tailSuffix() {
             return tail.isEmpty() ? "" : ": " + tail;
         }
     }
@@ -41,7 +42,7 @@ final class ProcessRunner {
      * @param timeout     how long it may run
      * @throws IOException when the program cannot be started
      */
-    static Outcome run(List<String> command, Map<String, String> environment, Duration timeout)
+    public static Outcome run(List<String> command, Map<String, String> environment, Duration timeout)
             throws IOException, InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

@@ -8,13 +8,16 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -42,6 +45,9 @@ public final class RenewalScheduler implements AutoCloseable {
     private final boolean ownsExecutor;
     private volatile ScheduledFuture<?> next;
     private volatile RenewalCheck.Outcome lastResult;
+    private volatile Exception lastFailure;
+    private final AtomicLong failedChecks = new AtomicLong();
+    private final List<CheckListener> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean closing;
 
     public RenewalScheduler(RenewalCheck provisioner, StateFile stateFile, Clock clock) {
@@ -123,9 +129,11 @@ public final class RenewalScheduler implements AutoCloseable {
         try {
             RenewalCheck.Outcome result = provisioner.check();
             lastResult = result;
+            lastFailure = null;
             Instant at = clock.instant().plus(afterSuccess(result));
             save(s -> s.succeeded(clock.instant(), at));
             LOG.log(Level.INFO, "Next certificate check at {0}", at);
+            tellListeners(Optional.of(result), Optional.empty());
             return at;
         } catch (InterruptedException e) {
             throw e;
@@ -146,6 +154,9 @@ public final class RenewalScheduler implements AutoCloseable {
             if (!(e instanceof RenewalCheck.RetryAfter)) {
                 LOG.log(Level.DEBUG, "Stack trace of the failure", e);
             }
+            lastFailure = e;
+            failedChecks.incrementAndGet();
+            tellListeners(Optional.empty(), Optional.of(e));
             return at;
         }
     }
@@ -176,6 +187,36 @@ public final class RenewalScheduler implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(Level.WARNING, "Cannot save the renewal state to {0}: {1}", stateFile.path(), e);
         }
+    }
+
+    /** Adds a listener told after each check; add it before {@link #start()}. */
+    public void addListener(CheckListener listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    private void tellListeners(Optional<RenewalCheck.Outcome> outcome, Optional<Exception> failure) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        CheckListener.Report report = new CheckListener.Report(clock.instant(), outcome, failure, stateFile.load());
+        for (CheckListener listener : listeners) {
+            try {
+                listener.afterCheck(report);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "A listener of the certificate check of {0} failed (renewal goes on): {1}",
+                        provisioner.describe(), e.toString());
+            }
+        }
+    }
+
+    /** Why the last check failed, when it did (cleared by a success); this process's, not persisted. */
+    public Optional<Exception> lastFailure() {
+        return Optional.ofNullable(lastFailure);
+    }
+
+    /** Checks that failed since this scheduler was created. */
+    public long failedChecks() {
+        return failedChecks.get();
     }
 
     public Optional<RenewalCheck.Outcome> lastResult() {

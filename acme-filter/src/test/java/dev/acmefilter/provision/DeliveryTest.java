@@ -10,8 +10,13 @@ import dev.acmefilter.output.CertificatePairWriter;
 import dev.acmefilter.output.FileOptions;
 import dev.acmefilter.output.TestCerts;
 import dev.acmefilter.reload.VerifyResult;
+import dev.acmefilter.renewal.RenewalScheduler;
+import dev.acmefilter.status.CertificateStatus;
+import dev.acmefilter.status.HealthRule;
+import dev.acmefilter.status.StatusDocument;
 import dev.acmefilter.testing.PebbleExtension;
 import org.eclipse.jetty.server.Server;
+import org.jose4j.json.JsonUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,6 +37,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -42,7 +48,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Synapse (reads the PEM pair from the two configured paths, writes a pid file, reloads
  * them on SIGHUP; here nginx, which does exactly that) serves a certificate about to
  * expire; the provisioner replaces it, signals the server and proves through a TLS
- * handshake that the new serial is served.
+ * handshake that the new serial is served; the status JSON built from the same provisioner
+ * then reports that reload and that verification.
  */
 class DeliveryTest {
 
@@ -116,6 +123,33 @@ class DeliveryTest {
             assertThat(v.outcome()).as(v.message()).isEqualTo(VerifyResult.Outcome.VERIFIED);
         });
         assertThat(delivery.ok()).isTrue();
+
+        Map<String, Object> status = statusOf(provisioner);
+        assertThat(status.get("healthy")).isEqualTo(true);
+        assertThat(((Map<?, ?>) status.get("certificate")).get("serial")).isEqualTo(fresh.toString(16));
+        Map<?, ?> reported = (Map<?, ?>) status.get("last_delivery");
+        assertThat(reported.get("ok")).isEqualTo(true);
+        assertThat(reported.get("reload")).isEqualTo(Map.of("ok", true, "message", delivery.reload().get().message()));
+        assertThat((String) ((Map<?, ?>) reported.get("reload")).get("message")).startsWith("sent HUP to process ")
+                .endsWith(" from " + pidFile);
+        assertThat(reported.get("verify")).isEqualTo(Map.of("outcome", "verified",
+                "message", delivery.verify().get().message()));
+        assertThat((String) ((Map<?, ?>) reported.get("verify")).get("message")).contains(fresh.toString(16));
+        assertThat(status.get("since_start")).isEqualTo(Map.of("orders_started", 1L, "certificates_issued", 1L,
+                "failed_checks", 0L));
+    }
+
+    /** The one certificate's entry of the status JSON, as /acme/status would answer it. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> statusOf(Provisioner provisioner) throws Exception {
+        try (RenewalScheduler scheduler = new RenewalScheduler(provisioner, provisioner.stateFile(), Clock.systemUTC())) {
+            ManagedCertificate certificate = new ManagedCertificate("default", provisioner, scheduler);
+            StatusDocument document = new StatusDocument(List.of(CertificateStatus.of(certificate, Clock.systemUTC())),
+                    HealthRule.forSettings(provisioner.settings().alerts()), Instant.now());
+            List<Object> certificates = (List<Object>) JsonUtil.parseJson(document.json()).get("certificates");
+            assertThat(certificates).hasSize(1);
+            return (Map<String, Object>) certificates.get(0);
+        }
     }
 
     private void startChallengeServer(InMemoryChallengeStore store, int port) throws Exception {

@@ -38,6 +38,21 @@ class StateFileTest {
     }
 
     @Test
+    void theAnnouncedAlertsSurviveARestartAndTheOtherFieldsKeepThem() throws Exception {
+        Path file = dir.resolve("s.properties");
+        Instant t = Instant.parse("2026-06-01T10:00:00Z");
+        new StateFile(file).update(s -> s.withAlerted("failing,expiring"));
+        new StateFile(file).update(s -> s.attempted(t).failed(t.plusSeconds(60), "boom"));
+
+        assertThat(new StateFile(file).load().alerted()).isEqualTo("failing,expiring");
+        assertThat(Files.readString(file)).contains("alerted=failing,expiring");
+
+        new StateFile(file).update(s -> s.withAlerted(""));
+        assertThat(new StateFile(file).load().alerted()).isNull();
+        assertThat(Files.readString(file)).doesNotContain("alerted");
+    }
+
+    @Test
     void aCorruptFileIsSetAsideAndTheStateStartsOver() throws Exception {
         Path file = dir.resolve("s.properties");
         Files.writeString(file, "next_attempt=tomorrow\n");

@@ -1,5 +1,7 @@
 package dev.acmefilter.war;
 
+import dev.acmefilter.alert.AlertChannels;
+import dev.acmefilter.alert.CertificateAlerts;
 import dev.acmefilter.config.AcmeSettings;
 import dev.acmefilter.provision.CertificateFleet;
 import dev.acmefilter.provision.ManagedCertificate;
@@ -14,6 +16,7 @@ import jakarta.servlet.ServletContext;
 import java.lang.System.Logger.Level;
 import java.security.Provider;
 import java.security.Security;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,6 +39,7 @@ public class AcmeBootstrap {
     Instance<CertificateFleet> fleet;
 
     private CertificateFleet running;
+    private AlertChannels alerts;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
         if (!(event instanceof ServletContext context)) {
@@ -53,6 +57,11 @@ public class AcmeBootstrap {
             AcmeSettings one = certificate.provisioner().settings();
             LOG.log(Level.INFO, "Keeping the certificate {0} for {1} at {2} valid, from {3}", certificate.id(),
                     one.domains(), one.certificatePath(), one.directoryUrl());
+        }
+        alerts = AlertChannels.forSettings(loaded);
+        for (ManagedCertificate certificate : all.certificates()) {
+            certificate.scheduler().addListener(new CertificateAlerts(certificate, loaded.alerts(), alerts,
+                    Clock.systemUTC()));
         }
         all.start();
         running = all;
@@ -73,6 +82,9 @@ public class AcmeBootstrap {
         if (running != null) {
             running.close();
             LOG.log(Level.INFO, "Certificate checks stopped");
+        }
+        if (alerts != null) {
+            alerts.close();
         }
         // a provider registered from this webapp's class loader would pin it after undeploy
         Provider bc = Security.getProvider("BC");

@@ -10,12 +10,16 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -27,7 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The WAR, deployed at the context root with acme.enabled true, orders a certificate from a
  * real Pebble by itself (Pebble validates http-01 against the container's port, through the
  * challenge filter) and writes it where homeserver.yaml says. Deployed by hand so that the
- * time from deployment to files is measured, and so that undeploying can be checked.
+ * time from deployment to files is measured, and so that undeploying can be checked. After
+ * issuance the WAR's status endpoints report the certificate (in this class, not one of
+ * their own, to spare a container start per container).
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -66,6 +72,49 @@ class CertificateProvisioningIT {
                     + " deploy_ms=" + (deployed - start) / 1_000_000
                     + " deploy_to_files_ms=" + (verified - start) / 1_000_000);
             verify(pebble); // once more, for the assertion messages
+        } finally {
+            deployer.undeploy(DEPLOYMENT);
+        }
+    }
+
+    @Test
+    void afterIssuanceTheStatusNamesTheSerialAndHealthIsOk() throws Exception {
+        deployer.deploy(DEPLOYMENT);
+        try {
+            ItEnvironment.awaitFiles(homeserver, FILES_TIMEOUT);
+            X509Certificate leaf = AcmeFilterOutput.readCertificates(homeserver.certificate()).get(0);
+            String serial = leaf.getSerialNumber().toString(16);
+            URI base = ItEnvironment.base();
+
+            // the check that wrote the files is recorded (last_success) a moment after them
+            HttpResponse<String> status = ItEnvironment.get(base.resolve("/acme/status"));
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+            while (!(status.body().contains("\"serial\": \"" + serial + "\"")
+                    && !status.body().contains("\"last_success\": null")) && Instant.now().isBefore(deadline)) {
+                Thread.sleep(200);
+                status = ItEnvironment.get(base.resolve("/acme/status"));
+            }
+            assertThat(status.statusCode()).isEqualTo(200);
+            assertThat(status.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+            assertThat(status.body()).contains("\"id\": \"default\"", "\"serial\": \"" + serial + "\"",
+                    "\"healthy\": true", "\"consecutive_failures\": 0", "\"last_error\": null")
+                    .doesNotContain("\"last_success\": null", "PRIVATE KEY");
+
+            HttpResponse<String> health = ItEnvironment.get(base.resolve("/acme/health"));
+            assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+            assertThat(health.body()).isEqualTo("healthy\ndefault: ok\n");
+
+            HttpResponse<String> metrics = ItEnvironment.get(base.resolve("/acme/metrics"));
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains("acme_certificate_expiry_timestamp_seconds{certificate=\"default\"} "
+                    + leaf.getNotAfter().toInstant().getEpochSecond() + "\n");
+
+            // loopback by default: the same request, forwarded by a proxy for someone else, is refused
+            HttpResponse<String> forwarded = ItEnvironment.send(HttpRequest.newBuilder(base.resolve("/acme/status"))
+                    .header("X-Forwarded-For", "203.0.113.5").timeout(Duration.ofSeconds(10)).GET().build());
+            assertThat(forwarded.statusCode()).isEqualTo(403);
+            assertThat(forwarded.body()).isEqualTo("forbidden: the client forwarded by X-Forwarded-For 203.0.113.5 is"
+                    + " not in acme.status.allow (default: loopback only)\n");
         } finally {
             deployer.undeploy(DEPLOYMENT);
         }

@@ -75,6 +75,18 @@ class SeveralCertificatesIT {
             assertThat(Files.readString(failureState)).contains("unreachable.example.org");
             assertThat(log.await(mark, "Certificate check of unreachable", Duration.ofSeconds(5)))
                     .as("the failure logged with the certificate's id").isNotNull();
+
+            // status, metrics and health: one entry per certificate; the one without a certificate is unhealthy
+            String status = ItEnvironment.get(ItEnvironment.base().resolve("/acme/status")).body();
+            assertThat(status).contains("\"id\": \"default\"", "\"id\": \"element\"", "\"id\": \"unreachable\"",
+                    "\"certificate_problem\": \"no certificate at " + dir.resolve("unreachable.crt") + "\"");
+            String metrics = ItEnvironment.get(ItEnvironment.base().resolve("/acme/metrics")).body();
+            assertThat(metrics).contains("acme_certificate_present{certificate=\"element\"} 1\n",
+                    "acme_certificate_present{certificate=\"unreachable\"} 0\n");
+            var health = ItEnvironment.get(ItEnvironment.base().resolve("/acme/health"));
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(health.body()).startsWith("unhealthy\n").contains("default: ok\n", "element: ok\n",
+                    "unreachable: no certificate at " + dir.resolve("unreachable.crt") + "\n");
         } finally {
             deployer.undeploy(DEPLOYMENT);
         }

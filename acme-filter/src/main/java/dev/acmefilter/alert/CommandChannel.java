@@ -1,0 +1,44 @@
+package dev.acmefilter.alert;
+
+import dev.acmefilter.reload.ProcessRunner;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Runs {@code acme.alerts.command} with {@code /bin/sh -c}, the alert in its environment
+ * ({@link Alert#environment()}), with the same time limit and output handling as the reload
+ * command: killed with its children after the timeout, only the end of its output reported.
+ */
+final class CommandChannel implements AlertChannel {
+
+    private final String command;
+    private final Duration timeout;
+
+    CommandChannel(String command, Duration timeout) {
+        this.command = command;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public String describe() {
+        return "alert command";
+    }
+
+    @Override
+    public void send(Alert alert) throws IOException, InterruptedException {
+        ProcessRunner.Outcome outcome;
+        try {
+            outcome = ProcessRunner.run(List.of("/bin/sh", "-c", command), alert.environment(), timeout);
+        } catch (IOException e) {
+            throw new IOException("cannot be started: " + e.getMessage(), e);
+        }
+        if (outcome.timedOut()) {
+            throw new IOException("timed out after " + timeout.toSeconds() + " s and was killed" + outcome.tailSuffix());
+        }
+        if (outcome.exitCode() != 0) {
+            throw new IOException("exited with " + outcome.exitCode() + outcome.tailSuffix());
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.acmefilter.status;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The verdict of the {@link HealthRule} on one certificate.
+ *
+ * @param id       the certificate's id
+ * @param failing  whether its checks failed too often in a row (an alert condition)
+ * @param expiring whether it is inside the warning window before expiry, or expired (an alert condition)
+ * @param problems what is wrong, in words; empty when healthy
+ */
+public record Health(String id, boolean failing, boolean expiring, List<String> problems) {
+
+    public Health {
+        problems = List.copyOf(problems);
+    }
+
+    public boolean healthy() {
+        return problems.isEmpty();
+    }
+
+    /** The first problem, for a one-line summary. */
+    public Optional<String> firstProblem() {
+        return problems.stream().findFirst();
+    }
+}

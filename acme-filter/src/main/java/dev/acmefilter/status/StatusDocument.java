@@ -1,0 +1,200 @@
+package dev.acmefilter.status;
+
+import dev.acmefilter.provision.Delivery;
+import dev.acmefilter.renewal.AriWindow;
+import dev.acmefilter.state.RenewalState;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The three answers of the status endpoints, built from {@link CertificateStatus}
+ * snapshots: the JSON status (an array of certificates, each with its {@code id}), the
+ * Prometheus text metrics (each series labelled {@code certificate="<id>"}) and the health
+ * text. Times are ISO-8601 UTC in JSON and Unix seconds in metrics; absent values are JSON
+ * nulls and missing series.
+ */
+public final class StatusDocument {
+
+    private final List<CertificateStatus> certificates;
+    private final List<Health> health;
+    private final Instant at;
+
+    public StatusDocument(List<CertificateStatus> certificates, HealthRule rule, Instant at) {
+        this.certificates = List.copyOf(certificates);
+        this.health = this.certificates.stream().map(rule::judge).toList();
+        this.at = at;
+    }
+
+    /** Healthy when every certificate is (and when there is none: nothing is wrong). */
+    public boolean healthy() {
+        return health.stream().allMatch(Health::healthy);
+    }
+
+    public List<Health> health() {
+        return health;
+    }
+
+    // ---------------------------------------------------------------- JSON
+
+    /** The JSON status document. */
+    public String json() {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("generated_at", at);
+        root.put("healthy", healthy());
+        List<Object> list = new ArrayList<>();
+        for (int i = 0; i < certificates.size(); i++) {
+            list.add(certificate(certificates.get(i), health.get(i)));
+        }
+        root.put("certificates", list);
+        return Json.write(root);
+    }
+
+    private static Map<String, Object> certificate(CertificateStatus s, Health h) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("id", s.id());
+        c.put("names", s.names());
+        c.put("healthy", h.healthy());
+        c.put("problems", h.problems());
+        c.put("certificate_path", s.certificatePath() == null ? null : s.certificatePath().toString());
+        c.put("certificate", s.onDisk().map(d -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("serial", d.serial());
+            m.put("issuer", d.issuer());
+            m.put("subject", d.subject());
+            m.put("dns_names", d.dnsNames());
+            m.put("not_before", d.notBefore());
+            m.put("not_after", d.notAfter());
+            m.put("days_left", s.daysLeft());
+            return m;
+        }));
+        c.put("certificate_problem", s.diskProblem());
+        c.put("next_renewal", s.nextRenewal());
+        c.put("ari_window", s.ariWindow().map(StatusDocument::ari));
+        RenewalState state = s.state();
+        c.put("last_attempt", state.lastAttempt());
+        c.put("last_success", state.lastSuccess());
+        c.put("consecutive_failures", state.consecutiveFailures());
+        c.put("next_attempt", state.nextAttempt());
+        c.put("order_in_progress", state.pendingOrder() != null);
+        if (state.lastError() == null) {
+            c.put("last_error", null);
+        } else {
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("message", state.lastError());
+            error.put("acme_problem", s.lastProblem().map(p -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("type", p.type());
+                m.put("detail", p.detail());
+                m.put("identifier", p.identifier());
+                return m;
+            }));
+            c.put("last_error", error);
+        }
+        c.put("last_delivery", s.lastDelivery().map(StatusDocument::delivery));
+        c.put("alerted", state.alerted() == null ? List.of() : Arrays.asList(state.alerted().split(",")));
+        Map<String, Object> counters = new LinkedHashMap<>();
+        counters.put("orders_started", s.ordersStarted());
+        counters.put("certificates_issued", s.certificatesIssued());
+        counters.put("failed_checks", s.failedChecks());
+        c.put("since_start", counters);
+        return c;
+    }
+
+    private static Map<String, Object> ari(AriWindow w) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("start", w.start());
+        m.put("end", w.end());
+        m.put("explanation", w.explanation().map(Object::toString));
+        return m;
+    }
+
+    private static Map<String, Object> delivery(Delivery d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("at", d.at());
+        m.put("ok", d.ok());
+        m.put("keystore", d.keystore());
+        m.put("reload", d.reload().map(r -> {
+            Map<String, Object> reload = new LinkedHashMap<>();
+            reload.put("ok", r.ok());
+            reload.put("message", r.message());
+            return reload;
+        }));
+        m.put("verify", d.verify().map(v -> {
+            Map<String, Object> verify = new LinkedHashMap<>();
+            verify.put("outcome", v.outcome().name().toLowerCase(java.util.Locale.ROOT));
+            verify.put("message", v.message());
+            return verify;
+        }));
+        return m;
+    }
+
+    // ---------------------------------------------------------------- Prometheus
+
+    /** The metrics in Prometheus' text exposition format 0.0.4. */
+    public String metrics() {
+        PrometheusText p = new PrometheusText();
+        p.family("acme_certificate_expiry_timestamp_seconds", "gauge",
+                "When the certificate on disk expires (its notAfter), in Unix seconds.");
+        certificates.forEach(s -> s.onDisk().ifPresent(d -> p.sample(s.id(), d.notAfter().getEpochSecond())));
+        p.family("acme_certificate_days_left", "gauge",
+                "Whole days until the certificate on disk expires; negative once expired.");
+        certificates.forEach(s -> s.daysLeft().ifPresent(d -> p.sample(s.id(), d)));
+        p.family("acme_certificate_present", "gauge", "1 when a readable certificate is on disk, else 0.");
+        certificates.forEach(s -> p.sample(s.id(), s.onDisk().isPresent() ? 1 : 0));
+        p.family("acme_certificate_healthy", "gauge", "1 when /acme/health counts the certificate as healthy, else 0.");
+        for (int i = 0; i < certificates.size(); i++) {
+            p.sample(certificates.get(i).id(), health.get(i).healthy() ? 1 : 0);
+        }
+        p.family("acme_certificate_last_success_timestamp_seconds", "gauge",
+                "When a check last ended well (certificate kept or issued), in Unix seconds.");
+        certificates.forEach(s -> seconds(p, s.id(), s.state().lastSuccess()));
+        p.family("acme_certificate_last_attempt_timestamp_seconds", "gauge",
+                "When the last check started, in Unix seconds.");
+        certificates.forEach(s -> seconds(p, s.id(), s.state().lastAttempt()));
+        p.family("acme_certificate_next_attempt_timestamp_seconds", "gauge",
+                "When the next check is due, in Unix seconds.");
+        certificates.forEach(s -> seconds(p, s.id(), s.state().nextAttempt()));
+        p.family("acme_certificate_consecutive_failures", "gauge", "Checks failed in a row since the last success.");
+        certificates.forEach(s -> p.sample(s.id(), s.state().consecutiveFailures()));
+        p.family("acme_certificate_last_delivery_ok", "gauge",
+                "1 when keystore, reload and live verification after the last new certificate all worked, else 0.");
+        certificates.forEach(s -> s.lastDelivery().ifPresent(d -> p.sample(s.id(), d.ok() ? 1 : 0)));
+        p.family("acme_orders_started_total", "counter", "ACME orders placed or resumed since the start.");
+        certificates.forEach(s -> p.sample(s.id(), s.ordersStarted()));
+        p.family("acme_certificates_issued_total", "counter", "Certificates issued and written since the start.");
+        certificates.forEach(s -> p.sample(s.id(), s.certificatesIssued()));
+        p.family("acme_checks_failed_total", "counter", "Certificate checks that failed since the start.");
+        certificates.forEach(s -> p.sample(s.id(), s.failedChecks()));
+        return p.toString();
+    }
+
+    private static void seconds(PrometheusText p, String id, Instant t) {
+        if (t != null) {
+            p.sample(id, t.getEpochSecond());
+        }
+    }
+
+    // ---------------------------------------------------------------- health
+
+    /** One line for the whole, then one per problem (or {@code <id>: ok}). */
+    public String healthText() {
+        StringBuilder out = new StringBuilder(healthy() ? "healthy\n" : "unhealthy\n");
+        if (health.isEmpty()) {
+            out.append("no certificate is managed (acme.enabled is false)\n");
+        }
+        for (Health h : health) {
+            if (h.healthy()) {
+                out.append(h.id()).append(": ok\n");
+            }
+            for (String problem : h.problems()) {
+                out.append(h.id()).append(": ").append(problem.replaceAll("[\\r\\n]+", " ")).append('\n');
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.acmefilter.status;
+
+import dev.acmefilter.testing.CertificateFixture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HealthRuleTest {
+
+    private static final Instant T0 = Instant.parse("2026-06-01T00:00:00Z");
+    private static final HealthRule DEFAULTS = new HealthRule(3, Duration.ofDays(14));
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theWarningWindowIsAtMostHalfTheRenewalWindow() {
+        Duration thirtyDays = Duration.ofDays(30);
+        assertThat(DEFAULTS.warningWindow(Duration.ofDays(90), thirtyDays)).as("90-day certificate")
+                .isEqualTo(Duration.ofDays(14));
+        assertThat(DEFAULTS.warningWindow(Duration.ofDays(45), thirtyDays)).as("45-day: renews 15 days before")
+                .isEqualTo(Duration.ofHours(180));
+        assertThat(DEFAULTS.warningWindow(Duration.ofDays(6), thirtyDays)).as("6-day: renews 2 days before")
+                .isEqualTo(Duration.ofDays(1));
+        assertThat(DEFAULTS.warningWindow(Duration.ofDays(90), Duration.ofDays(10))).as("reprovision_threshold 10")
+                .isEqualTo(Duration.ofDays(5));
+    }
+
+    @Test
+    void aFreshCertificateIsHealthy() throws Exception {
+        CertificateFixture f = CertificateFixture.create(dir, T0);
+        f.writeCertificate(90);
+
+        Health h = DEFAULTS.judge(CertificateStatus.of(f.certificate, f.clock));
+
+        assertThat(h.healthy()).isTrue();
+        assertThat(h.problems()).isEmpty();
+    }
+
+    @Test
+    void noCertificateIsUnhealthyButNoAlertCondition() {
+        CertificateFixture f = CertificateFixture.create(dir, T0);
+
+        Health h = DEFAULTS.judge(CertificateStatus.of(f.certificate, f.clock));
+
+        assertThat(h.problems()).containsExactly("no certificate at " + f.settings.certificatePath());
+        assertThat(h.failing()).isFalse();
+        assertThat(h.expiring()).isFalse();
+    }
+
+    @Test
+    void insideTheWarningWindowItTurnsUnhealthyAndExpiring() throws Exception {
+        CertificateFixture f = CertificateFixture.create(dir, T0);
+        f.writeCertificate(90);
+        f.clock.set(T0.plus(Duration.ofDays(76)).minusSeconds(1));
+        assertThat(DEFAULTS.judge(CertificateStatus.of(f.certificate, f.clock)).healthy())
+                .as("a second before the window").isTrue();
+
+        f.clock.set(T0.plus(Duration.ofDays(77)));
+        Health h = DEFAULTS.judge(CertificateStatus.of(f.certificate, f.clock));
+
+        assertThat(h.expiring()).isTrue();
+        assertThat(h.failing()).isFalse();
+        assertThat(h.problems()).containsExactly("the certificate expires at 2026-08-30T00:00:00Z, in 13 days"
+                + " (inside the warning window of 14 days)");
+    }
+
+    @Test
+    void anExpiredCertificateSaysSo() throws Exception {
+        CertificateFixture f = CertificateFixture.create(dir, T0);
+        f.writeCertificate(90);
+        f.clock.set(T0.plus(Duration.ofDays(91)));
+
+        Health h = DEFAULTS.judge(CertificateStatus.of(f.certificate, f.clock));
+
+        assertThat(h.expiring()).isTrue();
+        assertThat(h.problems()).containsExactly("the certificate expired at 2026-08-30T00:00:00Z");
+    }
+
+    @Test
+    void repeatedFailuresTurnItUnhealthyAtTheThreshold() throws Exception {
+        CertificateFixture f = CertificateFixture.create(dir, T0);
+        f.writeCertificate(90);
+        f.nextCheck(CertificateFixture.Next.FAIL);
+        f.check();
+        f.check();
+        assertThat(DEFAULTS.judge(CertificateStatus.of(f.certificate, f.clock)).healthy()).as("2 failures").isTrue();
+
+        f.check();
+        Health h = DEFAULTS.judge(CertificateStatus.of(f.certificate, f.clock));
+
+        assertThat(h.failing()).isTrue();
+        assertThat(h.expiring()).isFalse();
+        assertThat(h.problems()).singleElement().asString()
+                .startsWith("3 checks failed in a row (alert after 3); last error: http-01 validation of"
+                        + " matrix.example.org failed: urn:ietf:params:acme:error:connection");
+    }
+}
