@@ -42,7 +42,8 @@ class FailingChallengeBackoffIT {
             nothingListens = probe.getLocalPort();
         }
         // Pebble validates on a port where nothing answers: every http-01 challenge fails
-        unreachable = Pebble.builder().httpPort(nothingListens).resolveAllNamesToLoopback(true).start();
+        // no rejected nonces: a retried POST would be counted as a second order
+        unreachable = Pebble.builder().httpPort(nothingListens).nonceRejectPercent(0).resolveAllNamesToLoopback(true).start();
         failingHome = ItEnvironment.homeserver(unreachable, true);
         return ItEnvironment.acmeWar(failingHome.yaml());
     }
