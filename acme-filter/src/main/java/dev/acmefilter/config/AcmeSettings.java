@@ -104,6 +104,37 @@ public record AcmeSettings(
         return new Builder();
     }
 
+    /**
+     * A builder holding these settings, to derive others from them (the admin command's dry
+     * run: same names, other CA and paths). The warnings are not carried over.
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.configFile = configFile;
+        b.serverName = serverName;
+        b.enabled = enabled;
+        b.directoryUrl = directoryUrl;
+        b.port = port;
+        b.bindAddresses = bindAddresses;
+        b.reprovisionThreshold = reprovisionThreshold;
+        b.domains.addAll(domains);
+        b.contacts.addAll(contacts);
+        b.keyType = keyType;
+        b.eab = eab.orElse(null);
+        b.caCertificates = caCertificates.orElse(null);
+        b.accountKeyFile = accountKeyFile;
+        b.certificatePath = certificatePath;
+        b.privateKeyPath = privateKeyPath;
+        b.fileGroup = fileGroup.orElse(null);
+        b.keyFileMode = keyFileMode.orElse(null);
+        b.stateDir = stateDir;
+        b.reload = reload.orElse(null);
+        b.verify = verify.orElse(null);
+        b.keystore = keystore.orElse(null);
+        b.preflight = preflight;
+        return b;
+    }
+
     /** Builds settings by hand, with Synapse's defaults; for embedding and tests. */
     public static final class Builder {
         private Path configFile;
