@@ -62,9 +62,15 @@ URLS=(mem200 "$U_MEM/$TOKEN" lay200 "$U_LAY/$TOKEN" layfile "$U_LAY/$FILE_TOKEN"
       mem404 "$U_MEM/unknownToken123" lay404 "$U_LAY/unknownToken123")
 for ((i = 0; i < ${#URLS[@]}; i += 2)); do rps "${URLS[i+1]}" 3 > /dev/null; done   # warm-up
 for ((r = 1; r <= ROUNDS; r++)); do
-    for ((i = 0; i < ${#URLS[@]}; i += 2)); do R[${URLS[i]}]+="$(rps "${URLS[i+1]}" "$WRK_SECONDS") "; done
-    echo "round $r: ${R[*]}" >&2
+    line=
+    for ((i = 0; i < ${#URLS[@]}; i += 2)); do
+        v=$(rps "${URLS[i+1]}" "$WRK_SECONDS")
+        R[${URLS[i]}]+="$v "
+        line+=" ${URLS[i]}=$v"
+    done
+    echo "round $r:$line (load $(cut -d' ' -f1 /proc/loadavg))" >&2
 done
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 printf '%-44s %12s   %s\n' "request (wrk -t2 -c32, ${WRK_SECONDS} s x $ROUNDS)" "median req/s" "rounds"
 printf '%-44s %12s   %s\n' "pending token, in-memory store" "$(median ${R[mem200]})" "${R[mem200]}"
 printf '%-44s %12s   %s\n' "pending token, layered store" "$(median ${R[lay200]})" "${R[lay200]}"
