@@ -2,7 +2,8 @@
 # Checks jetty-base/run end to end (non-interactive, for CI):
 #   1. run --listen-settings maps acme.port / acme.bind_addresses as documented
 #   2. without pebble, run prints the install hint and exits 2
-#   3. run --demo-check issues and verifies a certificate from Pebble and exits 0
+#   3. run --demo-check issues and verifies a certificate from Pebble, renews it with acme-admin
+#      while Jetty runs, and exits 0; acme-admin names a wrong setting and exits 2
 #   4. afterwards no pebble or Jetty process started by it is left
 set -euo pipefail
 BASE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -54,6 +55,20 @@ if [[ $rc == 0 ]] && grep -qx 'Certificate verified.' "$TMP/demo.out"; then
     ok "run --demo-check verified a certificate (${secs} s in all)"
 else
     fail "run --demo-check exited $rc"
+fi
+if grep -q '^Admin command: renewed through the running Jetty' "$TMP/demo.out"; then
+    ok "acme-admin renewed the certificate through the running Jetty"
+else
+    fail "acme-admin did not renew the demo's certificate"
+fi
+set +e
+"$BASE/acme-admin" --config "$TMP/bad.yaml" status > /dev/null 2> "$TMP/err"
+rc=$?
+set -e
+if [[ $rc == 2 ]] && grep -q 'acme.port: 99999' "$TMP/err"; then
+    ok "acme-admin: invalid acme.port rejected with exit 2"
+else
+    fail "acme-admin with an invalid acme.port: rc=$rc, $(cat "$TMP/err")"
 fi
 
 # ---- 4. nothing left behind

@@ -179,6 +179,47 @@ public record AcmeSettings(
         return new Builder();
     }
 
+    /**
+     * A builder holding these settings, to derive others from them (the admin command's dry
+     * run: same names, other CA and paths). The warnings are not carried over.
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.configFile = configFile;
+        b.serverName = serverName;
+        b.enabled = enabled;
+        b.directoryUrl = directoryUrl;
+        b.port = port;
+        b.bindAddresses = bindAddresses;
+        b.reprovisionThreshold = reprovisionThreshold;
+        b.domains.addAll(domains);
+        b.contacts.addAll(contacts);
+        b.keyType = keyType;
+        b.eab = eab.orElse(null);
+        b.caCertificates = caCertificates.orElse(null);
+        b.accountKeyFile = accountKeyFile;
+        b.certificatePath = certificatePath;
+        b.privateKeyPath = privateKeyPath;
+        b.fileGroup = fileGroup.orElse(null);
+        b.keyFileMode = keyFileMode.orElse(null);
+        b.stateDir = stateDir;
+        b.reload = reload.orElse(null);
+        b.verify = verify.orElse(null);
+        b.keystore = keystore.orElse(null);
+        b.preflight = preflight;
+        b.certificateId = certificateId;
+        b.certificates.addAll(certificates);
+        b.maxConcurrentOrders = maxConcurrentOrders;
+        b.accountKeyType = accountKeyType;
+        b.keepKey = keepKey;
+        b.profile = profile.orElse(null);
+        b.profileRequired = profileRequired;
+        b.preferredChain = preferredChain.orElse(null);
+        b.status = status;
+        b.alerts = alerts;
+        return b;
+    }
+
     /** Builds settings by hand, with Synapse's defaults; for embedding and tests. */
     public static final class Builder {
         private Path configFile;
@@ -203,6 +244,7 @@ public record AcmeSettings(
         private VerifySettings verify;
         private KeystoreSettings keystore;
         private PreflightSettings preflight = PreflightSettings.DEFAULTS;
+        private String certificateId = CertificateEntry.DEFAULT_ID;
         private final List<CertificateEntry> certificates = new ArrayList<>();
         private int maxConcurrentOrders = DEFAULT_MAX_CONCURRENT_ORDERS;
         private KeyType accountKeyType = DEFAULT_KEY_TYPE;
@@ -238,7 +280,13 @@ public record AcmeSettings(
         public Builder verify(VerifySettings v) { this.verify = v; return this; }
         public Builder keystore(KeystoreSettings k) { this.keystore = k; return this; }
         public Builder preflight(PreflightSettings p) { this.preflight = p; return this; }
+        public Builder certificateId(String id) { this.certificateId = id; return this; }
         public Builder certificate(CertificateEntry entry) { this.certificates.add(entry); return this; }
+        public Builder certificates(List<CertificateEntry> entries) {
+            this.certificates.clear();
+            this.certificates.addAll(entries);
+            return this;
+        }
         public Builder maxConcurrentOrders(int n) { this.maxConcurrentOrders = n; return this; }
         public Builder accountKeyType(KeyType type) { this.accountKeyType = type; return this; }
         public Builder keepKey(boolean keep) { this.keepKey = keep; return this; }
@@ -259,7 +307,7 @@ public record AcmeSettings(
                     certificatePath, privateKeyPath, Optional.ofNullable(fileGroup),
                     Optional.ofNullable(keyFileMode), List.of(), stateDir,
                     Optional.ofNullable(reload), Optional.ofNullable(verify), Optional.ofNullable(keystore), preflight,
-                    CertificateEntry.DEFAULT_ID, certificates, maxConcurrentOrders,
+                    certificateId, certificates, maxConcurrentOrders,
                     accountKeyType, keepKey, Optional.ofNullable(profile), profileRequired,
                     Optional.ofNullable(preferredChain), status, alerts);
         }

@@ -10,14 +10,20 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
@@ -98,10 +104,10 @@ public final class Pem {
         try (PEMParser parser = new PEMParser(pem)) {
             for (Object item = parser.readObject(); item != null; item = parser.readObject()) {
                 if (item instanceof PrivateKeyInfo info) {
-                    return converter.getPrivateKey(info);
+                    return jdkKey(info, converter);
                 }
                 if (item instanceof PEMKeyPair pair) {
-                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
+                    return jdkKey(pair.getPrivateKeyInfo(), converter);
                 }
                 if (item instanceof PEMEncryptedKeyPair || item instanceof PKCS8EncryptedPrivateKeyInfo) {
                     throw new IOException("the private key is encrypted; an unencrypted key is required");
@@ -111,6 +117,25 @@ public final class Pem {
             throw new IOException("malformed PEM: " + e.getClass().getSimpleName(), e);
         }
         throw new IOException("no PEM PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY block found");
+    }
+
+    /**
+     * EC and RSA keys through the JDK's own key factories: BouncyCastle's converter would pick
+     * its own provider whenever BC is registered (acme4j registers it), so the same file would
+     * read as another key class depending on what ran before.
+     */
+    private static PrivateKey jdkKey(PrivateKeyInfo info, JcaPEMKeyConverter converter) throws IOException {
+        ASN1ObjectIdentifier algorithm = info.getPrivateKeyAlgorithm().getAlgorithm();
+        String name = X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm) ? "EC"
+                : PKCSObjectIdentifiers.rsaEncryption.equals(algorithm) ? "RSA" : null;
+        if (name == null) {
+            return converter.getPrivateKey(info);
+        }
+        try {
+            return KeyFactory.getInstance(name).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new IOException("the " + name + " private key cannot be decoded: " + e.getClass().getSimpleName(), e);
+        }
     }
 
     /** Writes the certificates as consecutive {@code CERTIFICATE} blocks (leaf first). */

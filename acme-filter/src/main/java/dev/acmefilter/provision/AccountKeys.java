@@ -69,7 +69,8 @@ public final class AccountKeys {
         return existing;
     }
 
-    private static KeyPair load(Path file) {
+    /** Reads the key pair at {@code file}, which must exist. */
+    static KeyPair load(Path file) {
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
             return KeyPairUtils.readKeyPair(reader);
         } catch (NoSuchFileException e) {

@@ -20,6 +20,8 @@ import dev.acmefilter.renewal.AriWindow;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.util.Arrays;
 import java.lang.System.Logger.Level;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -87,6 +89,7 @@ public final class AcmeClient implements AutoCloseable {
                             Optional<X509Certificate> replaces) throws ProvisioningException, InterruptedException {
         try {
             Optional<String> profile = ProfileChoice.choose(settings, session.getMetadata()); // before any order
+            boolean reloaded = false;
             for (int attempt = 1; ; attempt++) {
                 try {
                     Optional<X509Certificate> predecessor = supportsRenewalInfo() ? replaces : Optional.empty();
@@ -94,8 +97,16 @@ public final class AcmeClient implements AutoCloseable {
                             predecessor, () -> CertificateKeys.forNextOrder(settings.keyType(), settings.keepKey(),
                                     settings.privateKeyPath()), settings.preferredChain());
                 } catch (AcmeLazyLoadingException e) {
+                    if (!reloaded && reloadChangedAccountKey()) {
+                        reloaded = true;
+                        continue;
+                    }
                     throw e.getCause() instanceof AcmeException cause ? cause : new AcmeException(e.getMessage(), e);
                 } catch (AcmeServerException e) {
+                    if (!reloaded && reloadChangedAccountKey()) {
+                        reloaded = true;
+                        continue;
+                    }
                     // acme4j already retried this request 10 times; a CA that keeps rejecting nonces
                     // (Pebble can be told to reject half) gets a few more rounds, resuming the same order
                     if (!BAD_NONCE.equals(e.getType()) || attempt >= NONCE_ROUNDS) {
@@ -143,9 +154,50 @@ public final class AcmeClient implements AutoCloseable {
         return login().getAccount();
     }
 
+    /** The session with this CA, for what needs no account (revocation with the certificate's own key). */
+    Session session() {
+        return session;
+    }
+
+    /** The login of the account the CA already has for {@code key}; never registers one. */
+    Login existingLogin(KeyPair key) throws AcmeException {
+        return new AccountBuilder().onlyExisting().useKeyPair(key).createLogin(session);
+    }
+
+    /**
+     * After the CA refused a request: when the account key file no longer holds the key in
+     * use (the admin command rolled it over while this client kept its login), forgets the
+     * login so that the next request loads the file again.
+     *
+     * @return whether it did, i.e. whether one more try is worth it
+     */
+    synchronized boolean reloadChangedAccountKey() {
+        if (login == null) {
+            return false;
+        }
+        boolean changed;
+        if (Files.exists(AccountKeyRollover.pendingFile(settings.accountKeyFile()))) {
+            changed = true; // a rollover is in progress or was interrupted: login() settles it
+        } else {
+            try {
+                changed = !Arrays.equals(AccountKeys.load(settings.accountKeyFile()).getPublic().getEncoded(),
+                        login.getKeyPair().getPublic().getEncoded());
+            } catch (RuntimeException e) {
+                changed = false; // unreadable now: the original error is the one to report
+            }
+        }
+        if (changed) {
+            LOG.log(Level.INFO, "The account key {0} changed since it was loaded (account key rollover); loading it"
+                    + " again and trying once more", settings.accountKeyFile());
+            login = null;
+        }
+        return changed;
+    }
+
     /** The login (account URL and key) for the configured key; registers the account on first use. */
     synchronized Login login() throws AcmeException {
         if (login == null) {
+            AccountKeyRollover.finishPending(this, settings.accountKeyFile());
             KeyPair key = AccountKeys.loadOrCreate(settings.accountKeyFile(), settings.accountKeyType());
             session.getMetadata().getTermsOfService().ifPresent(tos ->
                     LOG.log(Level.INFO, "Agreeing to the terms of service of {0}: {1}", settings.directoryUrl(), tos));

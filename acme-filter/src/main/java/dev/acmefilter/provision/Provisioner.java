@@ -16,16 +16,19 @@ import dev.acmefilter.reload.VerifyResult;
 import dev.acmefilter.renewal.AriWindow;
 import dev.acmefilter.renewal.RenewalCheck;
 import dev.acmefilter.renewal.RenewalPolicy;
+import dev.acmefilter.state.LockFile;
 import dev.acmefilter.state.StateFile;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Keeps the certificate at {@code tls_certificate_path} / {@code tls_private_key_path}
@@ -34,7 +37,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * crash-safely. The only entry point to the CA for the rest of the code.
  *
  * <p>One per certificate ({@link CertificateFleet} makes them from the config). Calls are
- * serialized: two checks never run two orders at once.
+ * serialized: two checks never run two orders at once, not even from two processes (the
+ * webapp and the admin command): each check holds the certificate's {@link LockFile} and
+ * only then reads the files, so a check that waited sees what the other one wrote.
  */
 public class Provisioner implements RenewalCheck {
 
@@ -54,6 +59,14 @@ public class Provisioner implements RenewalCheck {
     private volatile AriWindow lastRenewalWindow;
     private final AtomicLong ordersStarted = new AtomicLong();
     private final AtomicLong certificatesIssued = new AtomicLong();
+    private final LockFile lock;
+    private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
+
+    /**
+     * How long a check waits for another process's check of the same certificate: longer than
+     * an order takes (each of its phases may take {@link AcmeClient#DEFAULT_TIMEOUT}).
+     */
+    public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofMinutes(10);
 
     public Provisioner(AcmeSettings settings, ChallengeStore store) {
         this(settings, store, Clock.systemUTC());
@@ -72,6 +85,7 @@ public class Provisioner implements RenewalCheck {
         this.clock = clock;
         this.writer = CertificatePairWriter.forSettings(settings, clock);
         this.journal = OrderJournal.forSettings(settings);
+        this.lock = LockFile.of(settings.stateDir(), settings.certificateId(), settings.certificatePath());
         this.keystore = KeystoreWriter.forSettings(settings);
         this.reloader = Reloader.forSettings(settings);
         this.verifier = LiveVerifier.forSettings(settings);
@@ -119,9 +133,18 @@ public class Provisioner implements RenewalCheck {
         return check(false);
     }
 
-    /** Orders and writes a new certificate now, whatever the one on disk (an admin's "renew now"). */
+    /**
+     * Orders and writes a new certificate now, whatever the one on disk (an admin's "renew
+     * now"); unless another process wrote a new certificate while this call waited for the
+     * lock, which then is kept.
+     */
     public synchronized ProvisionResult renewNow() throws ProvisioningException, InterruptedException {
         return check(true);
+    }
+
+    /** How long a check waits for the lock held by another check of this certificate. */
+    public synchronized void lockTimeout(Duration timeout) {
+        this.lockTimeout = timeout;
     }
 
     @Override
@@ -137,6 +160,36 @@ public class Provisioner implements RenewalCheck {
 
     private ProvisionResult check(boolean force) throws ProvisioningException, InterruptedException {
         Instant start = clock.instant();
+        Optional<BigInteger> serialBefore = force ? serialOnDisk() : Optional.empty();
+        try (LockFile.Held held = lock.acquire(lockTimeout, (force ? "renewal" : "check") + " of "
+                + settings.certificatePath())) {
+            Optional<BigInteger> serialNow = force ? serialOnDisk() : Optional.empty();
+            boolean renewedMeanwhile = serialNow.isPresent() && !serialNow.equals(serialBefore);
+            if (force && renewedMeanwhile) {
+                LOG.log(Level.INFO, "Another process wrote a new certificate (serial {0}) to {1} while this renewal"
+                        + " waited for the lock; checking that one instead of ordering another",
+                        serialNow.get().toString(16), settings.certificatePath());
+            }
+            return checkLocked(force && !renewedMeanwhile, start);
+        } catch (TimeoutException e) {
+            throw new ProvisioningException("Another check of " + settings.certificatePath() + " is still running: "
+                    + e.getMessage() + "; nothing was ordered", e);
+        } catch (IOException e) {
+            throw new ProvisioningException("Cannot take the lock " + lock.path() + ": " + e, e);
+        }
+    }
+
+    /** The serial of the certificate on disk, when there is a readable one. */
+    private Optional<BigInteger> serialOnDisk() {
+        try {
+            return Optional.of(dev.acmefilter.output.Pem.readCertificates(settings.certificatePath()).get(0)
+                    .getSerialNumber());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private ProvisionResult checkLocked(boolean force, Instant start) throws ProvisioningException, InterruptedException {
         try {
             writer.recover();
         } catch (IOException e) {

@@ -3,10 +3,13 @@ package dev.acmefilter.state;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
@@ -23,6 +26,36 @@ public final class PrivateFile {
     public static void replace(Path file, byte[] content) throws IOException {
         Path tmp = synced(file, content);
         try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Writes {@code content} to {@code file}, replacing it atomically, with the owner and group
+     * of {@code like} when that exists: a file that the admin replaces as root stays readable
+     * by the webapp's user. Best effort: only root may give a file another owner, and a
+     * process that may not keeps the file as its own rather than fail.
+     */
+    public static void replaceOwnedLike(Path file, byte[] content, Path like) throws IOException {
+        Path tmp = synced(file, content);
+        try {
+            if (Files.exists(like)) {
+                PosixFileAttributes reference = Files.readAttributes(like, PosixFileAttributes.class);
+                PosixFileAttributeView view = Files.getFileAttributeView(tmp, PosixFileAttributeView.class);
+                PosixFileAttributes current = view.readAttributes();
+                try {
+                    if (!reference.owner().equals(current.owner())) {
+                        view.setOwner(reference.owner());
+                    }
+                    if (!reference.group().equals(current.group())) {
+                        view.setGroup(reference.group());
+                    }
+                } catch (FileSystemException e) {
+                    // not root: the file stays ours, still owner-only
+                }
+            }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);

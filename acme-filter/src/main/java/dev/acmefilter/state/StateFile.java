@@ -113,7 +113,8 @@ public final class StateFile {
         }
         StringWriter text = new StringWriter();
         p.store(text, "ACME renewal state of one certificate; safe to delete (the backoff starts over)");
-        PrivateFile.replace(file, text.toString().getBytes(StandardCharsets.UTF_8));
+        // keeps the owner when the admin command runs as root: the webapp must still read it
+        PrivateFile.replaceOwnedLike(file, text.toString().getBytes(StandardCharsets.UTF_8), file);
     }
 
     private static Instant instant(Properties p, String key) {

@@ -306,6 +306,70 @@ class ProvisionerTest {
         assertThat(settings.privateKeyPath()).doesNotExist();
     }
 
+    @Test
+    void twoProvisionersOnTheSameFilesOrderOnceAndTheSecondKeepsWhatTheFirstWrote() throws Exception {
+        AcmeSettings settings = settings(dir, "localhost").build();
+        Provisioner first = new Provisioner(settings, STORE);
+        Provisioner second = new Provisioner(settings, STORE);
+        long ordersBefore = PEBBLE.get().requests("POST /order-plz");
+        try {
+            java.util.concurrent.CompletableFuture<ProvisionResult> a = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> checked(first::provisionIfNeeded));
+            java.util.concurrent.CompletableFuture<ProvisionResult> b = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> checked(second::provisionIfNeeded));
+
+            List<ProvisionResult.Outcome> outcomes = List.of(a.get().outcome(), b.get().outcome());
+
+            assertThat(outcomes).containsExactlyInAnyOrder(ProvisionResult.Outcome.ISSUED,
+                    ProvisionResult.Outcome.KEPT);
+            assertThat(PEBBLE.get().requests("POST /order-plz") - ordersBefore).isEqualTo(1);
+            assertThat(a.get().leaf().getSerialNumber()).isEqualTo(b.get().leaf().getSerialNumber());
+
+            // two "renew now" at once: the one that waited finds the other's new certificate and keeps it
+            a = java.util.concurrent.CompletableFuture.supplyAsync(() -> checked(first::renewNow));
+            b = java.util.concurrent.CompletableFuture.supplyAsync(() -> checked(second::renewNow));
+            assertThat(List.of(a.get().outcome(), b.get().outcome())).containsExactlyInAnyOrder(
+                    ProvisionResult.Outcome.ISSUED, ProvisionResult.Outcome.KEPT);
+            assertThat(PEBBLE.get().requests("POST /order-plz") - ordersBefore).isEqualTo(2);
+        } finally {
+            first.close();
+            second.close();
+        }
+    }
+
+    @Test
+    void aCheckThatCannotGetTheLockInTimeOrdersNothing() throws Exception {
+        AcmeSettings settings = settings(dir, "localhost").build();
+        Provisioner provisioner = new Provisioner(settings, STORE);
+        provisioner.lockTimeout(Duration.ofMillis(200));
+        dev.acmefilter.state.LockFile lock = dev.acmefilter.state.LockFile.forCertificate(settings.stateDir(),
+                settings.certificatePath());
+        long ordersBefore = PEBBLE.get().requests("POST /order-plz");
+        try (dev.acmefilter.state.LockFile.Held held = lock.acquire(Duration.ofSeconds(1), "a test")) {
+            assertThatThrownBy(provisioner::provisionIfNeeded)
+                    .isInstanceOf(ProvisioningException.class)
+                    .hasMessage("Another check of " + settings.certificatePath() + " is still running: the lock "
+                            + settings.stateDir().resolve("acme-lock-homeserver.tls.crt.lock") + " was held by another"
+                            + " task of this process for more than 200 ms; nothing was ordered");
+        } finally {
+            provisioner.close();
+        }
+        assertThat(PEBBLE.get().requests("POST /order-plz")).isEqualTo(ordersBefore);
+        assertThat(settings.certificatePath()).doesNotExist();
+    }
+
+    private interface Check {
+        ProvisionResult run() throws Exception;
+    }
+
+    private static ProvisionResult checked(Check check) {
+        try {
+            return check.run();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static List<String> captureLog(Class<?> source) {
         List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.logging.Logger logger = java.util.logging.Logger.getLogger(source.getName());

@@ -14,6 +14,8 @@ import java.net.URL;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Properties;
 import java.util.UUID;
 
@@ -79,7 +81,8 @@ class CdiWiringIT {
     void injectedChallengeStoreIsTheOneTheFilterAnswersFrom() throws Exception {
         Properties cdi = probe("cdi");
         assertThat(cdi.getProperty("store.injected")).isEqualTo("true");
-        assertThat(cdi.getProperty("store.beanClass")).isEqualTo("dev.acmefilter.challenge.InMemoryChallengeStore");
+        // the WAR's store: its own tokens first, then the admin command's files in the state dir
+        assertThat(cdi.getProperty("store.beanClass")).isEqualTo("dev.acmefilter.war.ChallengeStoreProducer");
         assertThat(cdi.getProperty("store.scope")).isEqualTo("jakarta.enterprise.context.ApplicationScoped");
 
         String token = "it-" + UUID.randomUUID().toString().replace("-", "");
@@ -94,5 +97,24 @@ class CdiWiringIT {
 
         probe("remove?token=" + token);
         assertThat(ItEnvironment.get(challenge).statusCode()).as("after the remove").isEqualTo(404);
+    }
+
+    @Test
+    void aTokenFileWrittenByTheAdminCommandIntoTheStateDirIsAnswered() throws Exception {
+        String token = "admin-" + UUID.randomUUID().toString().replace("-", "");
+        String keyAuthorization = token + ".thumbprint-" + System.nanoTime();
+        URI challenge = base.toURI().resolve("/.well-known/acme-challenge/" + token);
+        // what DirectoryChallengeStore writes: <state_dir>/challenges/<token>, the state dir being the account key's
+        Path file = homeserver.yaml().resolveSibling("challenges").resolve(token);
+        Files.createDirectories(file.getParent());
+        assertThat(ItEnvironment.get(challenge).statusCode()).as("before the file").isEqualTo(404);
+
+        Files.writeString(file, keyAuthorization);
+        HttpResponse<String> answer = ItEnvironment.get(challenge);
+        assertThat(answer.statusCode()).as("with the file").isEqualTo(200);
+        assertThat(answer.body()).isEqualTo(keyAuthorization);
+
+        Files.delete(file);
+        assertThat(ItEnvironment.get(challenge).statusCode()).as("after the file is gone").isEqualTo(404);
     }
 }

@@ -1,0 +1,143 @@
+package dev.acmefilter.provision;
+
+import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.testing.Pebble;
+import dev.acmefilter.testing.PebbleExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.shredzone.acme4j.exception.AcmeServerException;
+import org.shredzone.acme4j.util.KeyPairUtils;
+
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Account key rollover against a real Pebble, including rollovers interrupted by a crash. */
+class AccountKeyRolloverTest {
+
+    @RegisterExtension
+    static final PebbleExtension PEBBLE = PebbleExtension.withDefaults();
+
+    private static final URI ACCOUNT_DOES_NOT_EXIST = URI.create("urn:ietf:params:acme:error:accountDoesNotExist");
+
+    @TempDir
+    Path dir;
+
+    private AcmeSettings settings() {
+        Pebble pebble = PEBBLE.get();
+        return AcmeSettings.builder()
+                .domain("localhost")
+                .directoryUrl(pebble.directoryUrl())
+                .caCertificates(pebble.caCertificatesPem())
+                .accountKeyFile(dir.resolve("client.key"))
+                .certificatePath(dir.resolve("tls/localhost.crt"))
+                .privateKeyPath(dir.resolve("tls/localhost.key"))
+                .build();
+    }
+
+    private static byte[] pem(KeyPair key) throws Exception {
+        StringWriter text = new StringWriter();
+        KeyPairUtils.writeKeyPair(key, text);
+        return text.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static URL accountOf(AcmeClient client, KeyPair key) throws Exception {
+        return client.existingLogin(key).getAccountLocation();
+    }
+
+    @Test
+    void afterARolloverOnlyTheNewKeyFindsTheSameAccount() throws Exception {
+        AcmeSettings settings = settings();
+        URL account;
+        try (AcmeClient client = new AcmeClient(settings)) {
+            account = client.account().getLocation();
+        }
+        KeyPair oldKey = AccountKeys.load(settings.accountKeyFile());
+
+        AccountKeyRollover.Result result = AccountKeyRollover.rollover(settings);
+
+        assertThat(result.account()).isEqualTo(account);
+        KeyPair newKey = AccountKeys.load(settings.accountKeyFile());
+        assertThat(newKey.getPublic()).isNotEqualTo(oldKey.getPublic());
+        assertThat(AccountKeys.load(result.oldKeyFile()).getPublic()).isEqualTo(oldKey.getPublic());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(result.oldKeyFile())))
+                .isEqualTo("rw-------");
+        assertThat(AccountKeyRollover.pendingFile(settings.accountKeyFile())).doesNotExist();
+        try (AcmeClient client = new AcmeClient(settings)) {
+            assertThat(accountOf(client, newKey)).isEqualTo(account);
+            assertThatThrownBy(() -> accountOf(client, oldKey))
+                    .isInstanceOfSatisfying(AcmeServerException.class,
+                            e -> assertThat(e.getType()).isEqualTo(ACCOUNT_DOES_NOT_EXIST));
+        }
+    }
+
+    @Test
+    void aRolloverInterruptedAfterTheCaTookTheNewKeyIsFinishedByTheNextLoad() throws Exception {
+        AcmeSettings settings = settings();
+        byte[] oldPem;
+        URL account;
+        KeyPair newKey = KeyPairUtils.createECKeyPair("secp256r1");
+        try (AcmeClient client = new AcmeClient(settings)) {
+            account = client.account().getLocation();
+            oldPem = Files.readAllBytes(settings.accountKeyFile());
+            Files.write(AccountKeyRollover.pendingFile(settings.accountKeyFile()), pem(newKey));
+            client.account().changeKey(newKey); // then the process died before replacing the key file
+        }
+
+        try (AcmeClient next = new AcmeClient(settings)) {
+            assertThat(next.account().getLocation()).isEqualTo(account);
+        }
+
+        assertThat(Files.readAllBytes(settings.accountKeyFile())).isEqualTo(pem(newKey));
+        assertThat(Files.readAllBytes(AccountKeyRollover.oldFile(settings.accountKeyFile()))).isEqualTo(oldPem);
+        assertThat(AccountKeyRollover.pendingFile(settings.accountKeyFile())).doesNotExist();
+    }
+
+    @Test
+    void aRolloverInterruptedBeforeTheCaHeardOfItKeepsTheOldKey() throws Exception {
+        AcmeSettings settings = settings();
+        URL account;
+        try (AcmeClient client = new AcmeClient(settings)) {
+            account = client.account().getLocation();
+        }
+        byte[] oldPem = Files.readAllBytes(settings.accountKeyFile());
+        Files.write(AccountKeyRollover.pendingFile(settings.accountKeyFile()),
+                pem(KeyPairUtils.createECKeyPair("secp256r1"))); // then the process died before asking the CA
+
+        try (AcmeClient next = new AcmeClient(settings)) {
+            assertThat(next.account().getLocation()).isEqualTo(account);
+        }
+
+        assertThat(Files.readAllBytes(settings.accountKeyFile())).isEqualTo(oldPem);
+        assertThat(AccountKeyRollover.pendingFile(settings.accountKeyFile())).doesNotExist();
+        assertThat(AccountKeyRollover.oldFile(settings.accountKeyFile())).doesNotExist();
+    }
+
+    @Test
+    void aKeyWithoutAnAccountOrNoKeyAtAllIsNotRolledOver() throws Exception {
+        AcmeSettings settings = settings();
+
+        assertThatThrownBy(() -> AccountKeyRollover.rollover(settings))
+                .isInstanceOf(ProvisioningException.class)
+                .hasMessage("acme.account_key_file: " + settings.accountKeyFile() + " does not exist, so there is no"
+                        + " account key to roll over");
+
+        byte[] unregistered = pem(KeyPairUtils.createECKeyPair("secp256r1"));
+        Files.write(settings.accountKeyFile(), unregistered);
+        assertThatThrownBy(() -> AccountKeyRollover.rollover(settings))
+                .isInstanceOf(ProvisioningException.class)
+                .hasMessageStartingWith("The CA at " + settings.directoryUrl() + " has no account for the key in "
+                        + settings.accountKeyFile() + ", so there is nothing to roll over");
+        assertThat(Files.readAllBytes(settings.accountKeyFile())).isEqualTo(unregistered);
+        assertThat(AccountKeyRollover.pendingFile(settings.accountKeyFile())).doesNotExist();
+    }
+}

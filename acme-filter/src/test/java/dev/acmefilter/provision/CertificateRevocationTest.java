@@ -1,0 +1,128 @@
+package dev.acmefilter.provision;
+
+import dev.acmefilter.challenge.InMemoryChallengeStore;
+import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.output.Pem;
+import dev.acmefilter.testing.ChallengeJetty;
+import dev.acmefilter.testing.Pebble;
+import dev.acmefilter.testing.PebbleExtension;
+import org.eclipse.jetty.server.Server;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Revocation against a real Pebble, whose management port tells the certificate's status. */
+class CertificateRevocationTest {
+
+    @RegisterExtension
+    static final PebbleExtension PEBBLE = PebbleExtension.withDefaults();
+
+    private static final InMemoryChallengeStore STORE = new InMemoryChallengeStore();
+    private static Server jetty;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startJetty() throws Exception {
+        jetty = ChallengeJetty.start(STORE, PEBBLE.get().httpPort());
+    }
+
+    @AfterAll
+    static void stopJetty() throws Exception {
+        jetty.stop();
+    }
+
+    private AcmeSettings settings(String accountKey) {
+        Pebble pebble = PEBBLE.get();
+        return AcmeSettings.builder()
+                .domain("localhost")
+                .directoryUrl(pebble.directoryUrl())
+                .caCertificates(pebble.caCertificatesPem())
+                .accountKeyFile(dir.resolve(accountKey))
+                .certificatePath(dir.resolve("tls/localhost.crt"))
+                .privateKeyPath(dir.resolve("tls/localhost.key"))
+                .stateDir(dir)
+                .build();
+    }
+
+    private static String statusAtPebble(X509Certificate certificate) throws Exception {
+        HttpResponse<String> answer = PEBBLE.get().httpClient().send(HttpRequest.newBuilder(PEBBLE.get()
+                .managementUrl().resolve("cert-status-by-serial/" + certificate.getSerialNumber().toString(16)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        return answer.body();
+    }
+
+    private X509Certificate issue(AcmeSettings settings) throws Exception {
+        Provisioner provisioner = new Provisioner(settings, STORE);
+        try {
+            return provisioner.provisionIfNeeded().leaf();
+        } finally {
+            provisioner.close();
+        }
+    }
+
+    @Test
+    void theIssuingAccountRevokesWithItsKeyAndTheReasonReachesTheCa() throws Exception {
+        AcmeSettings settings = settings("client.key");
+        X509Certificate leaf = issue(settings);
+
+        CertificateRevocation.Result result = CertificateRevocation.revoke(settings,
+                CertificateRevocation.Reason.SUPERSEDED);
+
+        assertThat(result.serial()).isEqualTo(leaf.getSerialNumber());
+        assertThat(result.signedWith()).isEqualTo("account key");
+        assertThat(statusAtPebble(leaf)).contains("\"Status\": \"Revoked\"").contains("\"Reason\": 4");
+        assertThat(CertificateRevocation.revoke(settings, CertificateRevocation.Reason.SUPERSEDED).alreadyRevoked())
+                .isTrue();
+    }
+
+    @Test
+    void withoutAnAccountKeyTheCertificatesOwnKeyRevokesAndNoAccountIsCreated() throws Exception {
+        X509Certificate leaf = issue(settings("client.key"));
+        AcmeSettings withoutAccount = settings("other-client.key");
+
+        CertificateRevocation.Result result = CertificateRevocation.revoke(withoutAccount,
+                CertificateRevocation.Reason.KEY_COMPROMISE);
+
+        assertThat(result.signedWith()).isEqualTo("certificate key");
+        assertThat(statusAtPebble(leaf)).contains("\"Status\": \"Revoked\"");
+        assertThat(withoutAccount.accountKeyFile()).doesNotExist();
+    }
+
+    @Test
+    void anotherAccountMayNotRevokeSoTheCertificatesOwnKeyDoes() throws Exception {
+        X509Certificate leaf = issue(settings("client.key"));
+        AcmeSettings other = settings("other-client.key");
+        try (AcmeClient client = new AcmeClient(other)) {
+            client.account(); // registers the other account
+        }
+
+        CertificateRevocation.Result result = CertificateRevocation.revoke(other,
+                CertificateRevocation.Reason.UNSPECIFIED);
+
+        assertThat(result.signedWith()).isEqualTo("certificate key");
+        assertThat(statusAtPebble(leaf)).contains("\"Status\": \"Revoked\"");
+    }
+
+    @Test
+    void aMissingCertificateIsReportedWithItsPath() {
+        AcmeSettings settings = settings("client.key");
+
+        assertThatThrownBy(() -> CertificateRevocation.revoke(settings, CertificateRevocation.Reason.UNSPECIFIED))
+                .isInstanceOf(ProvisioningException.class)
+                .hasMessageStartingWith("Cannot read the certificate to revoke from " + settings.certificatePath());
+        assertThat(Files.exists(settings.accountKeyFile())).isFalse();
+    }
+}
