@@ -622,8 +622,10 @@ on disk matches it (openssl for b, c, d; the same checks in-process for a).$(sta
 (a) runs in one JVM that first did one warm-up order (${WARMUP_MS:-?} ms, not counted): the state of a
 container that has been running. (b) is a new JVM every run, started the way an admin starts it; the
 first start after installing (not in the table: $B0 ms, server started at $B0_START ms of JVM uptime,
-order $B0_ORDER ms) found no start cache and wrote the class-data archive when it stopped, which
-every later start maps (see \`jetty-base/run\`). Breakdown of (b), medians from Jetty's log: server
+order $B0_ORDER ms) found no start cache: it unpacked the WAR without its jars' signatures and wrote
+the class-data archive when it stopped, which every later start maps (see \`jetty-base/run\`). Each run
+has a new homeserver.yaml, as a first deployment: it is checked inside Jetty's JVM, not in one of its
+own. Breakdown of (b), medians from Jetty's log: server
 started (deployment of acme.war included) at $(or_na "$(median "${B_START[@]}")") ms of JVM uptime; the provisioner's own
 order-to-files time $(or_na "$(median "${B_ORDER[@]}")") ms (per run: ${B_ORDER[*]:-}).
 

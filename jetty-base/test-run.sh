@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks jetty-base/run end to end (non-interactive, for CI):
-#   1. run --listen-settings maps acme.port / acme.bind_addresses as documented
+#   1. run --listen-settings maps acme.port / acme.bind_addresses as documented; run with a wrong
+#      file exits 2 with the message, with and without the fast start
 #   2. without pebble, run prints the install hint and exits 2
 #   3. run --demo-check issues and verifies a certificate from Pebble, renews it with acme-admin
 #      while Jetty runs, and exits 0; acme-admin names a wrong setting and exits 2
@@ -34,6 +35,20 @@ elif grep -q 'acme.port: 99999' "$TMP/err"; then
 else
     fail "unexpected message for an invalid acme.port: $(cat "$TMP/err")"
 fi
+
+# serving a wrong file: the check inside Jetty's JVM (fast start) and the one before it (plain) both
+# exit 2 with the loader's message, before Jetty starts
+for mode in 1 0; do
+    set +e
+    ACME_FAST_START=$mode "$RUN" "$TMP/bad.yaml" > "$TMP/out" 2> "$TMP/err"
+    rc=$?
+    set -e
+    if [[ $rc == 2 ]] && grep -q 'acme.port: 99999 is not a port number' "$TMP/err" && ! grep -q 'jetty-12' "$TMP/out" "$TMP/err"; then
+        ok "run with an invalid acme.port (ACME_FAST_START=$mode): exit 2 before Jetty starts"
+    else
+        fail "run with an invalid acme.port (ACME_FAST_START=$mode): rc=$rc, $(cat "$TMP/out" "$TMP/err")"
+    fi
+done
 
 # ---- 2. pebble missing
 set +e

@@ -1,0 +1,100 @@
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Used by {@code jetty-base/run}'s fast start: unpacks acme.war into a folder that Jetty
+ * deploys as it is, with the signatures of the jars in WEB-INF/lib removed (BouncyCastle's
+ * are signed). A JVM does not put classes of signed jars into its class-data archive and
+ * checks every one of them as it loads it: BouncyCastle's ~1000 classes of a first order
+ * then cost ~0.4 s of a cold start on 2 cores (bench/run-all.sh). Only the signature files
+ * go: every class file stays byte for byte as the build (and Maven's checksums) had it.
+ * OpenJDK does not require signed JCE providers; an Oracle JDK does for javax.crypto
+ * services from BouncyCastle: there, start with ACME_FAST_START=0.
+ *
+ * <p>{@code java UnsignedWebapp acme.war folder}: replaces {@code folder} (through a
+ * sibling temporary folder, so that an interrupted run leaves no half folder behind).
+ */
+public final class UnsignedWebapp {
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 2) {
+            System.err.println("usage: UnsignedWebapp acme.war folder");
+            System.exit(2);
+        }
+        Path war = Path.of(args[0]);
+        Path folder = Path.of(args[1]).toAbsolutePath();
+        Path work = folder.resolveSibling(folder.getFileName() + ".new");
+        delete(work);
+        Files.createDirectories(work);
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(war))) {
+            for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
+                Path target = work.resolve(entry.getName()).normalize();
+                if (!target.startsWith(work)) {
+                    throw new IOException(war + ": entry outside the folder: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                } else if (entry.getName().startsWith("WEB-INF/lib/") && entry.getName().endsWith(".jar")) {
+                    Files.createDirectories(target.getParent());
+                    try (OutputStream out = Files.newOutputStream(target)) {
+                        copyWithoutSignatures(in, out);
+                    }
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(in, target);
+                }
+            }
+        }
+        Path old = folder.resolveSibling(folder.getFileName() + ".old");
+        delete(old);
+        if (Files.exists(folder)) {
+            Files.move(folder, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(work, folder, StandardCopyOption.ATOMIC_MOVE);
+        delete(old);
+    }
+
+    /** Copies a jar, leaving out META-INF/*.SF, *.RSA, *.DSA and *.EC (the manifest's digests alone sign nothing). */
+    static void copyWithoutSignatures(InputStream jar, OutputStream target) throws IOException {
+        ZipInputStream in = new ZipInputStream(jar);
+        try (ZipOutputStream out = new ZipOutputStream(target)) {
+            for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
+                if (isSignature(entry.getName())) {
+                    continue;
+                }
+                ZipEntry copy = new ZipEntry(entry.getName());
+                copy.setTime(entry.getTime());
+                out.putNextEntry(copy);
+                in.transferTo(out);
+                out.closeEntry();
+            }
+        }
+    }
+
+    static boolean isSignature(String name) {
+        String upper = name.toUpperCase(Locale.ROOT);
+        return upper.startsWith("META-INF/") && upper.indexOf('/', "META-INF/".length()) < 0
+                && (upper.endsWith(".SF") || upper.endsWith(".RSA") || upper.endsWith(".DSA") || upper.endsWith(".EC"));
+    }
+
+    private static void delete(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(folder)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
