@@ -245,11 +245,12 @@ verify_pair() { # certificate(chain) key -> 0 when the chain verifies against Pe
 step_time_to_certificate() {
     log "starting Pebble (with pebble-challtestsrv) and the running-container client"
     coproc RC { exec java -cp "$CP" dev.acmefilter.bench.RunningContainerClient "$WORK/pebble.env" 2>"$WORK/rc.err"; }
-    printf '%s\n' "$RC_PID" >> "$PGROUP_FILE"   # same group as the step: its Pebble dies with its shutdown hook
+    RC_KEEP=$RC_PID   # bash unsets RC_PID once the client has exited; the trap below still needs it
+    printf '%s\n' "$RC_KEEP" >> "$PGROUP_FILE"   # same group as the step: its Pebble dies with its shutdown hook
     # set +e: under set -e, the client's exit status 143 from wait would become the step's
     trap 'set +e; echo quit >&"${RC[1]}" 2>/dev/null
-          for ((i = 0; i < 50; i++)); do kill -0 "$RC_PID" 2>/dev/null || break; sleep 0.1; done
-          kill -TERM "$RC_PID" 2>/dev/null; wait "$RC_PID" 2>/dev/null; step_cleanup' EXIT
+          for ((i = 0; i < 50; i++)); do kill -0 "$RC_KEEP" 2>/dev/null || break; sleep 0.1; done
+          kill -TERM "$RC_KEEP" 2>/dev/null; wait "$RC_KEEP" 2>/dev/null; step_cleanup' EXIT
     rc_read() { # seconds -> the next answer line of the client in REPLY
         read -r -t "$1" -u "${RC[0]}" REPLY || die "the running-container client did not answer; $(tail -5 "$WORK/rc.err")"
     }
