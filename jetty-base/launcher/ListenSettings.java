@@ -3,6 +3,7 @@ import dev.acmefilter.config.ConfigException;
 import dev.acmefilter.config.HomeserverConfig;
 
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+
+import javax.xml.parsers.SAXParserFactory;
 
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -62,6 +65,11 @@ public final class ListenSettings {
      * JVM: a first deployment saves the start of a JVM for the check (~0.3 s).
      */
     static void startJetty(Path file, String[] jettyArgs) throws Throwable {
+        // the check below keeps one core busy; on the other, the JDK parts Jetty's start needs first:
+        // its XML parser, and the management beans it reads its uptime from
+        Thread warmUp = new Thread(ListenSettings::warmUpJdk, "jetty-start-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
         Listen listen = check(file);
         List<String> args = new ArrayList<>();
         for (String arg : jettyArgs) {
@@ -82,6 +90,18 @@ public final class ListenSettings {
                     .invoke(null, (Object) args.toArray(String[]::new));
         } catch (InvocationTargetException e) {
             throw e.getCause();
+        }
+    }
+
+    private static void warmUpJdk() {
+        try {
+            SAXParserFactory factory = SAXParserFactory.newInstance();
+            factory.setValidating(true);
+            factory.setNamespaceAware(true);
+            factory.newSAXParser().getXMLReader();
+            ManagementFactory.getRuntimeMXBean().getUptime();
+        } catch (Exception | LinkageError e) {
+            // only a head start: Jetty does the same and reports what fails
         }
     }
 

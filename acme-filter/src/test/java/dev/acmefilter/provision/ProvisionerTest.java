@@ -307,6 +307,21 @@ class ProvisionerTest {
     }
 
     @Test
+    void aWholeOrderFetchesTheCasDirectoryOnce() throws Exception {
+        AcmeSettings settings = settings(dir, "localhost").build();
+        Provisioner provisioner = new Provisioner(settings, STORE);
+        long before = PEBBLE.get().requests("GET /dir");
+        try {
+            assertThat(provisioner.provisionIfNeeded().outcome()).isEqualTo(ProvisionResult.Outcome.ISSUED);
+        } finally {
+            provisioner.close();
+        }
+
+        // account, order, authorization, challenge, finalization, download: one look at the directory
+        assertThat(PEBBLE.get().requests("GET /dir") - before).isEqualTo(1);
+    }
+
+    @Test
     void twoProvisionersOnTheSameFilesOrderOnceAndTheSecondKeepsWhatTheFirstWrote() throws Exception {
         AcmeSettings settings = settings(dir, "localhost").build();
         Provisioner first = new Provisioner(settings, STORE);
