@@ -1,6 +1,7 @@
 package dev.acmefilter.config;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -26,6 +27,28 @@ public final class ConfigLocator {
      */
     public static Path locate(UnaryOperator<String> contextParam, UnaryOperator<String> property,
                               UnaryOperator<String> env) {
+        String[] found = source(contextParam, property, env);
+        if (found != null) {
+            Path path = Path.of(found[0].trim()).toAbsolutePath().normalize();
+            System.getLogger(ConfigLocator.class.getName()).log(System.Logger.Level.INFO,
+                    "Reading the ACME configuration from {0} (set by the {1})", path, found[1]);
+            return path;
+        }
+        throw new ConfigException("No configuration file given: set the servlet context-param " + NAME
+                + ", the system property " + NAME + " (-D" + NAME + "=/etc/matrix-synapse/homeserver.yaml)"
+                + " or the environment variable " + ENV + " to the path of homeserver.yaml");
+    }
+
+    /** The path {@link #locate} would return, without logging it; empty where it would fail. */
+    public static Optional<Path> find(UnaryOperator<String> contextParam, UnaryOperator<String> property,
+                                      UnaryOperator<String> env) {
+        String[] found = source(contextParam, property, env);
+        return found == null ? Optional.empty() : Optional.of(Path.of(found[0].trim()).toAbsolutePath().normalize());
+    }
+
+    /** The first non-blank setting and where it came from, or null. */
+    private static String[] source(UnaryOperator<String> contextParam, UnaryOperator<String> property,
+                                   UnaryOperator<String> env) {
         String[][] sources = {
             {contextParam.apply(NAME), "context-param " + NAME},
             {property.apply(NAME), "system property " + NAME},
@@ -33,14 +56,9 @@ public final class ConfigLocator {
         };
         for (String[] source : sources) {
             if (source[0] != null && !source[0].isBlank()) {
-                Path path = Path.of(source[0].trim()).toAbsolutePath().normalize();
-                System.getLogger(ConfigLocator.class.getName()).log(System.Logger.Level.INFO,
-                        "Reading the ACME configuration from {0} (set by the {1})", path, source[1]);
-                return path;
+                return source;
             }
         }
-        throw new ConfigException("No configuration file given: set the servlet context-param " + NAME
-                + ", the system property " + NAME + " (-D" + NAME + "=/etc/matrix-synapse/homeserver.yaml)"
-                + " or the environment variable " + ENV + " to the path of homeserver.yaml");
+        return null;
     }
 }

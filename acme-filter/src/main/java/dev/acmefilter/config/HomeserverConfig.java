@@ -93,8 +93,10 @@ public final class HomeserverConfig {
     private final Path file;
     private final Path folder;
     private final List<String> warnings = new ArrayList<>();
+    private final boolean logged;
 
-    private HomeserverConfig(Path file) {
+    private HomeserverConfig(Path file, boolean logged) {
+        this.logged = logged;
         this.file = file;
         Path parent = file.getParent();
         this.folder = parent != null ? parent : file.getRoot();
@@ -109,7 +111,17 @@ public final class HomeserverConfig {
      */
     public static AcmeSettings load(Path file) {
         Objects.requireNonNull(file, "file");
-        HomeserverConfig config = new HomeserverConfig(file.toAbsolutePath().normalize());
+        HomeserverConfig config = new HomeserverConfig(file.toAbsolutePath().normalize(), true);
+        return config.settings(config.readTopLevel());
+    }
+
+    /**
+     * {@link #load(Path)} without logging its warnings: for a read-ahead (the start-up
+     * warm-up) whose results and errors the real load reports.
+     */
+    public static AcmeSettings loadQuietly(Path file) {
+        Objects.requireNonNull(file, "file");
+        HomeserverConfig config = new HomeserverConfig(file.toAbsolutePath().normalize(), false);
         return config.settings(config.readTopLevel());
     }
 
@@ -183,8 +195,10 @@ public final class HomeserverConfig {
         // with further certificates listed, Synapse's own is optional: the container may front other sites only
         boolean othersListed = acme.get("certificates") instanceof List<?> listed && !listed.isEmpty();
         if (enabled && othersListed && certificatePath == null && privateKeyPath == null) {
-            LOG.log(System.Logger.Level.INFO, file + ": tls_certificate_path and tls_private_key_path are not set: "
-                    + "only the certificates under acme.certificates are kept valid");
+            if (logged) {
+                LOG.log(System.Logger.Level.INFO, file + ": tls_certificate_path and tls_private_key_path are not set: "
+                        + "only the certificates under acme.certificates are kept valid");
+            }
         } else if (enabled) {
             requirePresent("server_name", serverName, "the homeserver's public name");
             requirePresent("tls_certificate_path", certificatePath, "the file Synapse reads its TLS certificate from");
@@ -1001,7 +1015,9 @@ public final class HomeserverConfig {
     private void warn(String message) {
         String full = file + ": " + message;
         warnings.add(full);
-        LOG.log(System.Logger.Level.WARNING, full);
+        if (logged) {
+            LOG.log(System.Logger.Level.WARNING, full);
+        }
     }
 
     ConfigException valueError(String key, String problem, String expected) {

@@ -1,19 +1,17 @@
 package dev.acmefilter.provision;
 
 import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.KeyType;
 import dev.acmefilter.state.LockFile;
 import dev.acmefilter.state.PrivateFile;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.exception.AcmeServerException;
-import org.shredzone.acme4j.util.KeyPairUtils;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -64,18 +62,19 @@ public final class AccountKeyRollover {
     }
 
     /**
-     * Rolls the account key of {@code settings} over to a new EC P-256 key.
+     * Rolls the account key of {@code settings} over to a new key of its
+     * {@code acme.account_key_type} (EC P-256 by default).
      *
      * @throws ProvisioningException when there is no account to roll over, the CA refused, or
      *         the outcome is unknown (then the {@code .new} file is kept for the next run)
      */
     public static Result rollover(AcmeSettings settings) throws ProvisioningException, InterruptedException {
         try (AcmeClient client = new AcmeClient(settings)) {
-            return rollover(client, settings.accountKeyFile());
+            return rollover(client, settings.accountKeyFile(), settings.accountKeyType());
         }
     }
 
-    static Result rollover(AcmeClient client, Path keyFile) throws ProvisioningException, InterruptedException {
+    static Result rollover(AcmeClient client, Path keyFile, KeyType newKeyType) throws ProvisioningException, InterruptedException {
         try (LockFile.Held held = lock(keyFile).acquire(LOCK_TIMEOUT, "account key rollover")) {
             finishPendingLocked(client, keyFile);
             if (!Files.exists(keyFile)) {
@@ -93,7 +92,7 @@ public final class AccountKeyRollover {
                 }
                 throw e;
             }
-            KeyPair newKey = KeyPairUtils.createECKeyPair("secp256r1");
+            KeyPair newKey = KeyPairs.create(newKeyType);
             byte[] newPem = pem(newKey);
             Path pending = pendingFile(keyFile);
             PrivateFile.replace(pending, newPem);
@@ -174,8 +173,6 @@ public final class AccountKeyRollover {
     }
 
     private static byte[] pem(KeyPair key) throws IOException {
-        StringWriter text = new StringWriter();
-        KeyPairUtils.writeKeyPair(key, text);
-        return text.toString().getBytes(StandardCharsets.US_ASCII);
+        return KeyPairs.pem(key);
     }
 }

@@ -7,7 +7,6 @@ import org.shredzone.acme4j.util.KeyPairUtils;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.StringWriter;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -41,7 +40,6 @@ public final class AccountKeys {
      * file. An existing key of another type is used all the same, and a warning says so.
      */
     public static KeyPair loadOrCreate(Path file, KeyType type) {
-        BouncyCastle.register();
         if (Files.exists(file)) {
             return loadExpecting(file, type);
         }
@@ -84,8 +82,6 @@ public final class AccountKeys {
 
     /** Writes the key owner-only and never over an existing file. */
     private static void writeNew(Path file, KeyPair keyPair) throws IOException {
-        StringWriter pem = new StringWriter();
-        KeyPairUtils.writeKeyPair(keyPair, pem);
-        PrivateFile.createNew(file, pem.toString().getBytes(StandardCharsets.US_ASCII));
+        PrivateFile.createNew(file, KeyPairs.pem(keyPair));
     }
 }

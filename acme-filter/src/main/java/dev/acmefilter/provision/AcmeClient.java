@@ -63,7 +63,6 @@ public final class AcmeClient implements AutoCloseable {
         this.settings = settings;
         this.poller = poller;
         this.timeout = timeout;
-        BouncyCastle.register();
         this.provider = new TrustingAcmeProvider(AcmeTrust.sslContext(settings.caCertificates()));
         this.session = new Session(settings.directoryUrl(), provider);
     }

@@ -1,13 +1,21 @@
 package dev.acmefilter.provision;
 
 import dev.acmefilter.config.KeyType;
+import org.bouncycastle.asn1.ASN1BitString;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
-import org.shredzone.acme4j.util.KeyPairUtils;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.util.io.pem.PemObject;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.ECPrivateKey;
@@ -25,6 +33,11 @@ import java.util.Optional;
  * certificate: creating them, telling which type an existing key is (so that a key on disk
  * is only reused when it is what the settings ask for), and rebuilding the pair from a
  * private key file, which holds no separate public key.
+ *
+ * <p>Keys come from the JDK's own providers (SunEC, SunRsaSign), not from BouncyCastle's: the
+ * provider is never registered, so a webapp that carries this jar keeps the JCA as it was,
+ * and a cold start skips building BouncyCastle's provider (about half a second of CPU on
+ * 2 cores; BENCHMARKS.md). BouncyCastle still parses and writes PEM and builds the CSR.
  */
 final class KeyPairs {
 
@@ -33,11 +46,40 @@ final class KeyPairs {
 
     /** A new key pair of {@code type}. */
     static KeyPair create(KeyType type) {
-        BouncyCastle.register();
-        return switch (type) {
-            case EC256, EC384 -> KeyPairUtils.createECKeyPair(curveName(type));
-            case RSA2048, RSA3072, RSA4096 -> KeyPairUtils.createKeyPair(type.size());
-        };
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance(type.algorithm());
+            switch (type) {
+                case EC256, EC384 -> generator.initialize(new ECGenParameterSpec(curveName(type)));
+                case RSA2048, RSA3072, RSA4096 -> generator.initialize(type.size());
+            }
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK cannot create a " + type.configName() + " key", e);
+        }
+    }
+
+    /**
+     * The pair as one PEM block that holds both halves, the form acme4j's
+     * {@code KeyPairUtils.readKeyPair} (and OpenSSL) read: EC as {@code EC PRIVATE KEY}
+     * (SEC 1) with its public point, RSA as {@code RSA PRIVATE KEY}. The JDK encodes an EC
+     * private key without the public point, so it is put back here.
+     */
+    static byte[] pem(KeyPair pair) throws IOException {
+        Object block = pair;
+        if (pair.getPrivate() instanceof ECPrivateKey ec) {
+            PrivateKeyInfo info = PrivateKeyInfo.getInstance(ec.getEncoded());
+            org.bouncycastle.asn1.sec.ECPrivateKey inner =
+                    org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
+            ASN1BitString point = SubjectPublicKeyInfo.getInstance(pair.getPublic().getEncoded()).getPublicKeyData();
+            block = new PemObject("EC PRIVATE KEY", new org.bouncycastle.asn1.sec.ECPrivateKey(
+                    ec.getParams().getOrder().bitLength(), inner.getKey(), point,
+                    info.getPrivateKeyAlgorithm().getParameters()).getEncoded());
+        }
+        StringWriter text = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
+            writer.writeObject(block);
+        }
+        return text.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The configured type {@code key} is, when it is one: an EC key on P-256 or P-384, or RSA of 2048, 3072 or 4096 bits. */

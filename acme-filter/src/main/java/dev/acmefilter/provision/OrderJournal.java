@@ -6,7 +6,6 @@ import org.shredzone.acme4j.util.KeyPairUtils;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.StringWriter;
 import java.lang.System.Logger.Level;
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -81,9 +80,7 @@ final class OrderJournal {
 
     /** Called before the CSR is sent: from then on the order can only be completed with this key. */
     void finalizing(KeyPair key) throws IOException {
-        StringWriter pem = new StringWriter();
-        KeyPairUtils.writeKeyPair(key, pem);
-        PrivateFile.replace(keyFile, pem.toString().getBytes(StandardCharsets.US_ASCII));
+        PrivateFile.replace(keyFile, KeyPairs.pem(key));
     }
 
     /** The order is finished (its certificate written) or abandoned: forget it. */

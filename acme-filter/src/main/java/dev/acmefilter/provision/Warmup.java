@@ -1,28 +1,33 @@
 package dev.acmefilter.provision;
 
-import org.bouncycastle.jce.ECNamedCurveTable;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.KeyType;
+import org.shredzone.acme4j.Session;
+import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.util.CSRBuilder;
 
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
-import java.security.Provider;
-import java.security.SecureRandom;
 import java.security.Signature;
+import java.util.Optional;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Runs, once and on a background thread, the code that makes a cold JVM's first order slow:
- * BouncyCastle's provider and EC key generation (as acme4j does it), an ECDSA signature (as
- * every signed ACME request), and the JDK's TLS trust set-up. Started while the container is
- * still deploying, it uses a core that the single-threaded deployment leaves idle, so the
- * first order finds these classes loaded and run (bench/run-all.sh, BENCHMARKS.md).
+ * EC key generation and an ECDSA signature with the JDK's providers (as every signed ACME
+ * request), a CSR built with BouncyCastle's PKCS#10 classes (as the order's finalization) and
+ * the JDK's TLS trust set-up; then, given the settings, one fetch of the CA's directory as the
+ * provisioner makes it (trust, TLS handshake, acme4j's JSON). Started while the container is
+ * still deploying, it uses a core that the single-threaded deployment leaves idle, so the first
+ * order finds this code loaded and run (bench/run-all.sh, BENCHMARKS.md).
  *
- * <p>Nothing is registered or kept: the provider instance, the key and the context are thrown
- * away, so a webapp that never orders (acme.enabled false) loses only some CPU time once.
+ * <p>Nothing is registered or kept: the key, the CSR, the HTTP client and the directory are
+ * thrown away, so a webapp that never orders (acme.enabled false: no fetch either) loses only
+ * some CPU time once. Its errors are logged at DEBUG only: the real order reports its own.
  */
 public final class Warmup {
 
@@ -31,19 +36,32 @@ public final class Warmup {
     private Warmup() {
     }
 
-    /** Starts the warm-up on a daemon thread named {@code acme-warmup} and returns it. */
+    /** Starts the warm-up, without a directory fetch, on a daemon thread named {@code acme-warmup}. */
     public static Thread start() {
-        Thread thread = new Thread(Warmup::runQuietly, "acme-warmup");
+        return start(Optional::empty);
+    }
+
+    /**
+     * Starts the warm-up on a daemon thread named {@code acme-warmup} and returns it; the
+     * thread then calls {@code settings} (e.g. to read the config ahead of the webapp) and,
+     * when ACME is enabled there, fetches that CA's directory once.
+     */
+    public static Thread start(Supplier<Optional<AcmeSettings>> settings) {
+        Thread thread = new Thread(() -> runQuietly(settings), "acme-warmup");
         thread.setDaemon(true);
         thread.start();
         return thread;
     }
 
-    private static void runQuietly() {
+    private static void runQuietly(Supplier<Optional<AcmeSettings>> settings) {
         long start = System.nanoTime();
         LOG.log(Level.DEBUG, "Warm-up for the first order started");
         try {
             run();
+            Optional<AcmeSettings> enabled = settings.get().filter(AcmeSettings::enabled);
+            if (enabled.isPresent()) {
+                fetchDirectory(enabled.get());
+            }
             LOG.log(Level.DEBUG, () -> "Warm-up for the first order done in " + (System.nanoTime() - start) / 1_000_000
                     + " ms");
         } catch (Exception | LinkageError e) {
@@ -52,17 +70,24 @@ public final class Warmup {
         }
     }
 
+    /** One GET of the CA's directory through a client of its own, trusting what the provisioner trusts. */
+    static void fetchDirectory(AcmeSettings settings) throws AcmeException {
+        try (TrustingAcmeProvider provider = new TrustingAcmeProvider(AcmeTrust.sslContext(settings.caCertificates()))) {
+            new Session(settings.directoryUrl(), provider).getMetadata();
+        }
+    }
+
     /** The work itself, on the calling thread. */
     static void run() throws Exception {
-        Provider bc = new BouncyCastleProvider();
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("ECDSA", bc);
-        generator.initialize(ECNamedCurveTable.getParameterSpec("secp256r1"), new SecureRandom());
-        KeyPair key = generator.generateKeyPair();
-        // the JDK's EC provider does not take BouncyCastle's keys: with BC registered, JCA picks BC's
-        Signature signature = Signature.getInstance("SHA256withECDSA", bc);
+        KeyPair key = KeyPairs.create(KeyType.EC256);
+        Signature signature = Signature.getInstance("SHA256withECDSA");
         signature.initSign(key.getPrivate());
         signature.update("warm-up".getBytes(StandardCharsets.US_ASCII));
         signature.sign();
+        CSRBuilder csr = new CSRBuilder();
+        csr.addDomain("warm-up.invalid");
+        csr.sign(key);
+        csr.getEncoded();
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init((KeyStore) null);
         SSLContext.getInstance("TLS").init(null, trust.getTrustManagers(), null);

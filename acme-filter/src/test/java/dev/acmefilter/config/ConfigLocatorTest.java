@@ -56,4 +56,12 @@ class ConfigLocatorTest {
                         + " property acme.config (-Dacme.config=/etc/matrix-synapse/homeserver.yaml) or the"
                         + " environment variable ACME_CONFIG to the path of homeserver.yaml");
     }
+
+    @Test
+    void findGivesWhatLocateGivesAndNothingWhereLocateFails() {
+        UnaryOperator<String> env = source(Map.of("ACME_CONFIG", "/srv/c.yaml"));
+
+        assertThat(ConfigLocator.find(NONE, NONE, env)).contains(ConfigLocator.locate(NONE, NONE, env));
+        assertThat(ConfigLocator.find(NONE, NONE, NONE)).isEmpty();
+    }
 }

@@ -244,6 +244,28 @@ class HomeserverConfigTest {
     }
 
     @Test
+    void aQuietLoadGivesTheSameSettingsAndWarningsButLogsNothing() throws Exception {
+        Files.writeString(file, enabledWith("colour: blue"));
+        Logger jul = Logger.getLogger(HomeserverConfig.class.getName());
+        List<LogRecord> records = new ArrayList<>();
+        Handler handler = new Handler() {
+            @Override public void publish(LogRecord r) { records.add(r); }
+            @Override public void flush() { }
+            @Override public void close() { }
+        };
+        jul.addHandler(handler);
+        try {
+            AcmeSettings quiet = HomeserverConfig.loadQuietly(file);
+
+            assertThat(records).isEmpty();
+            assertThat(quiet).isEqualTo(HomeserverConfig.load(file));
+            assertThat(quiet.warnings()).hasSize(1);
+        } finally {
+            jul.removeHandler(handler);
+        }
+    }
+
+    @Test
     void topLevelKeysThatAreNotOursAreIgnoredSilently() throws Exception {
         AcmeSettings s = load(ENABLED + "database:\n  name: sqlite3\nfederation_domain_whitelist: [a.org]\n");
 

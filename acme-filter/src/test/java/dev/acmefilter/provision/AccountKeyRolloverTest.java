@@ -1,18 +1,16 @@
 package dev.acmefilter.provision;
 
 import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.KeyType;
 import dev.acmefilter.testing.Pebble;
 import dev.acmefilter.testing.PebbleExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.shredzone.acme4j.exception.AcmeServerException;
-import org.shredzone.acme4j.util.KeyPairUtils;
 
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -45,9 +43,7 @@ class AccountKeyRolloverTest {
     }
 
     private static byte[] pem(KeyPair key) throws Exception {
-        StringWriter text = new StringWriter();
-        KeyPairUtils.writeKeyPair(key, text);
-        return text.toString().getBytes(StandardCharsets.US_ASCII);
+        return KeyPairs.pem(key);
     }
 
     private static URL accountOf(AcmeClient client, KeyPair key) throws Exception {
@@ -81,11 +77,30 @@ class AccountKeyRolloverTest {
     }
 
     @Test
+    void aRolloverGivesTheAccountANewKeyOfTheConfiguredType() throws Exception {
+        AcmeSettings settings = settings();
+        URL account;
+        try (AcmeClient client = new AcmeClient(settings)) {
+            account = client.account().getLocation(); // an ec256 key, the default
+        }
+        AcmeSettings ec384 = settings.toBuilder().accountKeyType(KeyType.EC384).build();
+
+        AccountKeyRollover.Result result = AccountKeyRollover.rollover(ec384);
+
+        KeyPair newKey = AccountKeys.load(settings.accountKeyFile());
+        assertThat(KeyPairs.typeOf(newKey.getPublic())).contains(KeyType.EC384);
+        assertThat(KeyPairs.typeOf(AccountKeys.load(result.oldKeyFile()).getPublic())).contains(KeyType.EC256);
+        try (AcmeClient client = new AcmeClient(ec384)) {
+            assertThat(accountOf(client, newKey)).isEqualTo(account);
+        }
+    }
+
+    @Test
     void aRolloverInterruptedAfterTheCaTookTheNewKeyIsFinishedByTheNextLoad() throws Exception {
         AcmeSettings settings = settings();
         byte[] oldPem;
         URL account;
-        KeyPair newKey = KeyPairUtils.createECKeyPair("secp256r1");
+        KeyPair newKey = KeyPairs.create(KeyType.EC256);
         try (AcmeClient client = new AcmeClient(settings)) {
             account = client.account().getLocation();
             oldPem = Files.readAllBytes(settings.accountKeyFile());
@@ -111,7 +126,7 @@ class AccountKeyRolloverTest {
         }
         byte[] oldPem = Files.readAllBytes(settings.accountKeyFile());
         Files.write(AccountKeyRollover.pendingFile(settings.accountKeyFile()),
-                pem(KeyPairUtils.createECKeyPair("secp256r1"))); // then the process died before asking the CA
+                pem(KeyPairs.create(KeyType.EC256))); // then the process died before asking the CA
 
         try (AcmeClient next = new AcmeClient(settings)) {
             assertThat(next.account().getLocation()).isEqualTo(account);
@@ -131,7 +146,7 @@ class AccountKeyRolloverTest {
                 .hasMessage("acme.account_key_file: " + settings.accountKeyFile() + " does not exist, so there is no"
                         + " account key to roll over");
 
-        byte[] unregistered = pem(KeyPairUtils.createECKeyPair("secp256r1"));
+        byte[] unregistered = pem(KeyPairs.create(KeyType.EC256));
         Files.write(settings.accountKeyFile(), unregistered);
         assertThatThrownBy(() -> AccountKeyRollover.rollover(settings))
                 .isInstanceOf(ProvisioningException.class)

@@ -4,7 +4,10 @@ import dev.acmefilter.config.KeyType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.shredzone.acme4j.util.KeyPairUtils;
 
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -39,6 +42,21 @@ class KeyPairsTest {
 
         assertThat(rebuilt.getPublic().getEncoded()).isEqualTo(pair.getPublic().getEncoded());
         assertThat(rebuilt.getPrivate()).isSameAs(pair.getPrivate());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = KeyType.class, names = {"EC256", "EC384", "RSA2048"})
+    void thePemHoldsBothHalvesAndAcme4jReadsItBackAsTheSamePair(KeyType type) throws Exception {
+        KeyPair pair = KeyPairs.create(type);
+
+        String pem = new String(KeyPairs.pem(pair), StandardCharsets.US_ASCII);
+        KeyPair read = KeyPairUtils.readKeyPair(new StringReader(pem));
+
+        assertThat(pem).startsWith(type.algorithm().equals("EC") ? "-----BEGIN EC PRIVATE KEY-----"
+                : "-----BEGIN RSA PRIVATE KEY-----");
+        assertThat(read.getPublic().getEncoded()).isEqualTo(pair.getPublic().getEncoded());
+        assertThat(KeyPairs.withPublicKey(read.getPrivate()).getPublic().getEncoded())
+                .as("the private half is the same key").isEqualTo(pair.getPublic().getEncoded());
     }
 
     @Test

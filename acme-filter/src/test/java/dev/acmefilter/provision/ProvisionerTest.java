@@ -29,10 +29,13 @@ import org.shredzone.acme4j.util.KeyPairUtils;
 import java.io.Reader;
 import java.net.URL;
 import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.Security;
 import java.security.interfaces.ECKey;
 import java.security.interfaces.RSAKey;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Set;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -205,7 +208,8 @@ class ProvisionerTest {
         provisioner.provisionIfNeeded();
         provisioner.close();
 
-        assertThat(Pem.readPrivateKey(settings.privateKeyPath()).getEncoded()).isEqualTo(key.getPrivate().getEncoded());
+        assertThat(KeyPairs.withPublicKey(Pem.readPrivateKey(settings.privateKeyPath())).getPublic().getEncoded())
+                .as("the kept key").isEqualTo(key.getPublic().getEncoded());
         assertThat(settings.stateDir().resolve("acme-pending-homeserver.tls.crt.key")).doesNotExist();
         assertThat(journal.stateFile().load().pendingOrderUrl()).isEmpty();
     }
@@ -213,6 +217,7 @@ class ProvisionerTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(KeyType.class)
     void theCertificateKeyOnDiskIsOfTheConfiguredTypeAndMatchesTheCertificate(KeyType type) throws Exception {
+        Security.removeProvider("BC"); // the JDK's providers make every key type
         AcmeSettings settings = settings(dir, "localhost").keyType(type).build();
         Provisioner provisioner = new Provisioner(settings, STORE);
 
@@ -227,6 +232,26 @@ class ProvisionerTest {
         assertThat(KeyMatch.matches(leaf, key)).isTrue();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(settings.privateKeyPath())))
                 .isEqualTo("rw-------");
+    }
+
+    @Test
+    void anOrderNeedsNoBouncyCastleProviderAndRegistersNone() throws Exception {
+        Security.removeProvider("BC"); // in case another test registered it
+        List<String> before = providerNames();
+        AcmeSettings settings = settings(dir, "localhost").build();
+        Provisioner provisioner = new Provisioner(settings, STORE);
+
+        ProvisionResult result = provisioner.provisionIfNeeded();
+        provisioner.close();
+
+        assertThat(result.outcome()).isEqualTo(ProvisionResult.Outcome.ISSUED);
+        assertThat(KeyMatch.matches(Pem.readCertificates(settings.certificatePath()).get(0),
+                Pem.readPrivateKey(settings.privateKeyPath()))).isTrue();
+        assertThat(providerNames()).as("the webapp's JCA is left as it was").isEqualTo(before);
+    }
+
+    private static List<String> providerNames() {
+        return Arrays.stream(Security.getProviders()).map(Provider::getName).toList();
     }
 
     private static int keySize(java.security.Key key) {

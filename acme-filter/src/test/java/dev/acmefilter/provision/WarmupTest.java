@@ -1,16 +1,41 @@
 package dev.acmefilter.provision;
 
+import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.testing.Pebble;
+import dev.acmefilter.testing.PebbleExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.security.Provider;
 import java.security.Security;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 class WarmupTest {
+
+    @RegisterExtension
+    static final PebbleExtension PEBBLE = PebbleExtension.withDefaults();
+
+    @TempDir
+    Path dir;
+
+    private AcmeSettings.Builder settings() {
+        Pebble pebble = PEBBLE.get();
+        return AcmeSettings.builder()
+                .serverName("localhost")
+                .domain("localhost")
+                .directoryUrl(pebble.directoryUrl())
+                .caCertificates(pebble.caCertificatesPem())
+                .accountKeyFile(dir.resolve("client.key"))
+                .certificatePath(dir.resolve("tls/homeserver.tls.crt"))
+                .privateKeyPath(dir.resolve("tls/homeserver.tls.key"));
+    }
 
     @Test
     void theWarmUpWorkSucceedsAndLeavesTheJvmsProvidersAsTheyWere() {
@@ -30,6 +55,29 @@ class WarmupTest {
         assertThat(thread.getName()).isEqualTo("acme-warmup");
         assertThat(thread.isDaemon()).isTrue();
         assertThat(thread.isAlive()).isFalse();
+    }
+
+    @Test
+    void withAcmeEnabledTheWarmUpFetchesTheCasDirectoryOnceAndWritesNothing() throws Exception {
+        Pebble pebble = PEBBLE.get();
+        long all = pebble.requests();
+        long directory = pebble.requests("GET /dir");
+
+        Warmup.start(() -> Optional.of(settings().build())).join(60_000);
+
+        assertThat(pebble.requests("GET /dir") - directory).isEqualTo(1);
+        assertThat(pebble.requests() - all).as("no account, no nonce, no order").isEqualTo(1);
+        assertThat(dir).isEmptyDirectory();
+    }
+
+    @Test
+    void withAcmeDisabledTheWarmUpAsksTheCaNothing() throws Exception {
+        Pebble pebble = PEBBLE.get();
+        long all = pebble.requests();
+
+        Warmup.start(() -> Optional.of(settings().enabled(false).build())).join(60_000);
+
+        assertThat(pebble.requests() - all).isZero();
     }
 
     private static List<String> providerNames() {

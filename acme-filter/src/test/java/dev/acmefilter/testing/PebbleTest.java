@@ -11,8 +11,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.Security;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,8 +26,6 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import javax.net.ssl.SSLHandshakeException;
 
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +39,6 @@ import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.connector.NetworkSettings;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.provider.GenericAcmeProvider;
-import org.shredzone.acme4j.util.KeyPairUtils;
 
 import com.sun.net.httpserver.HttpServer;
 
@@ -48,13 +47,6 @@ class PebbleTest {
     /** Shared instance for the read-only checks; lifecycle tests start their own. */
     @RegisterExtension
     static final PebbleExtension SHARED = PebbleExtension.withDefaults();
-
-    @BeforeAll
-    static void bouncyCastle() {
-        if (Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
-            Security.addProvider(new BouncyCastleProvider());
-        }
-    }
 
     @Test
     void directoryAnswersWhenTrustingOnlyTheGeneratedCa(Pebble pebble) throws Exception {
@@ -229,7 +221,7 @@ class PebbleTest {
             assertThat(session.getMetadata().isExternalAccountRequired()).isTrue();
 
             assertThatThrownBy(() -> new AccountBuilder().agreeToTermsOfService()
-                    .useKeyPair(KeyPairUtils.createKeyPair()).create(session))
+                    .useKeyPair(ecKey()).create(session))
                     .isInstanceOf(AcmeException.class)
                     .hasMessageContaining("externalAccountBinding");
 
@@ -274,7 +266,7 @@ class PebbleTest {
         try {
             Session session = new Session(pebble.directoryUrl(), provider(pebble));
             AccountBuilder accountBuilder = new AccountBuilder().agreeToTermsOfService()
-                    .useKeyPair(KeyPairUtils.createKeyPair());
+                    .useKeyPair(ecKey());
             eab.ifPresent(e -> accountBuilder.withKeyIdentifier(e[0], e[1]));
             Account account = accountBuilder.create(session);
 
@@ -297,7 +289,7 @@ class PebbleTest {
                 order.fetch();
                 return order.getStatus() == Status.PENDING ? Status.PROCESSING : order.getStatus();
             });
-            order.execute(KeyPairUtils.createKeyPair());
+            order.execute(ecKey());
             Status status = poll(() -> {
                 order.fetch();
                 return order.getStatus();
@@ -326,5 +318,12 @@ class PebbleTest {
             }
             Thread.sleep(100);
         }
+    }
+
+    /** An EC P-384 key from the JDK's provider (acme4j's KeyPairUtils would need BouncyCastle's registered). */
+    private static KeyPair ecKey() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp384r1"));
+        return generator.generateKeyPair();
     }
 }

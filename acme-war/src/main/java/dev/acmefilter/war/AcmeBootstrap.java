@@ -14,8 +14,6 @@ import jakarta.inject.Inject;
 import jakarta.servlet.ServletContext;
 
 import java.lang.System.Logger.Level;
-import java.security.Provider;
-import java.security.Security;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -85,11 +83,6 @@ public class AcmeBootstrap {
         }
         if (alerts != null) {
             alerts.close();
-        }
-        // a provider registered from this webapp's class loader would pin it after undeploy
-        Provider bc = Security.getProvider("BC");
-        if (bc != null && bc.getClass().getClassLoader() == AcmeBootstrap.class.getClassLoader()) {
-            Security.removeProvider("BC");
         }
     }
 }
