@@ -4,7 +4,7 @@
 #
 #   bench/run-all.sh            build what is missing, run everything, write BENCHMARKS.md
 #   RUNS=7 bench/run-all.sh     runs per client for the time to certificate (default 5, at least 5)
-#   WRK_SECONDS=8 ...           length of one wrk round (default 5; WRK_ROUNDS=5 rounds per configuration;
+#   WRK_SECONDS=8 ...           length of one wrk round (default 5; WRK_ROUNDS=7 rounds per configuration;
 #                               the filter-overhead pair gets 2 x WRK_ROUNDS rounds of PAIR_SECONDS=3)
 #   WARMUP_SECONDS=20 ...       wrk warm-up of each JVM configuration before its rounds (default 15)
 #   NO_WRITE=1 ...              print the table only, leave BENCHMARKS.md alone
@@ -21,7 +21,7 @@
 # PEBBLE_VA_NOSLEEP=1, PEBBLE_WFE_NONCEREJECT=0, pebble-challtestsrv resolving every name to
 # 127.0.0.1; the ACME server name is "localhost" with a throwaway CA):
 #  1. time to certificate, one name (matrix.example.org), fresh account each run, runs interleaved
-#     a,b,c,d,a,b,c,d... on Pebble's one http-01 port:
+#     a,b,c,d,a,b,c,d... on Pebble's one http-01 port, each on a quiet machine (settle below):
 #     a) the provisioner in a running embedded Jetty with the challenge filter
 #        (RunningContainerClient: order start -> files on disk verified; one warm-up order first)
 #     b) acme.war in the Jetty base, launched with jetty-base/run homeserver.yaml, from the launch
@@ -42,7 +42,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
 cd "$ROOT"
 RUNS=${RUNS:-5}
 WRK_SECONDS=${WRK_SECONDS:-5}
-WRK_ROUNDS=${WRK_ROUNDS:-5}
+WRK_ROUNDS=${WRK_ROUNDS:-7}
 WARMUP_SECONDS=${WARMUP_SECONDS:-15}
 PAIR_SECONDS=${PAIR_SECONDS:-3}     # filter overhead: 2 x WRK_ROUNDS shorter rounds of its pair
 WRK_ARGS=(-t2 -c32)
@@ -199,6 +199,19 @@ wait_port_free() { # port
     for ((i = 0; i < 200; i++)); do port_free "$1" && return 0; sleep 0.05; done
     die "port $1 still in use: $(ss -ltnp "sport = :$1" 2>/dev/null | tail -n +2)"
 }
+# Waits (at most 3 s) until the CPUs were at least 90 % idle over 0.2 s: a timed run starts on a quiet
+# machine, not in the tail of the previous one (a JVM still compiling, a server still stopping).
+settle() {
+    local i a b
+    for ((i = 0; i < 15; i++)); do
+        a=$(awk '/^cpu / { print $2 + $3 + $4 + $6 + $7 + $8, $5 }' /proc/stat)
+        sleep 0.2
+        b=$(awk '/^cpu / { print $2 + $3 + $4 + $6 + $7 + $8, $5 }' /proc/stat)
+        awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " ")
+            busy = y[1] - x[1]; idle = y[2] - x[2]; exit !(busy + idle > 0 && idle / (busy + idle) >= 0.9) }' && return 0
+    done
+    return 0
+}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # ------------------------------------------------------------------ statistics
@@ -267,6 +280,7 @@ step_time_to_certificate() {
 
     A=() B=() C=() D=() B_START=() B_ORDER=()
     run_a() {
+        settle
         echo "order $WORK/a$1 $NAME" >&"${RC[1]}"
         rc_read 120
         [[ $REPLY == ok* ]] || die "(a) run $1: $REPLY"
@@ -288,6 +302,7 @@ acme:
   account_key_file: account.key
 EOF
         wait_port_free "$PORT"
+        settle
         t0=$(now)
         spawn "$ROOT/jetty-base/run" "$d/homeserver.yaml" > "$d/jetty.log" 2>&1 < /dev/null
         pid=$SPAWNED
@@ -311,6 +326,7 @@ EOF
         local d=$WORK/c$1 t0
         mkdir -p "$d"
         wait_port_free "$PORT"
+        settle
         t0=$(now)
         REQUESTS_CA_BUNDLE=$PEBBLE_CA certbot certonly --standalone --http-01-port "$PORT" --server "$PEBBLE_DIR_URL" \
             --config-dir "$d/config" --work-dir "$d/work" --logs-dir "$d/logs" --agree-tos \
@@ -324,6 +340,7 @@ EOF
         local d=$WORK/d$1 t0
         mkdir -p "$d"
         wait_port_free "$PORT"
+        settle
         t0=$(now)
         LEGO_CA_CERTIFICATES=$PEBBLE_CA lego --server "$PEBBLE_DIR_URL" --path "$d" --accept-tos \
             --email "bench$1@example.org" --http --http.port "127.0.0.1:$PORT" -d "$NAME" run > "$d/out" 2>&1 \
@@ -426,6 +443,7 @@ PY
     F_WAR=() F_NOF=() F_PLAIN=() F_DEFJIT=()
     local u_war=http://127.0.0.1:${PORTS[war]}/index.html u_nof=http://127.0.0.1:${PORTS[nofilter]}/index.html
     for ((r = 1; r <= 2 * WRK_ROUNDS; r++)); do
+        settle
         if ((r % 2)); then
             F_WAR+=("$(rps "$u_war" "$PAIR_SECONDS")"); F_NOF+=("$(rps "$u_nof" "$PAIR_SECONDS")")
         else
@@ -495,6 +513,7 @@ EOF
     rps "$u_ng/unknownToken123" 3 > /dev/null
     CH_200=() NG_200=() CH_404=() NG_404=()
     for ((r = 1; r <= WRK_ROUNDS; r++)); do
+        settle
         CH_200+=("$(rps "$u_ch/$token" "$WRK_SECONDS")")
         NG_200+=("$(rps "$u_ng/$token" "$WRK_SECONDS")")
         CH_404+=("$(rps "$u_ch/unknownToken123" "$WRK_SECONDS")")
@@ -614,7 +633,7 @@ regenerate this file. Not part of the test suite. All ratios are from this one r
 
 One name (\`$NAME\`, the default \`server_name\`-only set-up), EC P-256 keys everywhere, a new ACME
 account every run, $RUNS runs per client interleaved a, b, c, d, a, b, ... on Pebble's one http-01
-port. Every time ends when the certificate chain on disk verifies against Pebble's root and the key
+port, each started once the CPUs were at least 90 % idle for 0.2 s (at most 3 s of waiting). Every time ends when the certificate chain on disk verifies against Pebble's root and the key
 on disk matches it (openssl for b, c, d; the same checks in-process for a).$(status time_to_certificate)
 
 | client | median ms | min ms | max ms | vs certbot | vs lego | all runs (ms) |

@@ -15,11 +15,9 @@ import java.util.zip.ZipOutputStream;
  * Used by {@code jetty-base/run}'s fast start: unpacks acme.war into a folder that Jetty
  * deploys as it is, with the signatures of the jars in WEB-INF/lib removed (BouncyCastle's
  * are signed). A JVM does not put classes of signed jars into its class-data archive and
- * checks every one of them as it loads it: BouncyCastle's ~1000 classes of a first order
- * then cost ~0.4 s of a cold start on 2 cores (bench/run-all.sh). Only the signature files
- * go: every class file stays byte for byte as the build (and Maven's checksums) had it.
- * OpenJDK does not require signed JCE providers; an Oracle JDK does for javax.crypto
- * services from BouncyCastle: there, start with ACME_FAST_START=0.
+ * checks every one of them as it loads it (bench/run-all.sh). Only the signature files go:
+ * every class file stays byte for byte as the build (and Maven's checksums) had it. The
+ * webapp never registers BouncyCastle as a JCA provider, so no JDK needs these jars signed.
  *
  * <p>{@code java UnsignedWebapp acme.war folder}: replaces {@code folder} (through a
  * sibling temporary folder, so that an interrupted run leaves no half folder behind).
