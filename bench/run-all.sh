@@ -5,7 +5,7 @@
 #   bench/run-all.sh            build what is missing, run everything, write BENCHMARKS.md
 #   RUNS=7 bench/run-all.sh     runs per client for the time to certificate (default 5, at least 5)
 #   WRK_SECONDS=8 ...           length of one wrk round (default 5; WRK_ROUNDS=7 rounds per configuration;
-#                               the filter-overhead pair gets 2 x WRK_ROUNDS rounds of PAIR_SECONDS=3)
+#                               the filter-overhead pair gets PAIRS=21 rounds of PAIR_SECONDS=3)
 #   WARMUP_SECONDS=20 ...       wrk warm-up of each JVM configuration before its rounds (default 15)
 #   NO_WRITE=1 ...              print the table only, leave BENCHMARKS.md alone
 #   STEPS="challenge scale" ... only these steps (time_to_certificate filter_overhead challenge footprint scale)
@@ -44,7 +44,8 @@ RUNS=${RUNS:-5}
 WRK_SECONDS=${WRK_SECONDS:-5}
 WRK_ROUNDS=${WRK_ROUNDS:-7}
 WARMUP_SECONDS=${WARMUP_SECONDS:-15}
-PAIR_SECONDS=${PAIR_SECONDS:-3}     # filter overhead: 2 x WRK_ROUNDS shorter rounds of its pair
+PAIR_SECONDS=${PAIR_SECONDS:-3}     # filter overhead: PAIRS shorter rounds of its pair
+PAIRS=${PAIRS:-21}                  # (its ratio is near 1 and this machine's noise is +-15 % per round)
 WRK_ARGS=(-t2 -c32)
 NAME=matrix.example.org
 JETTY_HOME=$ROOT/jetty-base/target/jetty-home-12.1.8
@@ -442,7 +443,7 @@ PY
     # alternating order (A B, B A, ...), so that a change of the machine's load hits both alike
     F_WAR=() F_NOF=() F_PLAIN=() F_DEFJIT=()
     local u_war=http://127.0.0.1:${PORTS[war]}/index.html u_nof=http://127.0.0.1:${PORTS[nofilter]}/index.html
-    for ((r = 1; r <= 2 * WRK_ROUNDS; r++)); do
+    for ((r = 1; r <= PAIRS; r++)); do
         settle
         if ((r % 2)); then
             F_WAR+=("$(rps "$u_war" "$PAIR_SECONDS")"); F_NOF+=("$(rps "$u_nof" "$PAIR_SECONDS")")
@@ -455,7 +456,7 @@ PY
         fi
         local more=""
         ((r % 2)) || more=", index.html only ${F_PLAIN[-1]}, acme.war with the base's options ${F_DEFJIT[-1]}"
-        log "filter overhead, round $r/$((2 * WRK_ROUNDS)): acme.war ${F_WAR[-1]}, without filter ${F_NOF[-1]}$more req/s"
+        log "filter overhead, round $r/$PAIRS: acme.war ${F_WAR[-1]}, without filter ${F_NOF[-1]}$more req/s"
         result F_WAR "${F_WAR[@]}"; result F_NOF "${F_NOF[@]}"; result F_PLAIN "${F_PLAIN[@]}"; result F_DEFJIT "${F_DEFJIT[@]}"
     done
 }
@@ -544,7 +545,7 @@ step_scale() {
 A=() B=() C=() D=() B_START=() B_ORDER=() B_FIRST=() WARMUP_MS=
 F_WAR=() F_NOF=() F_PLAIN=() F_DEFJIT=() CH_200=() NG_200=() CH_404=() NG_404=()
 run_step time_to_certificate step_time_to_certificate 330
-run_step filter_overhead step_filter_overhead 300
+run_step filter_overhead step_filter_overhead 420
 run_step challenge step_challenge 200
 run_step footprint step_footprint 150
 run_step scale step_scale 300
@@ -614,7 +615,7 @@ regenerate this file. Not part of the test suite. All ratios are from this one r
 | Pebble | $(pkgver pebble) (Debian), \`PEBBLE_VA_NOSLEEP=1 PEBBLE_WFE_NONCEREJECT=0\`, pebble-challtestsrv as DNS |
 | certbot | $(pkgver certbot) (Debian) |
 | lego | $(pkgver lego) (Debian) |
-| wrk | $(pkgver wrk) (Debian), \`wrk ${WRK_ARGS[*]} -d${WRK_SECONDS}s\`, loopback, $WRK_ROUNDS rounds per configuration after a ${WARMUP_SECONDS} s warm-up of each JVM, rounds interleaved (the filter-overhead pair: $((2 * WRK_ROUNDS)) rounds of ${PAIR_SECONDS} s), medians; target ratios are medians of per-round ratios |
+| wrk | $(pkgver wrk) (Debian), \`wrk ${WRK_ARGS[*]} -d${WRK_SECONDS}s\`, loopback, $WRK_ROUNDS rounds per configuration after a ${WARMUP_SECONDS} s warm-up of each JVM, rounds interleaved (the filter-overhead pair: $PAIRS rounds of ${PAIR_SECONDS} s), medians; target ratios are medians of per-round ratios |
 | nginx | $(pkgver nginx) (Debian) |
 | load during the run | load average $LOAD_START at the start, $LOAD_END at the end; other processes using >= 5 % CPU at the start: ${OTHERS:-none} |
 
@@ -666,7 +667,7 @@ there), unless noted.$(status filter_overhead)
 | a webapp with only the same index.html (no Weld, no filter) | $(median "${F_PLAIN[@]}") | ${F_PLAIN[*]:-} |
 | acme.war with the Jetty base's options (\`jetty-base/run --jvm-options\`: ${BASE_JVM_OPTS[*]}) | $(median "${F_DEFJIT[@]}") | ${F_DEFJIT[*]:-} |
 
-Filter overhead ratio (acme.war / without the filter), the median of the $((2 * WRK_ROUNDS)) per-round ratios of
+Filter overhead ratio (acme.war / without the filter), the median of the $PAIRS per-round ratios of
 ${PAIR_SECONDS} s rounds measured back to back in alternating order: **$R_F** (per round: $(pair_ratios F_WAR F_NOF | tr '\n' ' ')).
 Ratio of the medians: $R_F_OF_MEDIANS. A request for /index.html never enters the filter (it is mapped to
 /.well-known/acme-challenge/* only), so what this ratio shows beyond 1 is the machine's noise. The whole WAR
