@@ -202,12 +202,11 @@ wait_port_free() { # port
 }
 # Waits (at most 3 s) until the CPUs were at least 90 % idle over 0.2 s: a timed run starts on a quiet
 # machine, not in the tail of the previous one (a JVM still compiling, a server still stopping).
+cpu_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $6 + $7 + $8, $5 }' /proc/stat; }   # -> "busy idle"
 settle() {
     local i a b
     for ((i = 0; i < 15; i++)); do
-        a=$(awk '/^cpu / { print $2 + $3 + $4 + $6 + $7 + $8, $5 }' /proc/stat)
-        sleep 0.2
-        b=$(awk '/^cpu / { print $2 + $3 + $4 + $6 + $7 + $8, $5 }' /proc/stat)
+        a=$(cpu_ticks); sleep 0.2; b=$(cpu_ticks)
         awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " ")
             busy = y[1] - x[1]; idle = y[2] - x[2]; exit !(busy + idle > 0 && idle / (busy + idle) >= 0.9) }' && return 0
     done

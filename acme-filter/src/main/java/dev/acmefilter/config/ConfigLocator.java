@@ -29,7 +29,7 @@ public final class ConfigLocator {
                               UnaryOperator<String> env) {
         String[] found = source(contextParam, property, env);
         if (found != null) {
-            Path path = Path.of(found[0].trim()).toAbsolutePath().normalize();
+            Path path = pathOf(found[0]);
             System.getLogger(ConfigLocator.class.getName()).log(System.Logger.Level.INFO,
                     "Reading the ACME configuration from {0} (set by the {1})", path, found[1]);
             return path;
@@ -43,7 +43,11 @@ public final class ConfigLocator {
     public static Optional<Path> find(UnaryOperator<String> contextParam, UnaryOperator<String> property,
                                       UnaryOperator<String> env) {
         String[] found = source(contextParam, property, env);
-        return found == null ? Optional.empty() : Optional.of(Path.of(found[0].trim()).toAbsolutePath().normalize());
+        return found == null ? Optional.empty() : Optional.of(pathOf(found[0]));
+    }
+
+    private static Path pathOf(String value) {
+        return Path.of(value.trim()).toAbsolutePath().normalize();
     }
 
     /** The first non-blank setting and where it came from, or null. */

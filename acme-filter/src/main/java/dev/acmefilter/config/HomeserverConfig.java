@@ -110,9 +110,7 @@ public final class HomeserverConfig {
      * @throws ConfigException when the file cannot be read or parsed, or any value is wrong
      */
     public static AcmeSettings load(Path file) {
-        Objects.requireNonNull(file, "file");
-        HomeserverConfig config = new HomeserverConfig(file.toAbsolutePath().normalize(), true);
-        return config.settings(config.readTopLevel());
+        return load(file, true);
     }
 
     /**
@@ -120,8 +118,12 @@ public final class HomeserverConfig {
      * warm-up) whose results and errors the real load reports.
      */
     public static AcmeSettings loadQuietly(Path file) {
+        return load(file, false);
+    }
+
+    private static AcmeSettings load(Path file, boolean logged) {
         Objects.requireNonNull(file, "file");
-        HomeserverConfig config = new HomeserverConfig(file.toAbsolutePath().normalize(), false);
+        HomeserverConfig config = new HomeserverConfig(file.toAbsolutePath().normalize(), logged);
         return config.settings(config.readTopLevel());
     }
 

@@ -93,7 +93,7 @@ public final class AccountKeyRollover {
                 throw e;
             }
             KeyPair newKey = KeyPairs.create(newKeyType);
-            byte[] newPem = pem(newKey);
+            byte[] newPem = KeyPairs.pem(newKey);
             Path pending = pendingFile(keyFile);
             PrivateFile.replace(pending, newPem);
             try {
@@ -170,9 +170,5 @@ public final class AccountKeyRollover {
         }
         PrivateFile.replaceOwnedLike(keyFile, newPem, keyFile);
         Files.delete(pendingFile(keyFile));
-    }
-
-    private static byte[] pem(KeyPair key) throws IOException {
-        return KeyPairs.pem(key);
     }
 }

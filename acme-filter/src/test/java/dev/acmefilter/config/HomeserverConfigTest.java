@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.acmefilter.testing.LogCapture;
+
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -246,23 +248,14 @@ class HomeserverConfigTest {
     @Test
     void aQuietLoadGivesTheSameSettingsAndWarningsButLogsNothing() throws Exception {
         Files.writeString(file, enabledWith("colour: blue"));
-        Logger jul = Logger.getLogger(HomeserverConfig.class.getName());
-        List<LogRecord> records = new ArrayList<>();
-        Handler handler = new Handler() {
-            @Override public void publish(LogRecord r) { records.add(r); }
-            @Override public void flush() { }
-            @Override public void close() { }
-        };
-        jul.addHandler(handler);
-        try {
-            AcmeSettings quiet = HomeserverConfig.loadQuietly(file);
+        AcmeSettings quiet;
+        try (LogCapture log = LogCapture.of(HomeserverConfig.class)) {
+            quiet = HomeserverConfig.loadQuietly(file);
 
-            assertThat(records).isEmpty();
-            assertThat(quiet).isEqualTo(HomeserverConfig.load(file));
-            assertThat(quiet.warnings()).hasSize(1);
-        } finally {
-            jul.removeHandler(handler);
+            assertThat(log.lines()).isEmpty();
         }
+        assertThat(quiet).isEqualTo(HomeserverConfig.load(file));
+        assertThat(quiet.warnings()).hasSize(1);
     }
 
     @Test
