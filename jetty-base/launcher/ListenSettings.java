@@ -1,22 +1,16 @@
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.AcmeConfig;
 import dev.acmefilter.config.ConfigException;
-import dev.acmefilter.config.HomeserverConfig;
+import dev.acmefilter.config.ConfigLoader;
 
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.InvocationTargetException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 import javax.xml.parsers.SAXParserFactory;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Used by {@code jetty-base/run} (run with the JDK's source launcher, not compiled by Maven):
@@ -36,8 +30,6 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * {@code --start-jetty} it is the Jetty JVM's main class instead (see {@link #startJetty}).
  */
 public final class ListenSettings {
-    static final int DEFAULT_PORT = 8009;
-
     /** Where Jetty listens: {@code host} empty for all interfaces. */
     record Listen(int port, String host) {
     }
@@ -107,16 +99,16 @@ public final class ListenSettings {
 
     /** Loads the file as the webapp will; exits 2 with the loader's message when it is wrong. */
     static Listen check(Path file) throws Exception {
-        AcmeSettings settings;
+        AcmeConfig settings;
         try {
-            settings = HomeserverConfig.load(file);
+            settings = ConfigLoader.load(file);
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             System.exit(2);
             return null;
         }
-        int port = portIsSet(file) ? settings.port() : DEFAULT_PORT;
-        List<String> addresses = settings.bindAddresses();
+        int port = settings.listen().port();
+        List<String> addresses = settings.listen().bindAddresses();
         String host;
         if (addresses.size() == 1) {
             host = addresses.get(0);
@@ -129,14 +121,5 @@ public final class ListenSettings {
                     + " (use '::' to listen on all interfaces)");
         }
         return new Listen(port, host);
-    }
-
-    /** Whether the file itself sets acme.port (HomeserverConfig fills in Synapse's default 80 otherwise). */
-    private static boolean portIsSet(Path file) throws Exception {
-        try (InputStream in = Files.newInputStream(file)) {
-            Object top = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
-            return top instanceof Map<?, ?> map && map.get("acme") instanceof Map<?, ?> acme
-                    && acme.get("port") != null;
-        }
     }
 }

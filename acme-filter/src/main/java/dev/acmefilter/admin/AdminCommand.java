@@ -1,10 +1,11 @@
 package dev.acmefilter.admin;
 
 import dev.acmefilter.challenge.DirectoryChallengeStore;
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.AcmeConfig;
+import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.config.ConfigException;
 import dev.acmefilter.config.ConfigLocator;
-import dev.acmefilter.config.HomeserverConfig;
+import dev.acmefilter.config.ConfigLoader;
 import dev.acmefilter.provision.AccountKeyRollover;
 import dev.acmefilter.provision.CertificateRevocation;
 import dev.acmefilter.provision.Delivery;
@@ -106,7 +107,7 @@ public final class AdminCommand {
                 out.print(USAGE_TEXT);
                 return OK;
             }
-            AcmeSettings settings = HomeserverConfig.load(configFile(line));
+            AcmeConfig settings = ConfigLoader.load(configFile(line));
             if (!line.command().equals(CommandLine.STATUS) && !line.dryRun()) {
                 warnWhenNotTheOwner(settings.stateDir());
             }
@@ -150,23 +151,23 @@ public final class AdminCommand {
         return Path.of("homeserver.yaml");
     }
 
-    private int status(AcmeSettings settings, CommandLine line) {
+    private int status(AcmeConfig settings, CommandLine line) {
         StatusReport report = new StatusReport(clock);
         List<String> ids = line.cert().map(List::of).orElseGet(() -> CertificateIds.ids(settings));
         boolean healthy = true;
         for (String id : ids) {
             healthy &= report.print(id, CertificateIds.resolve(settings, id), out);
         }
-        report.printAccount(settings, out);
+        report.printAccount(settings.account(), out);
         return healthy ? OK : FAILED;
     }
 
-    private int renew(AcmeSettings settings, CommandLine line) throws ProvisioningException, InterruptedException {
+    private int renew(AcmeConfig settings, CommandLine line) throws ProvisioningException, InterruptedException {
         String id = line.cert().orElseGet(() -> CertificateIds.implied(settings));
         return renew(id, CertificateIds.resolve(settings, id));
     }
 
-    private int renew(String id, AcmeSettings cert) throws ProvisioningException, InterruptedException {
+    private int renew(String id, CertificateSettings cert) throws ProvisioningException, InterruptedException {
         Provisioner provisioner = new Provisioner(cert, DirectoryChallengeStore.inStateDir(cert.stateDir()), clock);
         try {
             ProvisionResult result;
@@ -202,9 +203,9 @@ public final class AdminCommand {
         }
     }
 
-    private int dryRun(AcmeSettings settings, CommandLine line) throws ProvisioningException, InterruptedException {
+    private int dryRun(AcmeConfig settings, CommandLine line) throws ProvisioningException, InterruptedException {
         String id = line.cert().orElseGet(() -> CertificateIds.implied(settings));
-        AcmeSettings production = CertificateIds.resolve(settings, id);
+        CertificateSettings production = CertificateIds.resolve(settings, id);
         DryRun dry = DryRun.of(production, line.directory(), line.output());
         out.println(id + ": dry run against " + dry.directory() + " into " + dry.output()
                 + "; production files are not touched");
@@ -230,9 +231,9 @@ public final class AdminCommand {
         }
     }
 
-    private int revoke(AcmeSettings settings, CommandLine line) throws ProvisioningException, InterruptedException {
+    private int revoke(AcmeConfig settings, CommandLine line) throws ProvisioningException, InterruptedException {
         String id = line.cert().orElseGet(() -> CertificateIds.implied(settings));
-        AcmeSettings cert = CertificateIds.resolve(settings, id);
+        CertificateSettings cert = CertificateIds.resolve(settings, id);
         CertificateRevocation.Result revoked = CertificateRevocation.revoke(cert, line.reason());
         String serial = revoked.serial().toString(16);
         if (revoked.alreadyRevoked()) {
@@ -255,8 +256,8 @@ public final class AdminCommand {
         }
     }
 
-    private int rollover(AcmeSettings settings) throws ProvisioningException, InterruptedException {
-        AccountKeyRollover.Result result = AccountKeyRollover.rollover(settings);
+    private int rollover(AcmeConfig settings) throws ProvisioningException, InterruptedException {
+        AccountKeyRollover.Result result = AccountKeyRollover.rollover(settings.account());
         out.println("account " + result.account() + ": new key written to " + result.keyFile()
                 + " (mode 0600); the old key is kept in " + result.oldKeyFile()
                 + ". The running webapp loads the new key at its next order.");
@@ -282,7 +283,7 @@ public final class AdminCommand {
     }
 
     /** After a failed validation: the likely cause is that no webapp answers from the shared folder. */
-    private void hintWhenTheCaCouldNotReachUs(ProvisioningException e, AcmeSettings settings) {
+    private void hintWhenTheCaCouldNotReachUs(ProvisioningException e, CertificateSettings settings) {
         String message = String.valueOf(e.getMessage());
         if (message.contains("http-01 validation") || message.contains("Pre-flight")) {
             err.println("acme-admin: hint: the CA fetches the challenges from the running webapp, which answers them"

@@ -1,7 +1,7 @@
 package dev.acmefilter.admin;
 
-import dev.acmefilter.config.AcmeSettings;
-import dev.acmefilter.config.CertificateEntry;
+import dev.acmefilter.config.AcmeConfig;
+import dev.acmefilter.config.CertificateSettings;
 
 import java.util.List;
 
@@ -13,14 +13,14 @@ import java.util.List;
 public final class CertificateIds {
 
     /** The id of Synapse's own certificate. */
-    public static final String DEFAULT = CertificateEntry.DEFAULT_ID;
+    public static final String DEFAULT = CertificateSettings.DEFAULT_ID;
 
     private CertificateIds() {
     }
 
     /** Every certificate id of {@code settings}, the default first. */
-    public static List<String> ids(AcmeSettings settings) {
-        return settings.perCertificate().stream().map(AcmeSettings::certificateId).toList();
+    public static List<String> ids(AcmeConfig config) {
+        return config.certificates().stream().map(CertificateSettings::id).toList();
     }
 
     /**
@@ -29,16 +29,16 @@ public final class CertificateIds {
      *
      * @throws UsageException when there is none, or several and none of them the default
      */
-    public static String implied(AcmeSettings settings) {
-        List<String> ids = ids(settings);
+    public static String implied(AcmeConfig config) {
+        List<String> ids = ids(config);
         if (ids.contains(DEFAULT) || ids.size() == 1) {
             return ids.get(0);
         }
         if (ids.isEmpty()) {
-            throw new UsageException("there is no certificate to act on in " + settings.configFile()
+            throw new UsageException("there is no certificate to act on in " + config.describeFiles()
                     + ": expected tls_certificate_path, tls_private_key_path and server_name, or acme.certificates");
         }
-        throw new UsageException("--cert: " + settings.configFile() + " has several certificates ("
+        throw new UsageException("--cert: " + config.describeFiles() + " has several certificates ("
                 + String.join(", ", ids) + "); name the one to act on");
     }
 
@@ -47,9 +47,9 @@ public final class CertificateIds {
      *
      * @throws UsageException when there is no such certificate; the message names --cert
      */
-    public static AcmeSettings resolve(AcmeSettings settings, String id) {
-        return settings.perCertificate().stream().filter(c -> c.certificateId().equals(id)).findFirst()
+    public static CertificateSettings resolve(AcmeConfig config, String id) {
+        return config.certificate(id)
                 .orElseThrow(() -> new UsageException("--cert: there is no certificate '" + id + "' in "
-                        + settings.configFile() + "; expected one of " + String.join(", ", ids(settings))));
+                        + config.describeFiles() + "; expected one of " + String.join(", ", ids(config))));
     }
 }

@@ -136,7 +136,7 @@ public record CommandLine(String command, boolean help, Optional<Path> config, O
 
     private static URI directoryUrl(String text) {
         String expected = "; expected the https:// URL of an ACME v2 directory, such as "
-                + dev.acmefilter.config.AcmeSettings.LETS_ENCRYPT_STAGING;
+                + dev.acmefilter.config.AccountSettings.LETS_ENCRYPT_STAGING;
         try {
             URI uri = new URI(text);
             if (uri.isAbsolute() && uri.getHost() != null && "https".equalsIgnoreCase(uri.getScheme())) {

@@ -1,7 +1,7 @@
 package dev.acmefilter.admin;
 
-import dev.acmefilter.config.AcmeSettings;
-import dev.acmefilter.config.AlertSettings;
+import dev.acmefilter.config.AccountSettings;
+import dev.acmefilter.config.CertificateSettings;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ import java.util.Optional;
  * @param directory the CA asked
  * @param output    the folder its files go to
  */
-public record DryRun(AcmeSettings settings, URI directory, Path output) {
+public record DryRun(CertificateSettings settings, URI directory, Path output) {
 
     /** The folder under the state dir that a dry run writes to when {@code --output} is not given. */
     public static final String DEFAULT_FOLDER = "dry-run";
@@ -30,18 +30,18 @@ public record DryRun(AcmeSettings settings, URI directory, Path output) {
      * else the configured CA itself.
      */
     public static URI defaultDirectory(URI configured) {
-        return configured.equals(AcmeSettings.LETS_ENCRYPT) ? AcmeSettings.LETS_ENCRYPT_STAGING : configured;
+        return configured.equals(AccountSettings.LETS_ENCRYPT) ? AccountSettings.LETS_ENCRYPT_STAGING : configured;
     }
 
     /**
      * @throws UsageException when {@code output} is a folder that holds production files
      */
-    public static DryRun of(AcmeSettings production, Optional<URI> directory, Optional<Path> output) {
-        URI ca = directory.orElseGet(() -> defaultDirectory(production.directoryUrl()));
+    public static DryRun of(CertificateSettings production, Optional<URI> directory, Optional<Path> output) {
+        URI ca = directory.orElseGet(() -> defaultDirectory(production.account().directoryUrl()));
         Path folder = output.map(p -> p.toAbsolutePath().normalize())
                 .orElseGet(() -> production.stateDir().resolve(DEFAULT_FOLDER));
         for (Path file : List.of(production.certificatePath(), production.privateKeyPath(),
-                production.accountKeyFile())) {
+                production.account().accountKeyFile())) {
             if (file != null && folder.equals(file.getParent())) {
                 throw new UsageException("--output: " + folder + " holds the production file " + file
                         + "; expected a folder of the dry run's own");
@@ -51,7 +51,7 @@ public record DryRun(AcmeSettings settings, URI directory, Path output) {
             throw new UsageException("--output: " + folder + " is the production state folder (acme.state_dir);"
                     + " expected a folder of the dry run's own");
         }
-        AcmeSettings.Builder b = production.toBuilder()
+        CertificateSettings.Builder b = production.toBuilder()
                 .directoryUrl(ca)
                 .accountKeyFile(folder.resolve("account.key"))
                 .certificatePath(folder.resolve(production.certificatePath().getFileName()))
@@ -59,10 +59,8 @@ public record DryRun(AcmeSettings settings, URI directory, Path output) {
                 .stateDir(folder)
                 .reload(null)
                 .verify(null)
-                .keystore(null)
-                .alerts(AlertSettings.DEFAULTS) // a test order is no production event
-                .certificates(List.of());
-        if (!ca.equals(production.directoryUrl())) {
+                .keystore(null);
+        if (!ca.equals(production.account().directoryUrl())) {
             b.eab(null); // an external account binding belongs to the configured CA
         }
         return new DryRun(b.build(), ca, folder);

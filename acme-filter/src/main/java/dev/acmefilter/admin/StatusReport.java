@@ -1,6 +1,7 @@
 package dev.acmefilter.admin;
 
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.AccountSettings;
+import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.output.Pem;
 import dev.acmefilter.renewal.RenewalPolicy;
 import dev.acmefilter.state.LockFile;
@@ -44,7 +45,7 @@ final class StatusReport {
      *
      * @return whether the certificate is there, readable and not expired
      */
-    boolean print(String id, AcmeSettings settings, PrintStream out) {
+    boolean print(String id, CertificateSettings settings, PrintStream out) {
         out.println("certificate " + id);
         line(out, "file", settings.certificatePath() + " (key " + describeKeyFile(settings.privateKeyPath()) + ")");
         line(out, "configured names", String.join(", ", settings.domains()));
@@ -54,13 +55,13 @@ final class StatusReport {
     }
 
     /** The account key and CA, shared by all certificates. */
-    void printAccount(AcmeSettings settings, PrintStream out) {
+    void printAccount(AccountSettings account, PrintStream out) {
         out.println("account");
-        line(out, "CA", settings.directoryUrl().toString());
-        line(out, "account key", describeKeyFile(settings.accountKeyFile()));
+        line(out, "CA", account.directoryUrl().toString());
+        line(out, "account key", describeKeyFile(account.accountKeyFile()));
     }
 
-    private boolean printCertificate(AcmeSettings settings, PrintStream out) {
+    private boolean printCertificate(CertificateSettings settings, PrintStream out) {
         X509Certificate leaf;
         try {
             List<X509Certificate> chain = Pem.readCertificates(settings.certificatePath());
@@ -89,8 +90,8 @@ final class StatusReport {
         return !now.isAfter(notAfter);
     }
 
-    private void printState(AcmeSettings settings, PrintStream out) {
-        Path file = StateFile.of(settings.stateDir(), settings.certificateId(), settings.certificatePath()).path();
+    private void printState(CertificateSettings settings, PrintStream out) {
+        Path file = StateFile.of(settings.stateDir(), settings.id(), settings.certificatePath()).path();
         Properties state = new Properties();
         try {
             // read here instead of through StateFile, which sets a corrupt file aside: status changes nothing
@@ -113,7 +114,7 @@ final class StatusReport {
         if (state.getProperty("pending_order") != null) {
             line(out, "order in progress", state.getProperty("pending_order"));
         }
-        LockFile lock = LockFile.of(settings.stateDir(), settings.certificateId(), settings.certificatePath());
+        LockFile lock = LockFile.of(settings.stateDir(), settings.id(), settings.certificatePath());
         try {
             line(out, "running now", lock.holder().orElse("nothing"));
         } catch (IOException e) {

@@ -1,6 +1,6 @@
 package dev.acmefilter.alert;
 
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.AcmeConfig;
 import dev.acmefilter.config.AlertSettings;
 import dev.acmefilter.provision.AcmeTrust;
 
@@ -27,12 +27,12 @@ public final class AlertChannels implements AutoCloseable {
     }
 
     /** The channels {@code acme.alerts} asks for; the webhook trusts the JVM's CAs plus {@code acme.ca_certificates}. */
-    public static AlertChannels forSettings(AcmeSettings settings) {
+    public static AlertChannels forSettings(AcmeConfig settings) {
         AlertSettings alerts = settings.alerts();
         List<AlertChannel> channels = new ArrayList<>();
         alerts.command().ifPresent(c -> channels.add(new CommandChannel(c, alerts.timeout())));
         alerts.webhook().ifPresent(url -> channels.add(new WebhookChannel(url, alerts.timeout(),
-                AcmeTrust.sslContext(settings.caCertificates()))));
+                AcmeTrust.sslContext(settings.account().caCertificates()))));
         return new AlertChannels(channels);
     }
 

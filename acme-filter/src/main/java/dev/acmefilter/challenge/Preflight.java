@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -25,7 +24,7 @@ import java.util.stream.Collectors;
 
 import javax.net.ssl.SSLException;
 
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.config.PreflightSettings;
 
 /**
@@ -73,7 +72,7 @@ public final class Preflight implements AutoCloseable {
     }
 
     /** The self-test for {@code acme.preflight}, with the store the filter answers from. */
-    public static Preflight forSettings(AcmeSettings settings, ChallengeStore store) {
+    public static Preflight forSettings(CertificateSettings settings, ChallengeStore store) {
         return new Preflight(store, settings.preflight());
     }
 

@@ -4,6 +4,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.net.URISyntaxException;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code acme.alerts}: when the admin hears about a certificate in trouble, and how, without
@@ -45,5 +48,57 @@ public record AlertSettings(Optional<String> command, Optional<URI> webhook, int
     public static String redacted(URI webhook) {
         return webhook.getScheme() + "://" + webhook.getHost() + (webhook.getPort() < 0 ? "" : ":" + webhook.getPort())
                 + "/...";
+    }
+
+
+    static final List<String> KEYS = List.of("command", "webhook", "after_failures", "warning_days", "timeout");
+    static final String COMMAND_EXPECTED = "a shell command such as '/usr/local/bin/notify-admin'";
+    static final String WEBHOOK_EXPECTED = "an absolute http:// or https:// URL that accepts a JSON POST";
+    static final String FAILURES_EXPECTED = "a whole number of failed checks from 1 to 100";
+    static final String DAYS_EXPECTED = "a whole number of days from 1 to 365";
+
+    /**
+     * {@code acme.alerts}; absent, the defaults. The webhook's path and query are never put
+     * into a message: chat services put their secret token there.
+     */
+    static AlertSettings parse(Section acme) {
+        if (acme.get("alerts") == null) {
+            return DEFAULTS;
+        }
+        Section alerts = acme.section("alerts", "a mapping with " + String.join(", ", KEYS), KEYS);
+        String command = alerts.text("command", "the command is empty", COMMAND_EXPECTED);
+        Optional<URI> webhook = webhook(alerts);
+        int afterFailures = alerts.positive("after_failures", DEFAULT_AFTER_FAILURES, 100,
+                "is not a number of failed checks from 1 to 100", FAILURES_EXPECTED);
+        int warningDays = alerts.positive("warning_days", (int) DEFAULT_WARNING_DAYS.toDays(), 365,
+                "is not a number of days from 1 to 365", DAYS_EXPECTED);
+        Duration timeout = alerts.seconds("timeout", DEFAULT_TIMEOUT);
+        return new AlertSettings(Optional.ofNullable(command), webhook, afterFailures, Duration.ofDays(warningDays),
+                timeout);
+    }
+
+    private static Optional<URI> webhook(Section alerts) {
+        String text = alerts.text("webhook", "the URL is empty", WEBHOOK_EXPECTED);
+        if (text == null) {
+            return Optional.empty();
+        }
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            throw alerts.valueError("webhook", "the value is not a URL", WEBHOOK_EXPECTED);
+        }
+        if (!uri.isAbsolute() || uri.getHost() == null) {
+            throw alerts.valueError("webhook", "the URL is not absolute or names no host", WEBHOOK_EXPECTED);
+        }
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw alerts.valueError("webhook", "the URL uses " + scheme + ", not http or https", WEBHOOK_EXPECTED);
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw alerts.valueError("webhook", "the URL holds a user name or password", WEBHOOK_EXPECTED
+                    + " without user:password@ (put a token into the path or query instead)");
+        }
+        return Optional.of(uri);
     }
 }

@@ -17,6 +17,9 @@ public enum KeyType {
     RSA3072("rsa3072", "RSA", 3072),
     RSA4096("rsa4096", "RSA", 4096);
 
+    /** EC P-256. */
+    public static final KeyType DEFAULT = EC256;
+
     private final String configName;
     private final String algorithm;
     private final int size;
@@ -51,5 +54,16 @@ public enum KeyType {
     /** The accepted names, for error messages: {@code ec256, ec384, ...}. */
     public static String acceptedNames() {
         return Arrays.stream(values()).map(KeyType::configName).collect(Collectors.joining(", "));
+    }
+
+    /** A key type setting ({@code acme.key_type}, {@code acme.account_key_type}, ...), or {@code defaultType} when absent. */
+    static KeyType read(Section section, String name, KeyType defaultType) {
+        String expected = "one of " + acceptedNames();
+        String value = section.string(name, expected);
+        if (value == null) {
+            return defaultType;
+        }
+        return fromConfigName(value).orElseThrow(
+                () -> section.valueError(name, Section.quote(value) + " is not a supported key type", expected));
     }
 }

@@ -3,6 +3,8 @@ package dev.acmefilter.config;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * {@code acme.preflight}: the self-test that fetches a probe through the public
@@ -44,5 +46,30 @@ public record PreflightSettings(Mode mode, int port, Duration timeout) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
+    }
+
+
+    static final List<String> KEYS = List.of("mode", "port", "timeout");
+
+    /** {@code acme.preflight}; absent, the defaults. */
+    static PreflightSettings parse(Section acme) {
+        if (acme.get("preflight") == null) {
+            return DEFAULTS;
+        }
+        Section preflight = acme.section("preflight", "a mapping with " + String.join(", ", KEYS), KEYS);
+        String modeExpected = "advisory, strict or off";
+        Object modeValue = preflight.get("mode");
+        Mode mode = Mode.ADVISORY;
+        if (Boolean.FALSE.equals(modeValue)) {
+            mode = Mode.OFF; // YAML 1.1 reads an unquoted off as false
+        } else if (modeValue != null) {
+            String name = preflight.string("mode", modeExpected);
+            mode = Arrays.stream(Mode.values())
+                    .filter(m -> m.configName().equals(name.trim().toLowerCase(Locale.ROOT))).findFirst()
+                    .orElseThrow(() -> preflight.valueError("mode", Section.quote(name) + " is not a mode",
+                            modeExpected));
+        }
+        return new PreflightSettings(mode, preflight.port("port", DEFAULT_PORT),
+                preflight.seconds("timeout", DEFAULT_TIMEOUT));
     }
 }

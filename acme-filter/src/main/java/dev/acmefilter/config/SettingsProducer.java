@@ -10,7 +10,7 @@ import jakarta.interceptor.Interceptor;
 import jakarta.servlet.ServletContext;
 
 /**
- * Produces the {@link AcmeSettings} bean in a CDI webapp: the configuration file is found
+ * Produces the {@link AcmeConfig} bean in a CDI webapp: the configuration file is found
  * by {@link ConfigLocator} (context-param first) and read once, when something first
  * injects the settings. A webapp that only serves challenges never reads a file.
  */
@@ -18,7 +18,7 @@ import jakarta.servlet.ServletContext;
 public class SettingsProducer {
 
     private volatile ServletContext context;
-    private volatile AcmeSettings settings;
+    private volatile AcmeConfig settings;
 
     /** Captures the servlet context before any other observer of the same event runs. */
     void capture(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE)
@@ -30,13 +30,13 @@ public class SettingsProducer {
 
     @Produces
     @Dependent
-    public AcmeSettings settings() {
-        AcmeSettings loaded = settings;
+    public AcmeConfig settings() {
+        AcmeConfig loaded = settings;
         if (loaded == null) {
             synchronized (this) {
                 if (settings == null) {
                     ServletContext ctx = context;
-                    settings = HomeserverConfig.load(ConfigLocator.locate(
+                    settings = ConfigLoader.load(ConfigLocator.locate(
                             name -> ctx == null ? null : ctx.getInitParameter(name),
                             System::getProperty, System::getenv));
                 }

@@ -33,7 +33,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.CertificateSettings;
 
 /**
  * Writes a full-chain certificate PEM and its private-key PEM so that a crash (kill -9,
@@ -153,7 +153,7 @@ public final class CertificatePairWriter {
     }
 
     /** A writer for {@code tls_certificate_path} and {@code tls_private_key_path}. */
-    public static CertificatePairWriter forSettings(AcmeSettings settings, Clock clock) {
+    public static CertificatePairWriter forSettings(CertificateSettings settings, Clock clock) {
         return new CertificatePairWriter(settings.certificatePath(), settings.privateKeyPath(),
                 FileOptions.from(settings), clock);
     }

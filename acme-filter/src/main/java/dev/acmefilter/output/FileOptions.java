@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.CertificateSettings;
 
 /**
  * How {@link CertificatePairWriter} creates NEW files and folders. A file that already
@@ -49,8 +49,8 @@ public record FileOptions(Optional<String> group, Optional<Set<PosixFilePermissi
     }
 
     /** {@code acme.file_group} and {@code acme.key_file_mode}. */
-    public static FileOptions from(AcmeSettings settings) {
-        return new FileOptions(settings.fileGroup(), settings.keyFileMode());
+    public static FileOptions from(CertificateSettings settings) {
+        return new FileOptions(settings.files().group(), settings.files().keyFileMode());
     }
 
     /** Mode for a new key file. */

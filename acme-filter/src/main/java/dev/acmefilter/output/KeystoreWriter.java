@@ -28,7 +28,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.config.KeystoreSettings;
 
 /**
@@ -69,7 +69,7 @@ public final class KeystoreWriter {
     }
 
     /** A writer for {@code acme.keystore} (with {@code acme.file_group} and {@code acme.key_file_mode}), or empty. */
-    public static Optional<KeystoreWriter> forSettings(AcmeSettings settings) {
+    public static Optional<KeystoreWriter> forSettings(CertificateSettings settings) {
         return settings.keystore().map(k -> forKeystore(k, FileOptions.from(settings)));
     }
 

@@ -1,6 +1,6 @@
 package dev.acmefilter.provision;
 
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.AccountSettings;
 import dev.acmefilter.config.KeyType;
 import dev.acmefilter.state.LockFile;
 import dev.acmefilter.state.PrivateFile;
@@ -62,15 +62,15 @@ public final class AccountKeyRollover {
     }
 
     /**
-     * Rolls the account key of {@code settings} over to a new key of its
+     * Rolls the key of {@code account} over to a new key of its
      * {@code acme.account_key_type} (EC P-256 by default).
      *
      * @throws ProvisioningException when there is no account to roll over, the CA refused, or
      *         the outcome is unknown (then the {@code .new} file is kept for the next run)
      */
-    public static Result rollover(AcmeSettings settings) throws ProvisioningException, InterruptedException {
-        try (AcmeClient client = new AcmeClient(settings)) {
-            return rollover(client, settings.accountKeyFile(), settings.accountKeyType());
+    public static Result rollover(AccountSettings account) throws ProvisioningException, InterruptedException {
+        try (AcmeClient client = new AcmeClient(account)) {
+            return rollover(client, account.accountKeyFile(), account.accountKeyType());
         }
     }
 

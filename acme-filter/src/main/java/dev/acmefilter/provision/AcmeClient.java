@@ -1,7 +1,8 @@
 package dev.acmefilter.provision;
 
 import dev.acmefilter.challenge.ChallengeStore;
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.AccountSettings;
+import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.config.ConfigException;
 import dev.acmefilter.config.ExternalAccountBinding;
 import org.shredzone.acme4j.Account;
@@ -48,23 +49,32 @@ public final class AcmeClient implements AutoCloseable {
     /** How long one phase of an order (validation, finalization) may take. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(3);
 
-    private final AcmeSettings settings;
+    private final AccountSettings account;
+    /** {@code "<config file>: "} for messages that name a setting, or nothing. */
+    private final String inFile;
     private final Session session;
     private final TrustingAcmeProvider provider;
     private final Poller poller;
     private final Duration timeout;
     private Login login;
 
-    public AcmeClient(AcmeSettings settings) {
-        this(settings, Poller.system(), DEFAULT_TIMEOUT);
+    /** A client of the account and CA that {@code settings} name, whose messages name its config file. */
+    public AcmeClient(CertificateSettings settings) {
+        this(settings.account(), settings.inFile(), Poller.system(), DEFAULT_TIMEOUT);
     }
 
-    AcmeClient(AcmeSettings settings, Poller poller, Duration timeout) {
-        this.settings = settings;
+    /** A client of {@code account}'s CA, for what concerns the account only (key rollover). */
+    public AcmeClient(AccountSettings account) {
+        this(account, "", Poller.system(), DEFAULT_TIMEOUT);
+    }
+
+    AcmeClient(AccountSettings account, String inFile, Poller poller, Duration timeout) {
+        this.account = account;
+        this.inFile = inFile;
         this.poller = poller;
         this.timeout = timeout;
-        this.provider = new TrustingAcmeProvider(AcmeTrust.sslContext(settings.caCertificates()));
-        this.session = new Session(settings.directoryUrl(), provider);
+        this.provider = new TrustingAcmeProvider(AcmeTrust.sslContext(account.caCertificates()));
+        this.session = new Session(account.directoryUrl(), provider);
     }
 
     /** Stops the HTTP client's worker threads; the client cannot be used afterwards. */
@@ -73,19 +83,20 @@ public final class AcmeClient implements AutoCloseable {
         provider.close();
     }
 
-    /** Orders a certificate for {@code names}, answering challenges through {@code store}. */
-    public IssuedCertificate order(List<String> names, ChallengeStore store)
+    /** Orders the certificate {@code settings} describe, answering challenges through {@code store}. */
+    public IssuedCertificate order(CertificateSettings settings, ChallengeStore store)
             throws ProvisioningException, InterruptedException {
-        return order(names, store, OrderJournal.forSettings(settings),
-                Optional.empty());
+        return order(settings, store, OrderJournal.forSettings(settings), Optional.empty());
     }
 
     /**
-     * Orders a certificate for {@code names}, or completes the order the journal remembers;
-     * {@code replaces} names the certificate it succeeds (sent only to CAs that offer ARI).
+     * Orders the certificate {@code settings} describe, or completes the order the journal
+     * remembers; {@code replaces} names the certificate it succeeds (sent only to CAs that
+     * offer ARI).
      */
-    IssuedCertificate order(List<String> names, ChallengeStore store, OrderJournal journal,
+    IssuedCertificate order(CertificateSettings settings, ChallengeStore store, OrderJournal journal,
                             Optional<X509Certificate> replaces) throws ProvisioningException, InterruptedException {
+        List<String> names = settings.domains();
         try {
             Optional<String> profile = ProfileChoice.choose(settings, session.getMetadata()); // before any order
             boolean reloaded = false;
@@ -93,8 +104,9 @@ public final class AcmeClient implements AutoCloseable {
                 try {
                     Optional<X509Certificate> predecessor = supportsRenewalInfo() ? replaces : Optional.empty();
                     return new CertificateOrder(login(), store, poller, timeout, journal).run(names, profile,
-                            predecessor, () -> CertificateKeys.forNextOrder(settings.keyType(), settings.keepKey(),
-                                    settings.privateKeyPath()), settings.preferredChain());
+                            predecessor, () -> CertificateKeys.forNextOrder(settings.order().keyType(),
+                                    settings.order().keepKey(), settings.privateKeyPath()),
+                            settings.order().preferredChain());
                 } catch (AcmeLazyLoadingException e) {
                     if (!reloaded && reloadChangedAccountKey()) {
                         reloaded = true;
@@ -143,7 +155,7 @@ public final class AcmeClient implements AutoCloseable {
                     info.getExplanation(), retryAfter));
         } catch (AcmeException | RuntimeException e) {
             LOG.log(Level.WARNING, "Cannot get renewal information from {0}: {1}; deciding by the threshold",
-                    settings.directoryUrl(), e.toString());
+                    account.directoryUrl(), e.toString());
             return Optional.empty();
         }
     }
@@ -175,11 +187,11 @@ public final class AcmeClient implements AutoCloseable {
             return false;
         }
         boolean changed;
-        if (Files.exists(AccountKeyRollover.pendingFile(settings.accountKeyFile()))) {
+        if (Files.exists(AccountKeyRollover.pendingFile(account.accountKeyFile()))) {
             changed = true; // a rollover is in progress or was interrupted: login() settles it
         } else {
             try {
-                changed = !Arrays.equals(AccountKeys.load(settings.accountKeyFile()).getPublic().getEncoded(),
+                changed = !Arrays.equals(AccountKeys.load(account.accountKeyFile()).getPublic().getEncoded(),
                         login.getKeyPair().getPublic().getEncoded());
             } catch (RuntimeException e) {
                 changed = false; // unreadable now: the original error is the one to report
@@ -187,7 +199,7 @@ public final class AcmeClient implements AutoCloseable {
         }
         if (changed) {
             LOG.log(Level.INFO, "The account key {0} changed since it was loaded (account key rollover); loading it"
-                    + " again and trying once more", settings.accountKeyFile());
+                    + " again and trying once more", account.accountKeyFile());
             login = null;
         }
         return changed;
@@ -196,25 +208,25 @@ public final class AcmeClient implements AutoCloseable {
     /** The login (account URL and key) for the configured key; registers the account on first use. */
     synchronized Login login() throws AcmeException {
         if (login == null) {
-            AccountKeyRollover.finishPending(this, settings.accountKeyFile());
-            KeyPair key = AccountKeys.loadOrCreate(settings.accountKeyFile(), settings.accountKeyType());
+            AccountKeyRollover.finishPending(this, account.accountKeyFile());
+            KeyPair key = AccountKeys.loadOrCreate(account.accountKeyFile(), account.accountKeyType());
             session.getMetadata().getTermsOfService().ifPresent(tos ->
-                    LOG.log(Level.INFO, "Agreeing to the terms of service of {0}: {1}", settings.directoryUrl(), tos));
+                    LOG.log(Level.INFO, "Agreeing to the terms of service of {0}: {1}", account.directoryUrl(), tos));
             AccountBuilder builder = new AccountBuilder().agreeToTermsOfService().useKeyPair(key);
-            settings.contacts().forEach(builder::addEmail);
-            if (settings.eab().isPresent()) {
-                ExternalAccountBinding eab = settings.eab().get();
+            account.contacts().forEach(builder::addEmail);
+            if (account.eab().isPresent()) {
+                ExternalAccountBinding eab = account.eab().get();
                 builder.withKeyIdentifier(eab.kid(), eab.hmacKey());
             } else if (session.getMetadata().isExternalAccountRequired()) {
-                throw new ConfigException(inFile() + "acme.eab: the CA at " + settings.directoryUrl()
+                throw new ConfigException(inFile + "acme.eab: the CA at " + account.directoryUrl()
                         + " requires external account binding; expected acme.eab.kid and acme.eab.hmac_key "
                         + "from the CA's account page");
             }
             try {
                 login = builder.createLogin(session);
             } catch (AcmeServerException e) {
-                if (settings.eab().isPresent() && refusesBinding(e)) {
-                    throw eabRefused(settings.eab().get(), e);
+                if (account.eab().isPresent() && refusesBinding(e)) {
+                    throw eabRefused(account.eab().get(), e);
                 }
                 throw e; // e.g. the CA is in trouble: try again later
             }
@@ -229,7 +241,7 @@ public final class AcmeClient implements AutoCloseable {
      */
     private ConfigException eabRefused(ExternalAccountBinding eab, AcmeServerException e) {
         String detail = detail(e).replace(eab.hmacKey(), "(hidden)");
-        return new ConfigException(inFile() + "acme.eab.hmac_key: the CA at " + settings.directoryUrl()
+        return new ConfigException(inFile + "acme.eab.hmac_key: the CA at " + account.directoryUrl()
                 + " refused the external account binding with acme.eab.kid '" + eab.kid() + "': " + e.getType() + ": "
                 + detail
                 + "; expected the kid and the MAC key (hmac_key) that belong together, from the CA's account page");
@@ -237,11 +249,6 @@ public final class AcmeClient implements AutoCloseable {
 
     private static boolean refusesBinding(AcmeServerException e) {
         return UNAUTHORIZED.equals(e.getType()) || MALFORMED.equals(e.getType());
-    }
-
-    /** {@code <file>: } for messages about settings, when the settings came from a file. */
-    private String inFile() {
-        return settings.configFile() == null ? "" : settings.configFile() + ": ";
     }
 
     /** Turns acme4j's exceptions into ours, keeping the ACME problem and Retry-After. */

@@ -1,7 +1,8 @@
 package dev.acmefilter.provision;
 
 import dev.acmefilter.challenge.ChallengeStore;
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.AcmeConfig;
+import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.config.ConfigException;
 import dev.acmefilter.renewal.RenewalScheduler;
 import jakarta.annotation.PreDestroy;
@@ -22,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and the {@code acme.certificates} entries, each with its own provisioner, state file,
  * backoff and delivery, so that one failing certificate never holds the others back.
  *
- * <p>The checks of all certificates share one pool of {@link AcmeSettings#maxConcurrentOrders()}
+ * <p>The checks of all certificates share one pool of {@link AcmeConfig#maxConcurrentOrders()}
  * threads: that bounds the orders in flight at once (the CA's rate limits, the http-01
  * listener), and 50 certificates cost 4 threads, not 50. An application-scoped CDI bean
  * in the WAR; construct it by hand anywhere else.
@@ -40,27 +41,27 @@ public class CertificateFleet implements AutoCloseable {
     }
 
     @Inject
-    public CertificateFleet(AcmeSettings settings, ChallengeStore store) {
-        this(settings, store, Clock.systemUTC());
+    public CertificateFleet(AcmeConfig config, ChallengeStore store) {
+        this(config, store, Clock.systemUTC());
     }
 
-    public CertificateFleet(AcmeSettings settings, ChallengeStore store, Clock clock) {
-        List<AcmeSettings> each = settings.perCertificate();
+    public CertificateFleet(AcmeConfig config, ChallengeStore store, Clock clock) {
+        List<CertificateSettings> each = config.certificates();
         if (each.isEmpty()) {
             throw new ConfigException("No certificate to keep valid: set server_name, tls_certificate_path and "
                     + "tls_private_key_path, or list certificates under acme.certificates");
         }
         AtomicInteger threads = new AtomicInteger();
-        pool = new ScheduledThreadPoolExecutor(Math.min(settings.maxConcurrentOrders(), each.size()), r -> {
+        pool = new ScheduledThreadPoolExecutor(Math.min(config.maxConcurrentOrders(), each.size()), r -> {
             Thread t = new Thread(r, "acme-renewal-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
         pool.setRemoveOnCancelPolicy(true);
         List<ManagedCertificate> all = new ArrayList<>();
-        for (AcmeSettings one : each) {
+        for (CertificateSettings one : each) {
             Provisioner provisioner = new Provisioner(one, store, clock);
-            all.add(new ManagedCertificate(one.certificateId(), provisioner,
+            all.add(new ManagedCertificate(one.id(), provisioner,
                     new RenewalScheduler(provisioner, provisioner.stateFile(), clock, pool)));
         }
         certificates = List.copyOf(all);

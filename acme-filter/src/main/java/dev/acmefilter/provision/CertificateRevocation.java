@@ -1,6 +1,6 @@
 package dev.acmefilter.provision;
 
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.output.KeyMatch;
 import dev.acmefilter.output.Pem;
 import org.shredzone.acme4j.Certificate;
@@ -77,7 +77,7 @@ public final class CertificateRevocation {
     private CertificateRevocation() {
     }
 
-    public static Result revoke(AcmeSettings settings, Reason reason) throws ProvisioningException {
+    public static Result revoke(CertificateSettings settings, Reason reason) throws ProvisioningException {
         X509Certificate leaf;
         try {
             List<X509Certificate> chain = Pem.readCertificates(settings.certificatePath());
@@ -92,9 +92,9 @@ public final class CertificateRevocation {
         String serial = leaf.getSerialNumber().toString(16);
         try (AcmeClient client = new AcmeClient(settings)) {
             try {
-                if (Files.exists(settings.accountKeyFile())) {
+                if (Files.exists(settings.account().accountKeyFile())) {
                     try {
-                        Certificate.revoke(client.existingLogin(AccountKeys.load(settings.accountKeyFile())), leaf,
+                        Certificate.revoke(client.existingLogin(AccountKeys.load(settings.account().accountKeyFile())), leaf,
                                 reason.acme);
                         return revoked(settings, leaf, reason, "account key");
                     } catch (AcmeServerException e) {
@@ -122,13 +122,13 @@ public final class CertificateRevocation {
         }
     }
 
-    private static Result revoked(AcmeSettings settings, X509Certificate leaf, Reason reason, String signedWith) {
+    private static Result revoked(CertificateSettings settings, X509Certificate leaf, Reason reason, String signedWith) {
         LOG.log(Level.INFO, "Revoked the certificate {0} (serial {1}, reason {2}), signed with the {3}",
                 settings.certificatePath(), leaf.getSerialNumber().toString(16), reason.label(), signedWith);
         return new Result(leaf.getSerialNumber(), signedWith, false);
     }
 
-    private static KeyPair certificateKey(AcmeSettings settings, X509Certificate leaf) throws ProvisioningException {
+    private static KeyPair certificateKey(CertificateSettings settings, X509Certificate leaf) throws ProvisioningException {
         PrivateKey key;
         try {
             key = Pem.readPrivateKey(settings.privateKeyPath());

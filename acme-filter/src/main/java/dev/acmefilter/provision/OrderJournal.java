@@ -39,9 +39,9 @@ final class OrderJournal {
                 stateDir.resolve("acme-pending-" + certificate.getFileName() + ".key"));
     }
 
-    static OrderJournal forSettings(dev.acmefilter.config.AcmeSettings settings) {
+    static OrderJournal forSettings(dev.acmefilter.config.CertificateSettings settings) {
         Path dir = settings.stateDir();
-        String id = settings.certificateId();
+        String id = settings.id();
         return new OrderJournal(StateFile.of(dir, id, settings.certificatePath()),
                 dir.resolve(StateFile.fileName("acme-pending", id, settings.certificatePath(), ".key")));
     }

@@ -1,6 +1,6 @@
 package dev.acmefilter.provision;
 
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.config.ConfigException;
 import org.shredzone.acme4j.Metadata;
 
@@ -25,25 +25,24 @@ final class ProfileChoice {
     }
 
     /** The profile to put into the new order, if any. */
-    static Optional<String> choose(AcmeSettings settings, Metadata metadata) {
-        if (settings.profile().isEmpty()) {
+    static Optional<String> choose(CertificateSettings settings, Metadata metadata) {
+        if (settings.order().profile().isEmpty()) {
             return Optional.empty();
         }
         return choose(settings, metadata.getProfiles());
     }
 
-    static Optional<String> choose(AcmeSettings settings, Set<String> offered) {
-        Optional<String> wanted = settings.profile();
+    static Optional<String> choose(CertificateSettings settings, Set<String> offered) {
+        Optional<String> wanted = settings.order().profile();
         if (wanted.isEmpty() || offered.contains(wanted.get())) {
             return wanted;
         }
         String offers = offered.isEmpty() ? "it offers no profiles"
                 : "it offers " + String.join(", ", new TreeSet<>(offered));
-        String problem = "the CA at " + settings.directoryUrl() + " does not offer the profile '" + wanted.get()
+        String problem = "the CA at " + settings.account().directoryUrl() + " does not offer the profile '" + wanted.get()
                 + "' (" + offers + ")";
-        if (settings.profileRequired()) {
-            String file = settings.configFile() == null ? "" : settings.configFile() + ": ";
-            throw new ConfigException(file + "acme.profile: " + problem + ", and acme.profile_required is true, so no "
+        if (settings.order().profileRequired()) {
+            throw new ConfigException(settings.inFile() + "acme.profile: " + problem + ", and acme.profile_required is true, so no "
                     + "order was placed; expected " + (offered.isEmpty() ? "a CA that offers profiles"
                     : "one of the CA's profiles") + ", or acme.profile_required: false to order without it");
         }

@@ -3,7 +3,7 @@ package dev.acmefilter.provision;
 import dev.acmefilter.challenge.ChallengeStore;
 import dev.acmefilter.challenge.Preflight;
 import dev.acmefilter.challenge.PreflightReport;
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.config.ConfigException;
 import dev.acmefilter.output.CertificatePairWriter;
 import dev.acmefilter.output.ExistingPair;
@@ -45,7 +45,7 @@ public class Provisioner implements RenewalCheck {
 
     private static final System.Logger LOG = System.getLogger(Provisioner.class.getName());
 
-    private final AcmeSettings settings;
+    private final CertificateSettings settings;
     private final ChallengeStore store;
     private final Clock clock;
     private final CertificatePairWriter writer;
@@ -68,11 +68,11 @@ public class Provisioner implements RenewalCheck {
      */
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofMinutes(10);
 
-    public Provisioner(AcmeSettings settings, ChallengeStore store) {
+    public Provisioner(CertificateSettings settings, ChallengeStore store) {
         this(settings, store, Clock.systemUTC());
     }
 
-    public Provisioner(AcmeSettings settings, ChallengeStore store, Clock clock) {
+    public Provisioner(CertificateSettings settings, ChallengeStore store, Clock clock) {
         if (settings.certificatePath() == null || settings.privateKeyPath() == null) {
             throw new ConfigException("tls_certificate_path and tls_private_key_path must both be set to provision"
                     + " certificates");
@@ -85,7 +85,7 @@ public class Provisioner implements RenewalCheck {
         this.clock = clock;
         this.writer = CertificatePairWriter.forSettings(settings, clock);
         this.journal = OrderJournal.forSettings(settings);
-        this.lock = LockFile.of(settings.stateDir(), settings.certificateId(), settings.certificatePath());
+        this.lock = LockFile.of(settings.stateDir(), settings.id(), settings.certificatePath());
         this.keystore = KeystoreWriter.forSettings(settings);
         this.reloader = Reloader.forSettings(settings);
         this.verifier = LiveVerifier.forSettings(settings);
@@ -112,7 +112,7 @@ public class Provisioner implements RenewalCheck {
     }
 
     /** The settings this provisioner works with. */
-    public AcmeSettings settings() {
+    public CertificateSettings settings() {
         return settings;
     }
 
@@ -155,7 +155,7 @@ public class Provisioner implements RenewalCheck {
 
     @Override
     public String describe() {
-        return settings.certificateId() + " (" + settings.certificatePath() + " " + settings.domains() + ")";
+        return settings.id() + " (" + settings.certificatePath() + " " + settings.domains() + ")";
     }
 
     private ProvisionResult check(boolean force) throws ProvisioningException, InterruptedException {
@@ -233,7 +233,7 @@ public class Provisioner implements RenewalCheck {
                     + " is strict): " + pre.summary(), null);
         }
         ordersStarted.incrementAndGet();
-        IssuedCertificate issued = client().order(settings.domains(), store, journal, replaces);
+        IssuedCertificate issued = client().order(settings, store, journal, replaces);
         try {
             writer.write(issued.chain(), issued.keyPair().getPrivate());
         } catch (IOException | RuntimeException e) {

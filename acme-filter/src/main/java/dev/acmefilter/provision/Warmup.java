@@ -1,6 +1,7 @@
 package dev.acmefilter.provision;
 
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.AccountSettings;
+import dev.acmefilter.config.AcmeConfig;
 import dev.acmefilter.config.KeyType;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.exception.AcmeException;
@@ -46,21 +47,21 @@ public final class Warmup {
      * thread then calls {@code settings} (e.g. to read the config ahead of the webapp) and,
      * when ACME is enabled there, fetches that CA's directory once.
      */
-    public static Thread start(Supplier<Optional<AcmeSettings>> settings) {
+    public static Thread start(Supplier<Optional<AcmeConfig>> settings) {
         Thread thread = new Thread(() -> runQuietly(settings), "acme-warmup");
         thread.setDaemon(true);
         thread.start();
         return thread;
     }
 
-    private static void runQuietly(Supplier<Optional<AcmeSettings>> settings) {
+    private static void runQuietly(Supplier<Optional<AcmeConfig>> settings) {
         long start = System.nanoTime();
         LOG.log(Level.DEBUG, "Warm-up for the first order started");
         try {
             run();
-            Optional<AcmeSettings> enabled = settings.get().filter(AcmeSettings::enabled);
+            Optional<AcmeConfig> enabled = settings.get().filter(AcmeConfig::enabled);
             if (enabled.isPresent()) {
-                fetchDirectory(enabled.get());
+                fetchDirectory(enabled.get().account());
             }
             LOG.log(Level.DEBUG, () -> "Warm-up for the first order done in " + (System.nanoTime() - start) / 1_000_000
                     + " ms");
@@ -71,9 +72,9 @@ public final class Warmup {
     }
 
     /** One GET of the CA's directory through a client of its own, trusting what the provisioner trusts. */
-    static void fetchDirectory(AcmeSettings settings) throws AcmeException {
-        try (TrustingAcmeProvider provider = new TrustingAcmeProvider(AcmeTrust.sslContext(settings.caCertificates()))) {
-            new Session(settings.directoryUrl(), provider).getMetadata();
+    static void fetchDirectory(AccountSettings account) throws AcmeException {
+        try (TrustingAcmeProvider provider = new TrustingAcmeProvider(AcmeTrust.sslContext(account.caCertificates()))) {
+            new Session(account.directoryUrl(), provider).getMetadata();
         }
     }
 

@@ -21,7 +21,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.config.VerifySettings;
 
 /**
@@ -67,7 +67,7 @@ public final class LiveVerifier {
     }
 
     /** A verifier for {@code acme.verify}, or empty when it is not configured. */
-    public static Optional<LiveVerifier> forSettings(AcmeSettings settings) {
+    public static Optional<LiveVerifier> forSettings(CertificateSettings settings) {
         return settings.verify().map(LiveVerifier::new);
     }
 

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.config.ReloadSettings;
 
 /**
@@ -42,7 +42,7 @@ public final class Reloader {
     }
 
     /** A reloader for {@code acme.reload}, or empty when it is not configured. */
-    public static Optional<Reloader> forSettings(AcmeSettings settings) {
+    public static Optional<Reloader> forSettings(CertificateSettings settings) {
         return settings.reload().map(Reloader::new);
     }
 

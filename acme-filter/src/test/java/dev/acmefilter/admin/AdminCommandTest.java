@@ -3,8 +3,8 @@ package dev.acmefilter.admin;
 import dev.acmefilter.challenge.DirectoryChallengeStore;
 import dev.acmefilter.challenge.InMemoryChallengeStore;
 import dev.acmefilter.challenge.LayeredChallengeStore;
-import dev.acmefilter.config.AcmeSettings;
-import dev.acmefilter.config.HomeserverConfig;
+import dev.acmefilter.config.CertificateSettings;
+import dev.acmefilter.config.ConfigLoader;
 import dev.acmefilter.output.KeyMatch;
 import dev.acmefilter.output.Pem;
 import dev.acmefilter.provision.AcmeClient;
@@ -64,7 +64,7 @@ class AdminCommandTest {
     Path home;
 
     private Path yaml;
-    private AcmeSettings settings;
+    private CertificateSettings settings;
     private Server container;
     private Provisioner containerProvisioner;
 
@@ -75,7 +75,7 @@ class AdminCommandTest {
     @BeforeEach
     void startTheContainerWithACertificate() throws Exception {
         yaml = writeConfig("");
-        settings = HomeserverConfig.load(yaml);
+        settings = ConfigLoader.load(yaml).certificates().get(0);
         InMemoryChallengeStore memory = new InMemoryChallengeStore();
         container = ChallengeJetty.start(new LayeredChallengeStore(memory,
                 DirectoryChallengeStore.inStateDir(settings.stateDir())), PEBBLE.get().httpPort());
@@ -246,17 +246,17 @@ class AdminCommandTest {
         try (AcmeClient client = new AcmeClient(settings)) {
             account = client.account().getLocation();
         }
-        byte[] oldKey = Files.readAllBytes(settings.accountKeyFile());
+        byte[] oldKey = Files.readAllBytes(settings.account().accountKeyFile());
         List<String> containerLog = capture(dev.acmefilter.provision.AcmeClient.class);
 
         Run rollover = run("--config", yaml.toString(), "rollover-account-key");
 
         assertThat(rollover.status()).as(rollover.err()).isZero();
         assertThat(rollover.out()).startsWith("account " + account + ": new key written to "
-                + settings.accountKeyFile());
-        assertThat(Files.readAllBytes(settings.accountKeyFile())).isNotEqualTo(oldKey);
-        assertThat(mode(settings.accountKeyFile())).isEqualTo("rw-------");
-        Path old = settings.accountKeyFile().resolveSibling("client.key.old");
+                + settings.account().accountKeyFile());
+        assertThat(Files.readAllBytes(settings.account().accountKeyFile())).isNotEqualTo(oldKey);
+        assertThat(mode(settings.account().accountKeyFile())).isEqualTo("rw-------");
+        Path old = settings.account().accountKeyFile().resolveSibling("client.key.old");
         assertThat(Files.readAllBytes(old)).isEqualTo(oldKey);
         assertThat(mode(old)).isEqualTo("rw-------");
         try (AcmeClient client = new AcmeClient(settings)) {
@@ -265,7 +265,7 @@ class AdminCommandTest {
         // the container's provisioner still holds a login with the old key: its next order reloads the file
         ProvisionResult renewed = containerProvisioner.renewNow();
         assertThat(renewed.outcome()).isEqualTo(ProvisionResult.Outcome.ISSUED);
-        assertThat(containerLog).anyMatch(line -> line.startsWith("The account key " + settings.accountKeyFile()
+        assertThat(containerLog).anyMatch(line -> line.startsWith("The account key " + settings.account().accountKeyFile()
                 + " changed since it was loaded"));
     }
 
@@ -273,7 +273,7 @@ class AdminCommandTest {
     void dryRunOrdersIntoItsOwnFolderAndLeavesProductionFilesByteIdentical() throws Exception {
         Path state = StateFile.forCertificate(settings.stateDir(), settings.certificatePath()).path();
         List<Path> production = List.of(settings.certificatePath(), settings.privateKeyPath(),
-                settings.accountKeyFile(), state);
+                settings.account().accountKeyFile(), state);
         Map<Path, String> before = fingerprints(production);
 
         Run dry = run("--config", yaml.toString(), "renew", "--dry-run");
@@ -286,7 +286,7 @@ class AdminCommandTest {
         Pebble.verifyChain(chain, PEBBLE.get().roots());
         assertThat(KeyMatch.matches(chain.get(0), Pem.readPrivateKey(output.resolve("localhost.key")))).isTrue();
         assertThat(Files.readAllBytes(output.resolve("account.key"))).as("an account of its own")
-                .isNotEqualTo(Files.readAllBytes(settings.accountKeyFile()));
+                .isNotEqualTo(Files.readAllBytes(settings.account().accountKeyFile()));
         assertThat(dry.out()).contains("dry run succeeded: certificate for localhost written to "
                 + output.resolve("localhost.crt") + ": serial " + chain.get(0).getSerialNumber().toString(16));
     }
@@ -326,8 +326,8 @@ class AdminCommandTest {
                 .contains("next attempt:      2030-01-02T03:04:05Z")
                 .contains("last error:        the CA said no")
                 .contains("running now:       nothing")
-                .contains("account key:       " + settings.accountKeyFile() + ", mode rw-------");
-        for (Path key : List.of(settings.privateKeyPath(), settings.accountKeyFile())) {
+                .contains("account key:       " + settings.account().accountKeyFile() + ", mode rw-------");
+        for (Path key : List.of(settings.privateKeyPath(), settings.account().accountKeyFile())) {
             for (String secret : base64Lines(key)) {
                 assertThat(status.out() + status.err()).doesNotContain(secret);
             }

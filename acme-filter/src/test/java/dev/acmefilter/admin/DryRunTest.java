@@ -1,6 +1,7 @@
 package dev.acmefilter.admin;
 
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.AccountSettings;
+import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.config.ExternalAccountBinding;
 import dev.acmefilter.config.KeystoreSettings;
 import dev.acmefilter.config.VerifySettings;
@@ -16,9 +17,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DryRunTest {
 
-    private static AcmeSettings production(URI ca) {
-        return AcmeSettings.builder()
-                .configFile(Path.of("/etc/synapse/homeserver.yaml"))
+    private static CertificateSettings production(URI ca) {
+        return CertificateSettings.builder()
+                .source(Path.of("/etc/synapse/homeserver.yaml"))
                 .domain("matrix.example.org")
                 .directoryUrl(ca)
                 .eab(new ExternalAccountBinding("kid", "bWFj"))
@@ -32,27 +33,27 @@ class DryRunTest {
 
     @Test
     void letsEncryptProductionBecomesItsStagingAnyOtherCaStays() {
-        assertThat(DryRun.defaultDirectory(AcmeSettings.LETS_ENCRYPT)).isEqualTo(AcmeSettings.LETS_ENCRYPT_STAGING);
+        assertThat(DryRun.defaultDirectory(AccountSettings.LETS_ENCRYPT)).isEqualTo(AccountSettings.LETS_ENCRYPT_STAGING);
         URI other = URI.create("https://acme.zerossl.com/v2/DV90");
         assertThat(DryRun.defaultDirectory(other)).isEqualTo(other);
     }
 
     @Test
     void everyFileMovesToTheDryRunFolderAndNothingIsDelivered() {
-        DryRun dry = DryRun.of(production(AcmeSettings.LETS_ENCRYPT), Optional.empty(), Optional.empty());
+        DryRun dry = DryRun.of(production(AccountSettings.LETS_ENCRYPT), Optional.empty(), Optional.empty());
 
-        AcmeSettings s = dry.settings();
+        CertificateSettings s = dry.settings();
         Path folder = Path.of("/etc/synapse/dry-run");
         assertThat(dry.output()).isEqualTo(folder);
-        assertThat(s.directoryUrl()).isEqualTo(AcmeSettings.LETS_ENCRYPT_STAGING);
-        assertThat(s.accountKeyFile()).isEqualTo(folder.resolve("account.key"));
+        assertThat(s.account().directoryUrl()).isEqualTo(AccountSettings.LETS_ENCRYPT_STAGING);
+        assertThat(s.account().accountKeyFile()).isEqualTo(folder.resolve("account.key"));
         assertThat(s.certificatePath()).isEqualTo(folder.resolve("example.crt"));
         assertThat(s.privateKeyPath()).isEqualTo(folder.resolve("example.key"));
         assertThat(s.stateDir()).isEqualTo(folder);
         assertThat(s.verify()).isEmpty();
         assertThat(s.keystore()).isEmpty();
         assertThat(s.reload()).isEmpty();
-        assertThat(s.eab()).as("the binding belongs to the production CA").isEmpty();
+        assertThat(s.account().eab()).as("the binding belongs to the production CA").isEmpty();
         assertThat(s.domains()).containsExactly("matrix.example.org");
     }
 
@@ -62,13 +63,13 @@ class DryRunTest {
 
         DryRun dry = DryRun.of(production(zerossl), Optional.empty(), Optional.of(Path.of("/tmp/dry")));
 
-        assertThat(dry.settings().eab()).isPresent();
+        assertThat(dry.settings().account().eab()).isPresent();
         assertThat(dry.settings().certificatePath()).isEqualTo(Path.of("/tmp/dry/example.crt"));
     }
 
     @Test
     void aFolderWithProductionFilesIsRefused() {
-        AcmeSettings production = production(AcmeSettings.LETS_ENCRYPT);
+        CertificateSettings production = production(AccountSettings.LETS_ENCRYPT);
 
         assertThatThrownBy(() -> DryRun.of(production, Optional.empty(), Optional.of(Path.of("/etc/synapse/tls/"))))
                 .isInstanceOf(UsageException.class)

@@ -1,5 +1,6 @@
 package dev.acmefilter.alert;
 
+import dev.acmefilter.config.AcmeConfig;
 import dev.acmefilter.config.AlertSettings;
 import dev.acmefilter.testing.CertificateFixture;
 import dev.acmefilter.testing.LogRecords;
@@ -33,11 +34,12 @@ class CommandChannelTest {
     }
 
     private CertificateFixture watched(String command, Duration timeout) throws Exception {
-        CertificateFixture f = CertificateFixture.create("default", dir, T0, b -> b.alerts(new AlertSettings(
-                Optional.of(command), Optional.empty(), 2, Duration.ofDays(14), timeout)));
+        AlertSettings alerts = new AlertSettings(Optional.of(command), Optional.empty(), 2, Duration.ofDays(14),
+                timeout);
+        CertificateFixture f = CertificateFixture.create(dir, T0);
         f.writeCertificate(90);
-        channels = AlertChannels.forSettings(f.settings);
-        f.scheduler.addListener(new CertificateAlerts(f.certificate, f.settings.alerts(), channels, f.clock));
+        channels = AlertChannels.forSettings(AcmeConfig.builder().certificate(f.settings).alerts(alerts).build());
+        f.scheduler.addListener(new CertificateAlerts(f.certificate, alerts, channels, f.clock));
         return f;
     }
 

@@ -3,7 +3,8 @@ package dev.acmefilter.alert;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.CertificateSettings;
+import dev.acmefilter.config.AcmeConfig;
 import dev.acmefilter.config.AlertSettings;
 import dev.acmefilter.output.Pem;
 import dev.acmefilter.output.TestCerts;
@@ -78,15 +79,13 @@ class WebhookChannelTest {
         }
     }
 
-    private CertificateFixture watched(URI webhook, Consumer<AcmeSettings.Builder> more) throws Exception {
-        CertificateFixture f = CertificateFixture.create("default", dir, T0, b -> {
-            b.alerts(new AlertSettings(Optional.empty(), Optional.of(webhook), 3, Duration.ofDays(14),
-                    Duration.ofSeconds(5)));
-            more.accept(b);
-        });
+    private CertificateFixture watched(URI webhook, Consumer<CertificateSettings.Builder> more) throws Exception {
+        AlertSettings alerts = new AlertSettings(Optional.empty(), Optional.of(webhook), 3, Duration.ofDays(14),
+                Duration.ofSeconds(5));
+        CertificateFixture f = CertificateFixture.create("default", dir, T0, more);
         f.writeCertificate(90);
-        channels = AlertChannels.forSettings(f.settings);
-        f.scheduler.addListener(new CertificateAlerts(f.certificate, f.settings.alerts(), channels, f.clock));
+        channels = AlertChannels.forSettings(AcmeConfig.builder().certificate(f.settings).alerts(alerts).build());
+        f.scheduler.addListener(new CertificateAlerts(f.certificate, alerts, channels, f.clock));
         return f;
     }
 

@@ -2,7 +2,7 @@ package dev.acmefilter.bench;
 
 import dev.acmefilter.challenge.ChallengeFilter;
 import dev.acmefilter.challenge.InMemoryChallengeStore;
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.provision.ProvisionResult;
 import dev.acmefilter.provision.Provisioner;
 import dev.acmefilter.testing.Pebble;
@@ -108,11 +108,11 @@ public final class RunningContainerClient {
 
     private static long order(Pebble pebble, List<X509Certificate> roots, InMemoryChallengeStore store,
                               ServerConnector http, Path dir, List<String> names) throws Exception {
-        AcmeSettings.Builder b = AcmeSettings.builder();
+        CertificateSettings.Builder b = CertificateSettings.builder();
         for (String name : names) {
             b.domain(name);
         }
-        AcmeSettings settings = b.directoryUrl(pebble.directoryUrl())
+        CertificateSettings settings = b.directoryUrl(pebble.directoryUrl())
                 .caCertificates(pebble.caCertificatesPem())
                 .accountKeyFile(dir.resolve("account.key")) // fresh account every order
                 .certificatePath(dir.resolve("cert.pem"))
@@ -139,7 +139,7 @@ public final class RunningContainerClient {
     }
 
     /** The chain on disk verifies against Pebble's root and the key on disk belongs to its leaf. */
-    static void verify(AcmeSettings settings, List<X509Certificate> roots) throws Exception {
+    static void verify(CertificateSettings settings, List<X509Certificate> roots) throws Exception {
         List<X509Certificate> chain = Pebble.parseCertificates(Files.readAllBytes(settings.certificatePath()));
         Pebble.verifyChain(chain, roots);
         PrivateKey key;

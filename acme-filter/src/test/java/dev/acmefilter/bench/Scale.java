@@ -1,8 +1,8 @@
 package dev.acmefilter.bench;
 
 import dev.acmefilter.challenge.InMemoryChallengeStore;
-import dev.acmefilter.config.AcmeSettings;
-import dev.acmefilter.config.CertificateEntry;
+import dev.acmefilter.config.AcmeConfig;
+import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.config.PreflightSettings;
 import dev.acmefilter.provision.CertificateFleet;
 import dev.acmefilter.provision.ManagedCertificate;
@@ -75,8 +75,8 @@ public final class Scale {
         }
     }
 
-    private static AcmeSettings.Builder base(Pebble pebble, Path dir, Path accountKey) {
-        return AcmeSettings.builder()
+    private static CertificateSettings.Builder base(Pebble pebble, Path dir, Path accountKey) {
+        return CertificateSettings.builder()
                 .directoryUrl(pebble.directoryUrl())
                 .caCertificates(pebble.caCertificatesPem())
                 .accountKeyFile(accountKey)
@@ -86,7 +86,7 @@ public final class Scale {
 
     private static long hundredNames(Pebble pebble, InMemoryChallengeStore store, Path dir, Path accountKey)
             throws Exception {
-        AcmeSettings.Builder builder = base(pebble, dir, accountKey)
+        CertificateSettings.Builder builder = base(pebble, dir, accountKey)
                 .certificatePath(dir.resolve("many.crt"))
                 .privateKeyPath(dir.resolve("many.key"));
         IntStream.range(0, 100).forEach(i -> builder.domain("n" + i + "." + dir.getFileName() + ".example.org"));
@@ -102,10 +102,12 @@ public final class Scale {
 
     private static long fiftyCertificates(Pebble pebble, InMemoryChallengeStore store, Path dir, Path accountKey,
                                           int concurrency) throws Exception {
-        AcmeSettings.Builder builder = base(pebble, dir, accountKey).maxConcurrentOrders(concurrency);
+        AcmeConfig.Builder builder = AcmeConfig.builder().maxConcurrentOrders(concurrency);
         for (int i = 0; i < 50; i++) {
-            builder.certificate(CertificateEntry.of("c" + i, List.of("c" + i + "." + dir.getFileName() + ".example.org"),
-                    dir.resolve("c" + i + ".crt"), dir.resolve("c" + i + ".key")));
+            builder.certificate(base(pebble, dir, accountKey).id("c" + i)
+                    .domain("c" + i + "." + dir.getFileName() + ".example.org")
+                    .certificatePath(dir.resolve("c" + i + ".crt")).privateKeyPath(dir.resolve("c" + i + ".key"))
+                    .build());
         }
         Instant start = Instant.now();
         try (CertificateFleet fleet = new CertificateFleet(builder.build(), store)) {

@@ -2,7 +2,7 @@ package dev.acmefilter.bench;
 
 import dev.acmefilter.testing.ChallengeJetty;
 import dev.acmefilter.challenge.InMemoryChallengeStore;
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.provision.ProvisionResult;
 import dev.acmefilter.provision.Provisioner;
 import dev.acmefilter.testing.Pebble;
@@ -76,7 +76,7 @@ public final class TimeToFiles {
     }
 
     private static long run(Pebble pebble, InMemoryChallengeStore store, Path base, Path accountKey) throws Exception {
-        AcmeSettings settings = AcmeSettings.builder()
+        CertificateSettings settings = CertificateSettings.builder()
                 .domain("matrix.example.org").domain("example.org")
                 .directoryUrl(pebble.directoryUrl())
                 .caCertificates(pebble.caCertificatesPem())

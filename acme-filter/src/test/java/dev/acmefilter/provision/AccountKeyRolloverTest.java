@@ -1,6 +1,6 @@
 package dev.acmefilter.provision;
 
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.config.KeyType;
 import dev.acmefilter.testing.Pebble;
 import dev.acmefilter.testing.PebbleExtension;
@@ -30,16 +30,9 @@ class AccountKeyRolloverTest {
     @TempDir
     Path dir;
 
-    private AcmeSettings settings() {
-        Pebble pebble = PEBBLE.get();
-        return AcmeSettings.builder()
-                .domain("localhost")
-                .directoryUrl(pebble.directoryUrl())
-                .caCertificates(pebble.caCertificatesPem())
-                .accountKeyFile(dir.resolve("client.key"))
-                .certificatePath(dir.resolve("tls/localhost.crt"))
-                .privateKeyPath(dir.resolve("tls/localhost.key"))
-                .build();
+    private CertificateSettings settings() {
+        return PEBBLE.settings(dir).certificatePath(dir.resolve("tls/localhost.crt"))
+                .privateKeyPath(dir.resolve("tls/localhost.key")).build();
     }
 
     private static byte[] pem(KeyPair key) throws Exception {
@@ -52,22 +45,22 @@ class AccountKeyRolloverTest {
 
     @Test
     void afterARolloverOnlyTheNewKeyFindsTheSameAccount() throws Exception {
-        AcmeSettings settings = settings();
+        CertificateSettings settings = settings();
         URL account;
         try (AcmeClient client = new AcmeClient(settings)) {
             account = client.account().getLocation();
         }
-        KeyPair oldKey = AccountKeys.load(settings.accountKeyFile());
+        KeyPair oldKey = AccountKeys.load(settings.account().accountKeyFile());
 
-        AccountKeyRollover.Result result = AccountKeyRollover.rollover(settings);
+        AccountKeyRollover.Result result = AccountKeyRollover.rollover(settings.account());
 
         assertThat(result.account()).isEqualTo(account);
-        KeyPair newKey = AccountKeys.load(settings.accountKeyFile());
+        KeyPair newKey = AccountKeys.load(settings.account().accountKeyFile());
         assertThat(newKey.getPublic()).isNotEqualTo(oldKey.getPublic());
         assertThat(AccountKeys.load(result.oldKeyFile()).getPublic()).isEqualTo(oldKey.getPublic());
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(result.oldKeyFile())))
                 .isEqualTo("rw-------");
-        assertThat(AccountKeyRollover.pendingFile(settings.accountKeyFile())).doesNotExist();
+        assertThat(AccountKeyRollover.pendingFile(settings.account().accountKeyFile())).doesNotExist();
         try (AcmeClient client = new AcmeClient(settings)) {
             assertThat(accountOf(client, newKey)).isEqualTo(account);
             assertThatThrownBy(() -> accountOf(client, oldKey))
@@ -78,16 +71,16 @@ class AccountKeyRolloverTest {
 
     @Test
     void aRolloverGivesTheAccountANewKeyOfTheConfiguredType() throws Exception {
-        AcmeSettings settings = settings();
+        CertificateSettings settings = settings();
         URL account;
         try (AcmeClient client = new AcmeClient(settings)) {
             account = client.account().getLocation(); // an ec256 key, the default
         }
-        AcmeSettings ec384 = settings.toBuilder().accountKeyType(KeyType.EC384).build();
+        CertificateSettings ec384 = settings.toBuilder().accountKeyType(KeyType.EC384).build();
 
-        AccountKeyRollover.Result result = AccountKeyRollover.rollover(ec384);
+        AccountKeyRollover.Result result = AccountKeyRollover.rollover(ec384.account());
 
-        KeyPair newKey = AccountKeys.load(settings.accountKeyFile());
+        KeyPair newKey = AccountKeys.load(settings.account().accountKeyFile());
         assertThat(KeyPairs.typeOf(newKey.getPublic())).contains(KeyType.EC384);
         assertThat(KeyPairs.typeOf(AccountKeys.load(result.oldKeyFile()).getPublic())).contains(KeyType.EC256);
         try (AcmeClient client = new AcmeClient(ec384)) {
@@ -97,14 +90,14 @@ class AccountKeyRolloverTest {
 
     @Test
     void aRolloverInterruptedAfterTheCaTookTheNewKeyIsFinishedByTheNextLoad() throws Exception {
-        AcmeSettings settings = settings();
+        CertificateSettings settings = settings();
         byte[] oldPem;
         URL account;
         KeyPair newKey = KeyPairs.create(KeyType.EC256);
         try (AcmeClient client = new AcmeClient(settings)) {
             account = client.account().getLocation();
-            oldPem = Files.readAllBytes(settings.accountKeyFile());
-            Files.write(AccountKeyRollover.pendingFile(settings.accountKeyFile()), pem(newKey));
+            oldPem = Files.readAllBytes(settings.account().accountKeyFile());
+            Files.write(AccountKeyRollover.pendingFile(settings.account().accountKeyFile()), pem(newKey));
             client.account().changeKey(newKey); // then the process died before replacing the key file
         }
 
@@ -112,47 +105,47 @@ class AccountKeyRolloverTest {
             assertThat(next.account().getLocation()).isEqualTo(account);
         }
 
-        assertThat(Files.readAllBytes(settings.accountKeyFile())).isEqualTo(pem(newKey));
-        assertThat(Files.readAllBytes(AccountKeyRollover.oldFile(settings.accountKeyFile()))).isEqualTo(oldPem);
-        assertThat(AccountKeyRollover.pendingFile(settings.accountKeyFile())).doesNotExist();
+        assertThat(Files.readAllBytes(settings.account().accountKeyFile())).isEqualTo(pem(newKey));
+        assertThat(Files.readAllBytes(AccountKeyRollover.oldFile(settings.account().accountKeyFile()))).isEqualTo(oldPem);
+        assertThat(AccountKeyRollover.pendingFile(settings.account().accountKeyFile())).doesNotExist();
     }
 
     @Test
     void aRolloverInterruptedBeforeTheCaHeardOfItKeepsTheOldKey() throws Exception {
-        AcmeSettings settings = settings();
+        CertificateSettings settings = settings();
         URL account;
         try (AcmeClient client = new AcmeClient(settings)) {
             account = client.account().getLocation();
         }
-        byte[] oldPem = Files.readAllBytes(settings.accountKeyFile());
-        Files.write(AccountKeyRollover.pendingFile(settings.accountKeyFile()),
+        byte[] oldPem = Files.readAllBytes(settings.account().accountKeyFile());
+        Files.write(AccountKeyRollover.pendingFile(settings.account().accountKeyFile()),
                 pem(KeyPairs.create(KeyType.EC256))); // then the process died before asking the CA
 
         try (AcmeClient next = new AcmeClient(settings)) {
             assertThat(next.account().getLocation()).isEqualTo(account);
         }
 
-        assertThat(Files.readAllBytes(settings.accountKeyFile())).isEqualTo(oldPem);
-        assertThat(AccountKeyRollover.pendingFile(settings.accountKeyFile())).doesNotExist();
-        assertThat(AccountKeyRollover.oldFile(settings.accountKeyFile())).doesNotExist();
+        assertThat(Files.readAllBytes(settings.account().accountKeyFile())).isEqualTo(oldPem);
+        assertThat(AccountKeyRollover.pendingFile(settings.account().accountKeyFile())).doesNotExist();
+        assertThat(AccountKeyRollover.oldFile(settings.account().accountKeyFile())).doesNotExist();
     }
 
     @Test
     void aKeyWithoutAnAccountOrNoKeyAtAllIsNotRolledOver() throws Exception {
-        AcmeSettings settings = settings();
+        CertificateSettings settings = settings();
 
-        assertThatThrownBy(() -> AccountKeyRollover.rollover(settings))
+        assertThatThrownBy(() -> AccountKeyRollover.rollover(settings.account()))
                 .isInstanceOf(ProvisioningException.class)
-                .hasMessage("acme.account_key_file: " + settings.accountKeyFile() + " does not exist, so there is no"
+                .hasMessage("acme.account_key_file: " + settings.account().accountKeyFile() + " does not exist, so there is no"
                         + " account key to roll over");
 
         byte[] unregistered = pem(KeyPairs.create(KeyType.EC256));
-        Files.write(settings.accountKeyFile(), unregistered);
-        assertThatThrownBy(() -> AccountKeyRollover.rollover(settings))
+        Files.write(settings.account().accountKeyFile(), unregistered);
+        assertThatThrownBy(() -> AccountKeyRollover.rollover(settings.account()))
                 .isInstanceOf(ProvisioningException.class)
-                .hasMessageStartingWith("The CA at " + settings.directoryUrl() + " has no account for the key in "
-                        + settings.accountKeyFile() + ", so there is nothing to roll over");
-        assertThat(Files.readAllBytes(settings.accountKeyFile())).isEqualTo(unregistered);
-        assertThat(AccountKeyRollover.pendingFile(settings.accountKeyFile())).doesNotExist();
+                .hasMessageStartingWith("The CA at " + settings.account().directoryUrl() + " has no account for the key in "
+                        + settings.account().accountKeyFile() + ", so there is nothing to roll over");
+        assertThat(Files.readAllBytes(settings.account().accountKeyFile())).isEqualTo(unregistered);
+        assertThat(AccountKeyRollover.pendingFile(settings.account().accountKeyFile())).doesNotExist();
     }
 }

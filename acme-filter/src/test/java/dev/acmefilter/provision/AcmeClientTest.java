@@ -1,17 +1,13 @@
 package dev.acmefilter.provision;
 
 import dev.acmefilter.challenge.InMemoryChallengeStore;
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.config.ConfigException;
 import dev.acmefilter.config.ExternalAccountBinding;
 import dev.acmefilter.output.KeyMatch;
 import dev.acmefilter.output.Pem;
-import dev.acmefilter.testing.ChallengeJetty;
 import dev.acmefilter.testing.Pebble;
 import dev.acmefilter.testing.PebbleExtension;
-import org.eclipse.jetty.server.Server;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,42 +34,24 @@ class AcmeClientTest {
     private static final String WRONG_HMAC = mac("another-32-byte-hmac-key-4-tests");
 
     @RegisterExtension
-    static final PebbleExtension PEBBLE = PebbleExtension.configure(b -> b.externalAccountBinding(Map.of(KID, HMAC)));
+    static final PebbleExtension PEBBLE = PebbleExtension.configure(b -> b.externalAccountBinding(Map.of(KID, HMAC)))
+            .answeringChallenges();
 
-    private static final InMemoryChallengeStore STORE = new InMemoryChallengeStore();
-    private static Server jetty;
+    private static final InMemoryChallengeStore STORE = PEBBLE.store();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startJetty() throws Exception {
-        jetty = ChallengeJetty.start(STORE, PEBBLE.get().httpPort());
-    }
-
-    @AfterAll
-    static void stopJetty() throws Exception {
-        jetty.stop();
-    }
 
     private static String mac(String text) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
     }
 
-    private AcmeSettings.Builder settings() {
-        Pebble pebble = PEBBLE.get();
-        return AcmeSettings.builder()
-                .configFile(dir.resolve("homeserver.yaml"))
-                .domain("localhost")
-                .directoryUrl(pebble.directoryUrl())
-                .caCertificates(pebble.caCertificatesPem())
-                .accountKeyFile(dir.resolve("client.key"))
-                .certificatePath(dir.resolve("tls/homeserver.tls.crt"))
-                .privateKeyPath(dir.resolve("tls/homeserver.tls.key"));
+    private CertificateSettings.Builder settings() {
+        return PEBBLE.settings(dir).source(dir.resolve("homeserver.yaml"));
     }
 
     /** The error of a provisioning run, which must be a config error and must leave no certificate. */
-    private ConfigException failure(AcmeSettings settings) {
+    private ConfigException failure(CertificateSettings settings) {
         long orders = PEBBLE.get().requests("POST /order-plz");
         Provisioner provisioner = new Provisioner(settings, STORE);
         try {
@@ -89,7 +67,7 @@ class AcmeClientTest {
 
     @Test
     void withTheBindingTheAccountIsCreatedAndACertificateIssued() throws Exception {
-        AcmeSettings settings = settings().eab(new ExternalAccountBinding(KID, HMAC)).build();
+        CertificateSettings settings = settings().eab(new ExternalAccountBinding(KID, HMAC)).build();
         Provisioner provisioner = new Provisioner(settings, STORE);
         try {
             provisioner.provisionIfNeeded();
@@ -104,7 +82,7 @@ class AcmeClientTest {
 
     @Test
     void withoutABindingTheErrorNamesAcmeEab() {
-        AcmeSettings settings = settings().build();
+        CertificateSettings settings = settings().build();
 
         ConfigException e = failure(settings);
 
@@ -115,7 +93,7 @@ class AcmeClientTest {
 
     @Test
     void aWrongMacKeyIsAnErrorNamingAcmeEabHmacKeyThatNeverShowsAKey() {
-        AcmeSettings settings = settings().eab(new ExternalAccountBinding(KID, WRONG_HMAC)).build();
+        CertificateSettings settings = settings().eab(new ExternalAccountBinding(KID, WRONG_HMAC)).build();
 
         ConfigException e = failure(settings);
 
@@ -131,7 +109,7 @@ class AcmeClientTest {
 
     @Test
     void anUnknownKidIsAnErrorNamingIt() {
-        AcmeSettings settings = settings().eab(new ExternalAccountBinding("kid-unknown", HMAC)).build();
+        CertificateSettings settings = settings().eab(new ExternalAccountBinding("kid-unknown", HMAC)).build();
 
         ConfigException e = failure(settings);
 

@@ -1,18 +1,15 @@
 package dev.acmefilter.provision;
 
+import dev.acmefilter.config.AcmeConfig;
 import dev.acmefilter.challenge.InMemoryChallengeStore;
-import dev.acmefilter.config.AcmeSettings;
-import dev.acmefilter.config.HomeserverConfig;
+import dev.acmefilter.config.CertificateSettings;
+import dev.acmefilter.config.ConfigLoader;
 import dev.acmefilter.config.PreflightSettings;
 import dev.acmefilter.output.KeyMatch;
 import dev.acmefilter.output.Pem;
 import dev.acmefilter.state.RenewalState;
-import dev.acmefilter.testing.ChallengeJetty;
 import dev.acmefilter.testing.Pebble;
 import dev.acmefilter.testing.PebbleExtension;
-import org.eclipse.jetty.server.Server;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,23 +32,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CertificateFleetTest {
 
     @RegisterExtension
-    static final PebbleExtension PEBBLE = PebbleExtension.configure(b -> b.resolveAllNamesToLoopback(true));
+    static final PebbleExtension PEBBLE = PebbleExtension.configure(b -> b.resolveAllNamesToLoopback(true))
+            .answeringChallenges();
 
-    private static final InMemoryChallengeStore STORE = new InMemoryChallengeStore();
-    private static Server jetty;
+    private static final InMemoryChallengeStore STORE = PEBBLE.store();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startJetty() throws Exception {
-        jetty = ChallengeJetty.start(STORE, PEBBLE.get().httpPort());
-    }
 
-    @AfterAll
-    static void stopJetty() throws Exception {
-        jetty.stop();
-    }
 
     private Path homeserverYaml(String certificates) throws Exception {
         Pebble pebble = PEBBLE.get();
@@ -76,7 +65,7 @@ class CertificateFleetTest {
     @Test
     void threeCertificatesOneFailingOnPurposeTheOtherTwoAreIssued() throws Exception {
         PEBBLE.get().failLookups("broken.example.org");
-        AcmeSettings settings = HomeserverConfig.load(homeserverYaml(String.join("\n",
+        AcmeConfig settings = ConfigLoader.load(homeserverYaml(String.join("\n",
                 "    - id: element",
                 "      domains: [element.example.org]",
                 "      certificate_path: tls/element.crt",
@@ -118,7 +107,7 @@ class CertificateFleetTest {
     @Test
     void aCertificateWithAHundredNamesIsIssuedWithAllOfThem() throws Exception {
         List<String> names = IntStream.range(0, 100).mapToObj(i -> "n" + i + ".example.org").toList();
-        AcmeSettings.Builder builder = AcmeSettings.builder()
+        CertificateSettings.Builder builder = CertificateSettings.builder()
                 .directoryUrl(PEBBLE.get().directoryUrl())
                 .caCertificates(PEBBLE.get().caCertificatesPem())
                 .accountKeyFile(dir.resolve("client.key"))
@@ -145,7 +134,7 @@ class CertificateFleetTest {
 
     @Test
     void closingTheFleetStopsEveryCertificatesChecks() throws Exception {
-        AcmeSettings settings = HomeserverConfig.load(homeserverYaml(String.join("\n",
+        AcmeConfig settings = ConfigLoader.load(homeserverYaml(String.join("\n",
                 "    - id: element",
                 "      domains: [element.example.org]",
                 "      certificate_path: tls/element.crt",

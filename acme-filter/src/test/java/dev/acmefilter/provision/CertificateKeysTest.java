@@ -1,17 +1,13 @@
 package dev.acmefilter.provision;
 
 import dev.acmefilter.challenge.InMemoryChallengeStore;
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.config.KeyType;
 import dev.acmefilter.output.KeyMatch;
 import dev.acmefilter.output.Pem;
-import dev.acmefilter.testing.ChallengeJetty;
 import dev.acmefilter.testing.LogCapture;
 import dev.acmefilter.testing.Pebble;
 import dev.acmefilter.testing.PebbleExtension;
-import org.eclipse.jetty.server.Server;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,37 +28,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CertificateKeysTest {
 
     @RegisterExtension
-    static final PebbleExtension PEBBLE = PebbleExtension.withDefaults();
+    static final PebbleExtension PEBBLE = PebbleExtension.withDefaults()
+            .answeringChallenges();
 
-    private static final InMemoryChallengeStore STORE = new InMemoryChallengeStore();
-    private static Server jetty;
+    private static final InMemoryChallengeStore STORE = PEBBLE.store();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startJetty() throws Exception {
-        jetty = ChallengeJetty.start(STORE, PEBBLE.get().httpPort());
-    }
-
-    @AfterAll
-    static void stopJetty() throws Exception {
-        jetty.stop();
-    }
-
-    private AcmeSettings.Builder settings() {
-        Pebble pebble = PEBBLE.get();
-        return AcmeSettings.builder()
-                .domain("localhost")
-                .directoryUrl(pebble.directoryUrl())
-                .caCertificates(pebble.caCertificatesPem())
-                .accountKeyFile(dir.resolve("client.key"))
-                .certificatePath(dir.resolve("tls/homeserver.tls.crt"))
-                .privateKeyPath(dir.resolve("tls/homeserver.tls.key"));
+    private CertificateSettings.Builder settings() {
+        return PEBBLE.settings(dir);
     }
 
     /** Orders a new certificate (whatever is on disk) and returns the one written. */
-    private static X509Certificate renew(AcmeSettings settings) throws Exception {
+    private static X509Certificate renew(CertificateSettings settings) throws Exception {
         Provisioner provisioner = new Provisioner(settings, STORE);
         try {
             provisioner.renewNow();
@@ -76,7 +55,7 @@ class CertificateKeysTest {
 
     @Test
     void withKeepKeyTheNextCertificateHasTheSamePublicKey() throws Exception {
-        AcmeSettings settings = settings().keepKey(true).build();
+        CertificateSettings settings = settings().keepKey(true).build();
         X509Certificate first = renew(settings);
 
         X509Certificate second;
@@ -94,7 +73,7 @@ class CertificateKeysTest {
 
     @Test
     void withoutKeepKeyEveryCertificateHasANewKey() throws Exception {
-        AcmeSettings settings = settings().build();
+        CertificateSettings settings = settings().build();
         X509Certificate first = renew(settings);
 
         X509Certificate second = renew(settings);
@@ -105,7 +84,7 @@ class CertificateKeysTest {
     @Test
     void aKeptKeyOfAnotherTypeThanKeyTypeIsReplacedByANewKeyWithAWarning() throws Exception {
         X509Certificate first = renew(settings().keepKey(true).build()); // ec256
-        AcmeSettings rsa = settings().keepKey(true).keyType(KeyType.RSA2048).build();
+        CertificateSettings rsa = settings().keepKey(true).keyType(KeyType.RSA2048).build();
 
         X509Certificate second;
         try (LogCapture log = LogCapture.of(CertificateKeys.class)) {

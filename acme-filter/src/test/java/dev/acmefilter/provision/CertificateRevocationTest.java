@@ -1,14 +1,9 @@
 package dev.acmefilter.provision;
 
 import dev.acmefilter.challenge.InMemoryChallengeStore;
-import dev.acmefilter.config.AcmeSettings;
-import dev.acmefilter.output.Pem;
-import dev.acmefilter.testing.ChallengeJetty;
+import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.testing.Pebble;
 import dev.acmefilter.testing.PebbleExtension;
-import org.eclipse.jetty.server.Server;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,27 +21,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CertificateRevocationTest {
 
     @RegisterExtension
-    static final PebbleExtension PEBBLE = PebbleExtension.withDefaults();
+    static final PebbleExtension PEBBLE = PebbleExtension.withDefaults()
+            .answeringChallenges();
 
-    private static final InMemoryChallengeStore STORE = new InMemoryChallengeStore();
-    private static Server jetty;
+    private static final InMemoryChallengeStore STORE = PEBBLE.store();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startJetty() throws Exception {
-        jetty = ChallengeJetty.start(STORE, PEBBLE.get().httpPort());
-    }
 
-    @AfterAll
-    static void stopJetty() throws Exception {
-        jetty.stop();
-    }
 
-    private AcmeSettings settings(String accountKey) {
+    private CertificateSettings settings(String accountKey) {
         Pebble pebble = PEBBLE.get();
-        return AcmeSettings.builder()
+        return CertificateSettings.builder()
                 .domain("localhost")
                 .directoryUrl(pebble.directoryUrl())
                 .caCertificates(pebble.caCertificatesPem())
@@ -64,7 +51,7 @@ class CertificateRevocationTest {
         return answer.body();
     }
 
-    private X509Certificate issue(AcmeSettings settings) throws Exception {
+    private X509Certificate issue(CertificateSettings settings) throws Exception {
         Provisioner provisioner = new Provisioner(settings, STORE);
         try {
             return provisioner.provisionIfNeeded().leaf();
@@ -75,7 +62,7 @@ class CertificateRevocationTest {
 
     @Test
     void theIssuingAccountRevokesWithItsKeyAndTheReasonReachesTheCa() throws Exception {
-        AcmeSettings settings = settings("client.key");
+        CertificateSettings settings = settings("client.key");
         X509Certificate leaf = issue(settings);
 
         CertificateRevocation.Result result = CertificateRevocation.revoke(settings,
@@ -91,20 +78,20 @@ class CertificateRevocationTest {
     @Test
     void withoutAnAccountKeyTheCertificatesOwnKeyRevokesAndNoAccountIsCreated() throws Exception {
         X509Certificate leaf = issue(settings("client.key"));
-        AcmeSettings withoutAccount = settings("other-client.key");
+        CertificateSettings withoutAccount = settings("other-client.key");
 
         CertificateRevocation.Result result = CertificateRevocation.revoke(withoutAccount,
                 CertificateRevocation.Reason.KEY_COMPROMISE);
 
         assertThat(result.signedWith()).isEqualTo("certificate key");
         assertThat(statusAtPebble(leaf)).contains("\"Status\": \"Revoked\"");
-        assertThat(withoutAccount.accountKeyFile()).doesNotExist();
+        assertThat(withoutAccount.account().accountKeyFile()).doesNotExist();
     }
 
     @Test
     void anotherAccountMayNotRevokeSoTheCertificatesOwnKeyDoes() throws Exception {
         X509Certificate leaf = issue(settings("client.key"));
-        AcmeSettings other = settings("other-client.key");
+        CertificateSettings other = settings("other-client.key");
         try (AcmeClient client = new AcmeClient(other)) {
             client.account(); // registers the other account
         }
@@ -118,11 +105,11 @@ class CertificateRevocationTest {
 
     @Test
     void aMissingCertificateIsReportedWithItsPath() {
-        AcmeSettings settings = settings("client.key");
+        CertificateSettings settings = settings("client.key");
 
         assertThatThrownBy(() -> CertificateRevocation.revoke(settings, CertificateRevocation.Reason.UNSPECIFIED))
                 .isInstanceOf(ProvisioningException.class)
                 .hasMessageStartingWith("Cannot read the certificate to revoke from " + settings.certificatePath());
-        assertThat(Files.exists(settings.accountKeyFile())).isFalse();
+        assertThat(Files.exists(settings.account().accountKeyFile())).isFalse();
     }
 }

@@ -1,17 +1,13 @@
 package dev.acmefilter.provision;
 
 import dev.acmefilter.challenge.InMemoryChallengeStore;
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.output.KeyMatch;
 import dev.acmefilter.output.Pem;
 import dev.acmefilter.output.TestCerts;
-import dev.acmefilter.testing.ChallengeJetty;
 import dev.acmefilter.testing.LogCapture;
 import dev.acmefilter.testing.Pebble;
 import dev.acmefilter.testing.PebbleExtension;
-import org.eclipse.jetty.server.Server;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,37 +32,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ChainChoiceTest {
 
     @RegisterExtension
-    static final PebbleExtension PEBBLE = PebbleExtension.configure(b -> b.env("PEBBLE_ALTERNATE_ROOTS", "2"));
+    static final PebbleExtension PEBBLE = PebbleExtension.configure(b -> b.env("PEBBLE_ALTERNATE_ROOTS", "2"))
+            .answeringChallenges();
 
-    private static final InMemoryChallengeStore STORE = new InMemoryChallengeStore();
-    private static Server jetty;
+    private static final InMemoryChallengeStore STORE = PEBBLE.store();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startJetty() throws Exception {
-        jetty = ChallengeJetty.start(STORE, PEBBLE.get().httpPort());
-    }
-
-    @AfterAll
-    static void stopJetty() throws Exception {
-        jetty.stop();
-    }
-
-    private AcmeSettings.Builder settings() {
-        Pebble pebble = PEBBLE.get();
-        return AcmeSettings.builder()
-                .domain("localhost")
-                .directoryUrl(pebble.directoryUrl())
-                .caCertificates(pebble.caCertificatesPem())
-                .accountKeyFile(dir.resolve("client.key"))
-                .certificatePath(dir.resolve("tls/homeserver.tls.crt"))
-                .privateKeyPath(dir.resolve("tls/homeserver.tls.key"));
+    private CertificateSettings.Builder settings() {
+        return PEBBLE.settings(dir);
     }
 
     /** Issues with {@code settings} and returns the chain written to disk. */
-    private static List<X509Certificate> issue(AcmeSettings settings) throws Exception {
+    private static List<X509Certificate> issue(CertificateSettings settings) throws Exception {
         Provisioner provisioner = new Provisioner(settings, STORE);
         try {
             provisioner.provisionIfNeeded();
@@ -87,7 +66,7 @@ class ChainChoiceTest {
     void theAlternateRootNamedByItsCommonNameIsTheChainWritten() throws Exception {
         X509Certificate alternateRoot = PEBBLE.get().roots(2).get(0);
         String name = commonName(alternateRoot);
-        AcmeSettings settings = settings().preferredChain(name).build();
+        CertificateSettings settings = settings().preferredChain(name).build();
 
         List<X509Certificate> chain;
         try (LogCapture log = LogCapture.of(ChainChoice.class)) {
@@ -105,7 +84,7 @@ class ChainChoiceTest {
     void theAlternateRootNamedByItsWholeDistinguishedNameInOtherCaseIsTheChainWritten() throws Exception {
         X509Certificate alternateRoot = PEBBLE.get().roots(1).get(0);
         String dn = alternateRoot.getSubjectX500Principal().getName(X500Principal.RFC1779).toUpperCase(Locale.ROOT);
-        AcmeSettings settings = settings().preferredChain(dn).build();
+        CertificateSettings settings = settings().preferredChain(dn).build();
 
         List<X509Certificate> chain = issue(settings);
 

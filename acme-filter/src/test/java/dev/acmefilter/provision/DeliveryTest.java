@@ -1,8 +1,9 @@
 package dev.acmefilter.provision;
 
+import dev.acmefilter.config.AlertSettings;
 import dev.acmefilter.testing.ChallengeJetty;
 import dev.acmefilter.challenge.InMemoryChallengeStore;
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.config.ReloadSettings;
 import dev.acmefilter.config.ReloadSignal;
 import dev.acmefilter.config.VerifySettings;
@@ -94,7 +95,7 @@ class DeliveryTest {
         startNginx(tlsPort, cert, key, pidFile);
         assertThat(servedSerial(tlsPort)).as("serial served before the renewal").isEqualTo(old.getSerialNumber());
 
-        AcmeSettings settings = AcmeSettings.builder()
+        CertificateSettings settings = CertificateSettings.builder()
                 .domain("localhost")
                 .directoryUrl(PEBBLE.get().directoryUrl())
                 .caCertificates(PEBBLE.get().caCertificatesPem())
@@ -145,7 +146,7 @@ class DeliveryTest {
         try (RenewalScheduler scheduler = new RenewalScheduler(provisioner, provisioner.stateFile(), Clock.systemUTC())) {
             ManagedCertificate certificate = new ManagedCertificate("default", provisioner, scheduler);
             StatusDocument document = new StatusDocument(List.of(CertificateStatus.of(certificate, Clock.systemUTC())),
-                    HealthRule.forSettings(provisioner.settings().alerts()), Instant.now());
+                    HealthRule.forSettings(AlertSettings.DEFAULTS), Instant.now());
             List<Object> certificates = (List<Object>) JsonUtil.parseJson(document.json()).get("certificates");
             assertThat(certificates).hasSize(1);
             return (Map<String, Object>) certificates.get(0);

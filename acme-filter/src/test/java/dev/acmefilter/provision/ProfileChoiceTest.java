@@ -1,6 +1,6 @@
 package dev.acmefilter.provision;
 
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.config.ConfigException;
 import dev.acmefilter.testing.LogCapture;
 import org.junit.jupiter.api.Test;
@@ -27,8 +27,9 @@ class ProfileChoiceTest {
                 "tlsserver": "https://letsencrypt.org/docs/profiles#tlsserver",
                 "shortlived": "https://letsencrypt.org/docs/profiles#shortlived"}}"""));
 
-    private static AcmeSettings.Builder settings() {
-        return AcmeSettings.builder().domain("matrix.example.org").directoryUrl(CA);
+    private static CertificateSettings.Builder settings() {
+        return CertificateSettings.builder().domain("matrix.example.org").directoryUrl(CA)
+                .certificatePath(Path.of("/etc/matrix-synapse/tls.crt")).privateKeyPath(Path.of("/etc/matrix-synapse/tls.key"));
     }
 
     @Test
@@ -58,7 +59,7 @@ class ProfileChoiceTest {
 
     @Test
     void aRequiredProfileTheCaDoesNotOfferIsAnErrorListingTheOffer() {
-        AcmeSettings settings = settings().configFile(Path.of("/etc/matrix-synapse/homeserver.yaml"))
+        CertificateSettings settings = settings().source(Path.of("/etc/matrix-synapse/homeserver.yaml"))
                 .profile("longlived").profileRequired(true).build();
 
         assertThatThrownBy(() -> ProfileChoice.choose(settings, OFFERS))

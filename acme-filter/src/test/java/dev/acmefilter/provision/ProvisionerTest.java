@@ -1,9 +1,8 @@
 package dev.acmefilter.provision;
 
-import dev.acmefilter.testing.ChallengeJetty;
 import dev.acmefilter.challenge.ChallengeFilter;
 import dev.acmefilter.challenge.InMemoryChallengeStore;
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.config.ConfigException;
 import dev.acmefilter.config.KeyType;
 import dev.acmefilter.output.KeyMatch;
@@ -11,9 +10,6 @@ import dev.acmefilter.output.Pem;
 import dev.acmefilter.testing.LogCapture;
 import dev.acmefilter.testing.Pebble;
 import dev.acmefilter.testing.PebbleExtension;
-import org.eclipse.jetty.server.Server;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,42 +50,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ProvisionerTest {
 
     @RegisterExtension
-    static final PebbleExtension PEBBLE = PebbleExtension.configure(b -> b.resolveAllNamesToLoopback(true));
+    static final PebbleExtension PEBBLE = PebbleExtension.configure(b -> b.resolveAllNamesToLoopback(true))
+            .answeringChallenges();
 
-    private static final InMemoryChallengeStore STORE = new InMemoryChallengeStore();
-    private static Server jetty;
+    private static final InMemoryChallengeStore STORE = PEBBLE.store();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startJetty() throws Exception {
-        jetty = ChallengeJetty.start(STORE, PEBBLE.get().httpPort());
-    }
-
-    @AfterAll
-    static void stopJetty() throws Exception {
-        jetty.stop();
-    }
-
-    private AcmeSettings.Builder settings(Path base, String... names) {
-        Pebble pebble = PEBBLE.get();
-        AcmeSettings.Builder builder = AcmeSettings.builder()
-                .serverName(names[0])
-                .directoryUrl(pebble.directoryUrl())
-                .caCertificates(pebble.caCertificatesPem())
-                .accountKeyFile(dir.resolve("client.key"))
+    /** A certificate for {@code names} with its files under {@code base}; one account key for all. */
+    private CertificateSettings.Builder settings(Path base, String... names) {
+        return PEBBLE.settings(dir).domains(List.of(names))
                 .certificatePath(base.resolve("tls/homeserver.tls.crt"))
                 .privateKeyPath(base.resolve("tls/homeserver.tls.key"));
-        for (String name : names) {
-            builder.domain(name);
-        }
-        return builder;
     }
 
     @Test
     void issuesACertificateForTwoNamesThatVerifiesToPebblesRootAndMatchesItsKey() throws Exception {
-        AcmeSettings settings = settings(dir, "matrix.example.org", "example.org").build();
+        CertificateSettings settings = settings(dir, "matrix.example.org", "example.org").build();
         Provisioner provisioner = new Provisioner(settings, STORE);
 
         ProvisionResult result = provisioner.provisionIfNeeded();
@@ -104,14 +82,14 @@ class ProvisionerTest {
                 .containsExactlyInAnyOrder("matrix.example.org", "example.org");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(settings.privateKeyPath())))
                 .isEqualTo("rw-------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(settings.accountKeyFile())))
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(settings.account().accountKeyFile())))
                 .isEqualTo("rw-------");
         assertThat(STORE.size()).as("no token left pending").isZero();
     }
 
     @Test
     void secondCheckKeepsTheFreshCertificateWithoutOrdering() throws Exception {
-        AcmeSettings settings = settings(dir, "localhost").build();
+        CertificateSettings settings = settings(dir, "localhost").build();
         Provisioner provisioner = new Provisioner(settings, STORE);
         provisioner.provisionIfNeeded();
         byte[] certificate = Files.readAllBytes(settings.certificatePath());
@@ -124,15 +102,15 @@ class ProvisionerTest {
 
     @Test
     void theAccountKeyIsReusedAcrossOrders() throws Exception {
-        AcmeSettings first = settings(dir.resolve("a"), "localhost").build();
-        AcmeSettings second = settings(dir.resolve("b"), "localhost").build();
+        CertificateSettings first = settings(dir.resolve("a"), "localhost").build();
+        CertificateSettings second = settings(dir.resolve("b"), "localhost").build();
         try (AcmeClient client1 = new AcmeClient(first); AcmeClient client2 = new AcmeClient(second)) {
-            client1.order(first.domains(), STORE);
-            byte[] key = Files.readAllBytes(first.accountKeyFile());
+            client1.order(first, STORE);
+            byte[] key = Files.readAllBytes(first.account().accountKeyFile());
 
-            client2.order(second.domains(), STORE);
+            client2.order(second, STORE);
 
-            assertThat(Files.readAllBytes(second.accountKeyFile())).isEqualTo(key);
+            assertThat(Files.readAllBytes(second.account().accountKeyFile())).isEqualTo(key);
             assertThat(client2.account().getLocation()).isEqualTo(client1.account().getLocation());
         }
     }
@@ -140,7 +118,7 @@ class ProvisionerTest {
     @Test
     void withoutCaCertificatesTheCasTlsCertificateIsRefused() {
         Pebble pebble = PEBBLE.get();
-        AcmeSettings settings = AcmeSettings.builder()
+        CertificateSettings settings = CertificateSettings.builder()
                 .domain("localhost")
                 .directoryUrl(pebble.directoryUrl())
                 .accountKeyFile(dir.resolve("client.key"))
@@ -161,7 +139,7 @@ class ProvisionerTest {
 
     @Test
     void anOrderLeftByACrashedRunIsResumedInsteadOfOrderingAnother() throws Exception {
-        AcmeSettings settings = settings(dir, "localhost").build();
+        CertificateSettings settings = settings(dir, "localhost").build();
         OrderJournal journal = OrderJournal.forCertificate(settings.stateDir(), settings.certificatePath());
         URL left;
         try (AcmeClient client = new AcmeClient(settings)) {
@@ -184,9 +162,9 @@ class ProvisionerTest {
 
     @Test
     void anOrderFinalizedJustBeforeACrashIsCompletedWithTheKeptKey() throws Exception {
-        AcmeSettings settings = settings(dir, "localhost").build();
+        CertificateSettings settings = settings(dir, "localhost").build();
         OrderJournal journal = OrderJournal.forCertificate(settings.stateDir(), settings.certificatePath());
-        KeyPair key = CertificateOrder.createKey(settings.keyType());
+        KeyPair key = CertificateOrder.createKey(settings.order().keyType());
         try (AcmeClient client = new AcmeClient(settings)) {
             Order order = client.login().getAccount().newOrder().domains("localhost").create();
             journal.orderCreated(order.getLocation());
@@ -218,7 +196,7 @@ class ProvisionerTest {
     @EnumSource(KeyType.class)
     void theCertificateKeyOnDiskIsOfTheConfiguredTypeAndMatchesTheCertificate(KeyType type) throws Exception {
         Security.removeProvider("BC"); // the JDK's providers make every key type
-        AcmeSettings settings = settings(dir, "localhost").keyType(type).build();
+        CertificateSettings settings = settings(dir, "localhost").keyType(type).build();
         Provisioner provisioner = new Provisioner(settings, STORE);
 
         provisioner.provisionIfNeeded();
@@ -238,7 +216,7 @@ class ProvisionerTest {
     void anOrderNeedsNoBouncyCastleProviderAndRegistersNone() throws Exception {
         Security.removeProvider("BC"); // in case another test registered it
         List<String> before = providerNames();
-        AcmeSettings settings = settings(dir, "localhost").build();
+        CertificateSettings settings = settings(dir, "localhost").build();
         Provisioner provisioner = new Provisioner(settings, STORE);
 
         ProvisionResult result = provisioner.provisionIfNeeded();
@@ -263,7 +241,7 @@ class ProvisionerTest {
 
     @Test
     void accountKeyTypeRsa2048CreatesAnRsaAccountKeyFileOwnerOnlyAndTheAccountOrders() throws Exception {
-        AcmeSettings settings = settings(dir, "localhost").accountKeyType(KeyType.RSA2048).build();
+        CertificateSettings settings = settings(dir, "localhost").accountKeyType(KeyType.RSA2048).build();
         Provisioner provisioner = new Provisioner(settings, STORE);
 
         ProvisionResult result = provisioner.provisionIfNeeded();
@@ -271,12 +249,12 @@ class ProvisionerTest {
 
         assertThat(result.outcome()).isEqualTo(ProvisionResult.Outcome.ISSUED);
         KeyPair account;
-        try (Reader reader = Files.newBufferedReader(settings.accountKeyFile())) {
+        try (Reader reader = Files.newBufferedReader(settings.account().accountKeyFile())) {
             account = KeyPairUtils.readKeyPair(reader);
         }
         assertThat(account.getPublic().getAlgorithm()).isEqualTo("RSA");
         assertThat(keySize(account.getPublic())).isEqualTo(2048);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(settings.accountKeyFile())))
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(settings.account().accountKeyFile())))
                 .isEqualTo("rw-------");
         assertThat(keySize(Pem.readPrivateKey(settings.privateKeyPath()))).as("the certificate key stays ec256")
                 .isEqualTo(256);
@@ -284,7 +262,7 @@ class ProvisionerTest {
 
     @Test
     void aPreferredProfileTheCaDoesNotOfferIsWarnedAboutAndTheOrderGoesAheadWithout() throws Exception {
-        AcmeSettings settings = settings(dir, "localhost").profile("shortlived").build();
+        CertificateSettings settings = settings(dir, "localhost").profile("shortlived").build();
         Provisioner provisioner = new Provisioner(settings, STORE);
 
         ProvisionResult result;
@@ -310,7 +288,7 @@ class ProvisionerTest {
 
     @Test
     void aRequiredProfileTheCaDoesNotOfferIsAnErrorNamingAcmeProfileAndNothingIsOrdered() throws Exception {
-        AcmeSettings settings = settings(dir, "localhost").configFile(dir.resolve("homeserver.yaml"))
+        CertificateSettings settings = settings(dir, "localhost").source(dir.resolve("homeserver.yaml"))
                 .profile("shortlived").profileRequired(true).build();
         long orders = PEBBLE.get().requests("POST /order-plz");
         Provisioner provisioner = new Provisioner(settings, STORE);
@@ -333,7 +311,7 @@ class ProvisionerTest {
 
     @Test
     void aWholeOrderFetchesTheCasDirectoryOnce() throws Exception {
-        AcmeSettings settings = settings(dir, "localhost").build();
+        CertificateSettings settings = settings(dir, "localhost").build();
         Provisioner provisioner = new Provisioner(settings, STORE);
         long before = PEBBLE.get().requests("GET /dir");
         try {
@@ -348,7 +326,7 @@ class ProvisionerTest {
 
     @Test
     void twoProvisionersOnTheSameFilesOrderOnceAndTheSecondKeepsWhatTheFirstWrote() throws Exception {
-        AcmeSettings settings = settings(dir, "localhost").build();
+        CertificateSettings settings = settings(dir, "localhost").build();
         Provisioner first = new Provisioner(settings, STORE);
         Provisioner second = new Provisioner(settings, STORE);
         try {
@@ -380,7 +358,7 @@ class ProvisionerTest {
 
     @Test
     void aCheckThatCannotGetTheLockInTimeOrdersNothing() throws Exception {
-        AcmeSettings settings = settings(dir, "localhost").build();
+        CertificateSettings settings = settings(dir, "localhost").build();
         Provisioner provisioner = new Provisioner(settings, STORE);
         provisioner.lockTimeout(Duration.ofMillis(200));
         dev.acmefilter.state.LockFile lock = dev.acmefilter.state.LockFile.forCertificate(settings.stateDir(),
@@ -442,7 +420,7 @@ class ProvisionerTest {
     void aChallengeThatCannotBeValidatedFailsWithTheCasProblemAndLeavesNoToken() throws Exception {
         // tokens go to a store that the filter does not serve: Pebble gets 404s
         InMemoryChallengeStore unserved = new InMemoryChallengeStore();
-        AcmeSettings settings = settings(dir, "localhost").build();
+        CertificateSettings settings = settings(dir, "localhost").build();
         Provisioner provisioner = new Provisioner(settings, unserved);
 
         assertThatThrownBy(provisioner::provisionIfNeeded)

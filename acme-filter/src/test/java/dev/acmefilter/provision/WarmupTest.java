@@ -1,6 +1,6 @@
 package dev.acmefilter.provision;
 
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.AcmeConfig;
 import dev.acmefilter.testing.Pebble;
 import dev.acmefilter.testing.PebbleExtension;
 import org.junit.jupiter.api.Test;
@@ -25,16 +25,9 @@ class WarmupTest {
     @TempDir
     Path dir;
 
-    private AcmeSettings.Builder settings() {
-        Pebble pebble = PEBBLE.get();
-        return AcmeSettings.builder()
-                .serverName("localhost")
-                .domain("localhost")
-                .directoryUrl(pebble.directoryUrl())
-                .caCertificates(pebble.caCertificatesPem())
-                .accountKeyFile(dir.resolve("client.key"))
-                .certificatePath(dir.resolve("tls/homeserver.tls.crt"))
-                .privateKeyPath(dir.resolve("tls/homeserver.tls.key"));
+    /** A config with ACME switched on or off, around one certificate from this Pebble. */
+    private AcmeConfig config(boolean enabled) {
+        return AcmeConfig.builder().enabled(enabled).certificate(PEBBLE.settings(dir).build()).build();
     }
 
     @Test
@@ -63,7 +56,7 @@ class WarmupTest {
         long all = pebble.requests();
         long directory = pebble.requests("GET /dir");
 
-        Warmup.start(() -> Optional.of(settings().build())).join(60_000);
+        Warmup.start(() -> Optional.of(config(true))).join(60_000);
 
         assertThat(pebble.requests("GET /dir") - directory).isEqualTo(1);
         assertThat(pebble.requests() - all).as("no account, no nonce, no order").isEqualTo(1);
@@ -75,7 +68,7 @@ class WarmupTest {
         Pebble pebble = PEBBLE.get();
         long all = pebble.requests();
 
-        Warmup.start(() -> Optional.of(settings().enabled(false).build())).join(60_000);
+        Warmup.start(() -> Optional.of(config(false))).join(60_000);
 
         assertThat(pebble.requests() - all).isZero();
     }

@@ -1,7 +1,7 @@
 package dev.acmefilter.testing;
 
 import dev.acmefilter.challenge.InMemoryChallengeStore;
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.output.CertificatePairWriter;
 import dev.acmefilter.output.FileOptions;
 import dev.acmefilter.output.TestCerts;
@@ -37,14 +37,14 @@ public final class CertificateFixture {
     public static final String PROBLEM_TYPE = "urn:ietf:params:acme:error:connection";
 
     public final SimulatedClock clock;
-    public final AcmeSettings settings;
+    public final CertificateSettings settings;
     public final Provisioner provisioner;
     public final RenewalScheduler scheduler;
     public final ManagedCertificate certificate;
     private volatile Next next = Next.KEEP;
     private volatile long lifetimeDays = 90;
 
-    private CertificateFixture(String id, AcmeSettings settings, Instant start) {
+    private CertificateFixture(String id, CertificateSettings settings, Instant start) {
         this.clock = new SimulatedClock(start);
         this.settings = settings;
         this.provisioner = new Provisioner(settings, new InMemoryChallengeStore(), clock);
@@ -57,8 +57,8 @@ public final class CertificateFixture {
     }
 
     /** For localhost and matrix.example.org, files in {@code dir}; {@code configure} may change any setting. */
-    public static CertificateFixture create(String id, Path dir, Instant start, Consumer<AcmeSettings.Builder> configure) {
-        AcmeSettings.Builder builder = AcmeSettings.builder()
+    public static CertificateFixture create(String id, Path dir, Instant start, Consumer<CertificateSettings.Builder> configure) {
+        CertificateSettings.Builder builder = CertificateSettings.builder()
                 .domain("localhost").domain("matrix.example.org")
                 .accountKeyFile(dir.resolve("client.key"))
                 .certificatePath(dir.resolve("tls/localhost.crt"))

@@ -1,7 +1,13 @@
 package dev.acmefilter.testing;
 
+import dev.acmefilter.challenge.InMemoryChallengeStore;
+import dev.acmefilter.config.CertificateSettings;
+
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.Consumer;
+
+import org.eclipse.jetty.server.Server;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -11,20 +17,27 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * One {@link Pebble} per test class: started in {@code beforeAll}, closed in {@code afterAll}.
- * Register it on a <em>static</em> field:
+ * One {@link Pebble} per test class: started in {@code beforeAll}, closed in {@code afterAll};
+ * with {@link #answeringChallenges()}, also a {@link ChallengeJetty} on Pebble's http-01 port
+ * that answers from {@link #store()}, as the webapp would. {@link #settings(Path)} gives the
+ * settings of a certificate for {@code localhost} from this Pebble, with its files in a
+ * folder of the test's. Register it on a <em>static</em> field:
  *
  * <pre>{@code
  * @RegisterExtension
- * static final PebbleExtension PEBBLE = PebbleExtension.configure(b -> b.resolveAllNamesToLoopback(true));
+ * static final PebbleExtension PEBBLE = PebbleExtension.configure(b -> b.resolveAllNamesToLoopback(true))
+ *         .answeringChallenges();
  *
- * @Test void issues(Pebble pebble) { ... }   // or PEBBLE.get()
+ * @Test void issues(@TempDir Path dir) { new Provisioner(PEBBLE.settings(dir).build(), PEBBLE.store()) ... }
  * }</pre>
  */
 public final class PebbleExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
 
     private final Consumer<Pebble.Builder> configuration;
+    private final InMemoryChallengeStore store = new InMemoryChallengeStore();
+    private boolean answering;
     private Pebble pebble;
+    private Server jetty;
 
     private PebbleExtension(Consumer<Pebble.Builder> configuration) {
         this.configuration = Objects.requireNonNull(configuration, "configuration");
@@ -38,6 +51,32 @@ public final class PebbleExtension implements BeforeAllCallback, AfterAllCallbac
     /** Pebble configured by {@code configuration} before {@code start()}. */
     public static PebbleExtension configure(Consumer<Pebble.Builder> configuration) {
         return new PebbleExtension(configuration);
+    }
+
+    /** Also answers Pebble's http-01 requests from {@link #store()} through a real challenge filter. */
+    public PebbleExtension answeringChallenges() {
+        this.answering = true;
+        return this;
+    }
+
+    /** The challenge store the challenge Jetty answers from. */
+    public InMemoryChallengeStore store() {
+        return store;
+    }
+
+    /**
+     * Settings of a certificate for {@code localhost} from this Pebble (trusting its CA), with
+     * the account key {@code dir/client.key} and the pair {@code dir/tls/homeserver.tls.crt}
+     * and {@code .key}; the test changes what it needs.
+     */
+    public CertificateSettings.Builder settings(Path dir) {
+        return CertificateSettings.builder()
+                .domain("localhost")
+                .directoryUrl(get().directoryUrl())
+                .caCertificates(get().caCertificatesPem())
+                .accountKeyFile(dir.resolve("client.key"))
+                .certificatePath(dir.resolve("tls/homeserver.tls.crt"))
+                .privateKeyPath(dir.resolve("tls/homeserver.tls.key"));
     }
 
     /** The running Pebble; only between beforeAll and afterAll. */
@@ -54,16 +93,35 @@ public final class PebbleExtension implements BeforeAllCallback, AfterAllCallbac
             Pebble.Builder builder = Pebble.builder();
             configuration.accept(builder);
             pebble = builder.start();
+            if (answering) {
+                try {
+                    jetty = ChallengeJetty.start(store, pebble.httpPort());
+                } catch (Exception e) {
+                    int port = pebble.httpPort();
+                    pebble.close();
+                    pebble = null;
+                    throw new IllegalStateException("Cannot start the challenge Jetty on port " + port, e);
+                }
+            }
         }
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        if (pebble != null) {
-            try {
-                pebble.close();
-            } finally {
-                pebble = null;
+        try {
+            if (jetty != null) {
+                jetty.stop();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot stop the challenge Jetty", e);
+        } finally {
+            jetty = null;
+            if (pebble != null) {
+                try {
+                    pebble.close();
+                } finally {
+                    pebble = null;
+                }
             }
         }
     }

@@ -1,8 +1,8 @@
 package dev.acmefilter.testing;
 
+import dev.acmefilter.config.AcmeConfig;
 import dev.acmefilter.challenge.InMemoryChallengeStore;
-import dev.acmefilter.config.AcmeSettings;
-import dev.acmefilter.config.HomeserverConfig;
+import dev.acmefilter.config.ConfigLoader;
 import dev.acmefilter.provision.ProvisionResult;
 import dev.acmefilter.provision.Provisioner;
 import org.eclipse.jetty.server.Server;
@@ -33,13 +33,13 @@ public final class ProvisionOnce {
             @Override public void flush() { }
             @Override public void close() { }
         });
-        AcmeSettings settings = HomeserverConfig.load(Path.of(args[0]));
+        AcmeConfig settings = ConfigLoader.load(Path.of(args[0]));
         int port = Integer.parseInt(args[1]);
         boolean renew = args.length > 2 && args[2].equals("renew");
         InMemoryChallengeStore store = new InMemoryChallengeStore();
         Server jetty = ChallengeJetty.start(store, port);
         System.out.println("STARTED");
-        Provisioner provisioner = new Provisioner(settings, store);
+        Provisioner provisioner = new Provisioner(settings.certificates().get(0), store);
         int exit = 0;
         try {
             ProvisionResult result = renew ? provisioner.renewNow() : provisioner.provisionIfNeeded();

@@ -2,7 +2,8 @@ package dev.acmefilter.war;
 
 import dev.acmefilter.alert.AlertChannels;
 import dev.acmefilter.alert.CertificateAlerts;
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.AcmeConfig;
+import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.provision.CertificateFleet;
 import dev.acmefilter.provision.ManagedCertificate;
 import jakarta.annotation.PreDestroy;
@@ -31,7 +32,7 @@ public class AcmeBootstrap {
     private static final System.Logger LOG = System.getLogger(AcmeBootstrap.class.getName());
 
     @Inject
-    Instance<AcmeSettings> settings;
+    Instance<AcmeConfig> settings;
 
     @Inject
     Instance<CertificateFleet> fleet;
@@ -43,18 +44,18 @@ public class AcmeBootstrap {
         if (!(event instanceof ServletContext context)) {
             return;
         }
-        AcmeSettings loaded = settings.get();
+        AcmeConfig loaded = settings.get();
         if (!loaded.enabled()) {
             LOG.log(Level.INFO, "acme.enabled is false in {0}: serving ACME challenges at {1} only; "
-                    + "no certificate will be ordered", loaded.configFile(), context.getContextPath()
+                    + "no certificate will be ordered", loaded.describeFiles(), context.getContextPath()
                     + "/.well-known/acme-challenge/");
             return;
         }
         CertificateFleet all = fleet.get();
         for (ManagedCertificate certificate : all.certificates()) {
-            AcmeSettings one = certificate.provisioner().settings();
+            CertificateSettings one = certificate.provisioner().settings();
             LOG.log(Level.INFO, "Keeping the certificate {0} for {1} at {2} valid, from {3}", certificate.id(),
-                    one.domains(), one.certificatePath(), one.directoryUrl());
+                    one.domains(), one.certificatePath(), one.account().directoryUrl());
         }
         alerts = AlertChannels.forSettings(loaded);
         for (ManagedCertificate certificate : all.certificates()) {

@@ -1,6 +1,6 @@
 package dev.acmefilter.war;
 
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.AcmeConfig;
 import dev.acmefilter.config.AlertSettings;
 import dev.acmefilter.config.StatusSettings;
 import dev.acmefilter.provision.ManagedCertificate;
@@ -24,7 +24,7 @@ public class AcmeStatusServlet extends StatusServlet {
     transient AcmeBootstrap bootstrap;
 
     @Inject
-    transient Instance<AcmeSettings> settings;
+    transient Instance<AcmeConfig> settings;
 
     @Override
     protected List<ManagedCertificate> certificates() {

@@ -4,7 +4,7 @@ import dev.acmefilter.challenge.ChallengeStore;
 import dev.acmefilter.challenge.DirectoryChallengeStore;
 import dev.acmefilter.challenge.InMemoryChallengeStore;
 import dev.acmefilter.challenge.LayeredChallengeStore;
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.AcmeConfig;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
@@ -26,7 +26,7 @@ public class ChallengeStoreProducer {
 
     @Produces
     @ApplicationScoped
-    ChallengeStore store(InMemoryChallengeStore memory, AcmeSettings settings) {
+    ChallengeStore store(InMemoryChallengeStore memory, AcmeConfig settings) {
         return new LayeredChallengeStore(memory, DirectoryChallengeStore.inStateDir(settings.stateDir()));
     }
 }

@@ -1,7 +1,7 @@
 package dev.acmefilter.war;
 
 import dev.acmefilter.config.ConfigLocator;
-import dev.acmefilter.config.HomeserverConfig;
+import dev.acmefilter.config.ConfigLoader;
 import dev.acmefilter.provision.Warmup;
 import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
@@ -23,6 +23,6 @@ public class WarmupInitializer implements ServletContainerInitializer {
     public void onStartup(Set<Class<?>> classes, ServletContext context) {
         // found here, on the container's thread; read on the warm-up thread
         Optional<Path> config = ConfigLocator.find(context::getInitParameter, System::getProperty, System::getenv);
-        Warmup.start(() -> config.map(HomeserverConfig::loadQuietly));
+        Warmup.start(() -> config.map(ConfigLoader::loadQuietly));
     }
 }

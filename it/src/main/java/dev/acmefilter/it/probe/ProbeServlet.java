@@ -1,7 +1,8 @@
 package dev.acmefilter.it.probe;
 
 import dev.acmefilter.challenge.ChallengeStore;
-import dev.acmefilter.config.AcmeSettings;
+import dev.acmefilter.config.AcmeConfig;
+import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.provision.CertificateFleet;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
@@ -33,6 +34,9 @@ public class ProbeServlet extends HttpServlet {
 
     @Inject
     CertificateFleet fleet;
+
+    @Inject
+    AcmeConfig config;
 
     /**
      * For {@code dev.acmefilter.war.AcmeBootstrap}: that class lives in the WAR's WEB-INF/classes
@@ -95,10 +99,10 @@ public class ProbeServlet extends HttpServlet {
                 }
             }
             case "/settings" -> {
-                AcmeSettings first = fleet.certificates().get(0).provisioner().settings();
+                CertificateSettings first = fleet.certificates().get(0).provisioner().settings();
                 answer.put("domains", String.join(",", first.domains()));
-                answer.put("enabled", first.enabled());
-                answer.put("configFile", first.configFile());
+                answer.put("enabled", config.enabled());
+                answer.put("configFile", config.describeFiles());
                 answer.put("certificates", fleet.certificates().size());
             }
             case "/put" -> {

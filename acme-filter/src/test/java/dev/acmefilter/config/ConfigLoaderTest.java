@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.acmefilter.config.AcmeConfig;
 import dev.acmefilter.testing.LogCapture;
 
 import java.io.IOException;
@@ -41,18 +42,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class HomeserverConfigTest {
+class ConfigLoaderTest {
     /** The EAB MAC key used in the secrecy tests; it must never show up anywhere. */
     private static final String SECRET = "c2VjcmV0LW1hYy1rZXktdmFsdWU";
 
-    /** Synapse-style start of a config with ACME switched on; tests append lines under {@code acme:}. */
-    private static final String ENABLED = """
-            server_name: example.org
-            tls_certificate_path: tls.crt
-            tls_private_key_path: tls.key
-            acme:
-              enabled: true
-            """;
+    private static final String ENABLED = TestConfig.ENABLED;
 
     @TempDir
     Path dir;
@@ -68,24 +62,20 @@ class HomeserverConfigTest {
         group = Files.readAttributes(dir, PosixFileAttributes.class).group().getName();
     }
 
-    private AcmeSettings load(String yaml) throws IOException {
+    private AcmeConfig load(String yaml) throws IOException {
         Files.writeString(file, yaml);
-        return HomeserverConfig.load(file);
+        return ConfigLoader.load(file);
     }
 
     private static String enabledWith(String... acmeLines) {
-        StringBuilder sb = new StringBuilder(ENABLED);
-        for (String line : acmeLines) {
-            sb.append("  ").append(line).append('\n');
-        }
-        return sb.toString();
+        return TestConfig.enabledWith(acmeLines);
     }
 
     // ------------------------------------------------------------ configs that load
 
     @Test
     void fullSynapseStyleConfigLoadsEveryValue() throws Exception {
-        AcmeSettings s = load("""
+        AcmeConfig c = load("""
                 server_name: "Example.ORG"
                 pid_file: /var/run/synapse.pid
                 listeners:
@@ -113,50 +103,52 @@ class HomeserverConfigTest {
                   key_file_mode: 0640
                   state_dir: state
                 """.formatted(SECRET, group));
+        CertificateSettings s = c.certificates().get(0);
 
-        assertThat(s.configFile()).isEqualTo(file.toAbsolutePath());
-        assertThat(s.serverName()).isEqualTo("Example.ORG");
-        assertThat(s.enabled()).isTrue();
-        assertThat(s.directoryUrl()).hasToString("https://ca.internal.example/acme/directory");
-        assertThat(s.port()).isEqualTo(8009);
-        assertThat(s.bindAddresses()).containsExactly("127.0.0.1", "::1");
+        assertThat(c.files().get(0)).isEqualTo(file.toAbsolutePath());
+        assertThat(c.serverName()).isEqualTo("Example.ORG");
+        assertThat(c.enabled()).isTrue();
+        assertThat(s.account().directoryUrl()).hasToString("https://ca.internal.example/acme/directory");
+        assertThat(c.listen().port()).isEqualTo(8009);
+        assertThat(c.listen().bindAddresses()).containsExactly("127.0.0.1", "::1");
         assertThat(s.reprovisionThreshold()).isEqualTo(Duration.ofDays(14));
         assertThat(s.domains()).containsExactly("matrix.example.org", "example.org", "chat.example.org");
         assertThat(s.primaryDomain()).isEqualTo("matrix.example.org");
-        assertThat(s.contacts()).containsExactly("admin@example.org", "ops@example.org");
-        assertThat(s.keyType()).isEqualTo(KeyType.RSA3072);
-        assertThat(s.eab()).contains(new ExternalAccountBinding("kid-123", SECRET));
-        assertThat(s.caCertificates()).contains(dir.resolve("ca.pem"));
-        assertThat(s.accountKeyFile()).isEqualTo(dir.resolve("acme/account.key"));
+        assertThat(s.account().contacts()).containsExactly("admin@example.org", "ops@example.org");
+        assertThat(s.order().keyType()).isEqualTo(KeyType.RSA3072);
+        assertThat(s.account().eab()).contains(new ExternalAccountBinding("kid-123", SECRET));
+        assertThat(s.account().caCertificates()).contains(dir.resolve("ca.pem"));
+        assertThat(s.account().accountKeyFile()).isEqualTo(dir.resolve("acme/account.key"));
         assertThat(s.certificatePath()).isEqualTo(dir.resolve("certs/example.org.tls.crt"));
         assertThat(s.privateKeyPath()).isEqualTo(Path.of("/etc/synapse/example.org.tls.key"));
-        assertThat(s.fileGroup()).contains(group);
-        assertThat(s.keyFileMode()).contains(PosixFilePermissions.fromString("rw-r-----"));
+        assertThat(s.files().group()).contains(group);
+        assertThat(s.files().keyFileMode()).contains(PosixFilePermissions.fromString("rw-r-----"));
         assertThat(s.stateDir()).isEqualTo(dir.resolve("state"));
-        assertThat(s.warnings()).isEmpty();
+        assertThat(c.warnings()).isEmpty();
     }
 
     @Test
     void enabledConfigWithOnlyTheRequiredKeysGetsSynapsesDefaults() throws Exception {
-        AcmeSettings s = load(ENABLED);
+        AcmeConfig c = load(ENABLED);
+        CertificateSettings s = c.certificates().get(0);
 
-        assertThat(s.serverName()).isEqualTo("example.org");
-        assertThat(s.directoryUrl()).isEqualTo(AcmeSettings.LETS_ENCRYPT);
-        assertThat(s.port()).isEqualTo(80);
-        assertThat(s.bindAddresses()).containsExactly("::", "0.0.0.0");
+        assertThat(c.serverName()).isEqualTo("example.org");
+        assertThat(s.account().directoryUrl()).isEqualTo(AccountSettings.LETS_ENCRYPT);
+        assertThat(c.listen().port()).as("the Jetty base's port behind Synapse's proxy snippet").isEqualTo(8009);
+        assertThat(c.listen().bindAddresses()).containsExactly("::", "0.0.0.0");
         assertThat(s.reprovisionThreshold()).isEqualTo(Duration.ofDays(30));
         assertThat(s.domains()).containsExactly("example.org");
-        assertThat(s.contacts()).isEmpty();
-        assertThat(s.keyType()).isEqualTo(KeyType.EC256);
-        assertThat(s.eab()).isEmpty();
-        assertThat(s.caCertificates()).isEmpty();
-        assertThat(s.accountKeyFile()).isEqualTo(dir.resolve("client.key"));
+        assertThat(s.account().contacts()).isEmpty();
+        assertThat(s.order().keyType()).isEqualTo(KeyType.EC256);
+        assertThat(s.account().eab()).isEmpty();
+        assertThat(s.account().caCertificates()).isEmpty();
+        assertThat(s.account().accountKeyFile()).isEqualTo(dir.resolve("client.key"));
         assertThat(s.stateDir()).as("beside the account key").isEqualTo(dir);
         assertThat(s.certificatePath()).isEqualTo(dir.resolve("tls.crt"));
         assertThat(s.privateKeyPath()).isEqualTo(dir.resolve("tls.key"));
-        assertThat(s.fileGroup()).isEmpty();
-        assertThat(s.keyFileMode()).isEmpty();
-        assertThat(s.warnings()).isEmpty();
+        assertThat(s.files().group()).isEmpty();
+        assertThat(s.files().keyFileMode()).isEmpty();
+        assertThat(c.warnings()).isEmpty();
     }
 
     @ParameterizedTest
@@ -167,27 +159,27 @@ class HomeserverConfigTest {
         "report_stats: false\nacme:\n  enabled: off\n  port: 8009\n",
     })
     void minimalConfigWithAcmeDisabledLoads(String yaml) throws Exception {
-        AcmeSettings s = load(yaml);
+        AcmeConfig c = load(yaml);
 
-        assertThat(s.enabled()).isFalse();
-        assertThat(s.certificatePath()).isNull();
-        assertThat(s.privateKeyPath()).isNull();
-        assertThat(s.directoryUrl()).isEqualTo(AcmeSettings.LETS_ENCRYPT);
-        assertThat(s.accountKeyFile()).isEqualTo(dir.resolve("client.key"));
-        assertThat(s.warnings()).isEmpty();
+        assertThat(c.enabled()).isFalse();
+        assertThat(c.certificates()).as("no tls_certificate_path, no certificate").isEmpty();
+        assertThat(c.account().directoryUrl()).isEqualTo(AccountSettings.LETS_ENCRYPT);
+        assertThat(c.account().accountKeyFile()).isEqualTo(dir.resolve("client.key"));
+        assertThat(c.warnings()).isEmpty();
     }
 
     @Test
     void disabledAcmeAcceptsAnIpAddressAsServerNameAndOrdersNoNames() throws Exception {
-        AcmeSettings s = load("server_name: 192.0.2.7:8448\n");
+        AcmeConfig c = load("server_name: 192.0.2.7:8448\n");
 
-        assertThat(s.serverName()).isEqualTo("192.0.2.7:8448");
-        assertThat(s.domains()).isEmpty();
+        assertThat(c.serverName()).isEqualTo("192.0.2.7:8448");
+        assertThat(c.certificates()).as("no names, no certificate").isEmpty();
     }
 
     @Test
     void serverNameWithFederationPortGivesTheDomainWithoutPort() throws Exception {
-        AcmeSettings s = load(ENABLED.replace("server_name: example.org", "server_name: Example.org:8448"));
+        AcmeConfig c = load(ENABLED.replace("server_name: example.org", "server_name: Example.org:8448"));
+        CertificateSettings s = c.certificates().get(0);
 
         assertThat(s.domains()).containsExactly("example.org");
     }
@@ -195,28 +187,30 @@ class HomeserverConfigTest {
     @ParameterizedTest
     @MethodSource("v1Urls")
     void acmeV1UrlIsReplacedByItsV2UrlWithAWarning(String v1, String v2) throws Exception {
-        AcmeSettings s = load(enabledWith("url: " + v1));
+        AcmeConfig c = load(enabledWith("url: " + v1));
+        CertificateSettings s = c.certificates().get(0);
 
-        assertThat(s.directoryUrl()).hasToString(v2);
-        assertThat(s.warnings()).containsExactly(file + ": acme.url: " + v1 + " is Let's Encrypt's ACME v1 directory,"
+        assertThat(s.account().directoryUrl()).hasToString(v2);
+        assertThat(c.warnings()).containsExactly(file + ": acme.url: " + v1 + " is Let's Encrypt's ACME v1 directory,"
                 + " and ACME v1 is switched off; using the ACME v2 directory " + v2
                 + " instead (put that URL into the file to silence this warning)");
     }
 
     static Stream<Arguments> v1Urls() {
         return Stream.of(
-                Arguments.of("https://acme-v01.api.letsencrypt.org/directory", AcmeSettings.LETS_ENCRYPT.toString()),
+                Arguments.of("https://acme-v01.api.letsencrypt.org/directory", AccountSettings.LETS_ENCRYPT.toString()),
                 Arguments.of("https://acme-staging.api.letsencrypt.org/directory",
-                        AcmeSettings.LETS_ENCRYPT_STAGING.toString()));
+                        AccountSettings.LETS_ENCRYPT_STAGING.toString()));
     }
 
     @Test
     void unknownAcmeKeyGivesAWarningButLoads() throws Exception {
-        AcmeSettings s = load(enabledWith("reprovision_treshold: 10", "eab:", "  kid: k", "  hmac_key: AAAA",
+        AcmeConfig c = load(enabledWith("reprovision_treshold: 10", "eab:", "  kid: k", "  hmac_key: AAAA",
                 "  hmac: x"));
+        CertificateSettings s = c.certificates().get(0);
 
         assertThat(s.reprovisionThreshold()).isEqualTo(Duration.ofDays(30));
-        assertThat(s.warnings()).containsExactly(
+        assertThat(c.warnings()).containsExactly(
                 file + ": acme.reprovision_treshold: unknown setting, ignored; known settings are enabled, url, port,"
                         + " bind_addresses, reprovision_threshold, domain, account_key_file, domains, contact,"
                         + " key_type, eab, ca_certificates, file_group, key_file_mode, state_dir, reload, verify,"
@@ -227,7 +221,7 @@ class HomeserverConfigTest {
 
     @Test
     void warningsAreLoggedAtLevelWarning() throws Exception {
-        Logger jul = Logger.getLogger(HomeserverConfig.class.getName());
+        Logger jul = Logger.getLogger(ConfigLoader.class.getName());
         List<LogRecord> records = new ArrayList<>();
         Handler handler = new Handler() {
             @Override public void publish(LogRecord r) { records.add(r); }
@@ -236,10 +230,10 @@ class HomeserverConfigTest {
         };
         jul.addHandler(handler);
         try {
-            AcmeSettings s = load(enabledWith("colour: blue"));
+            AcmeConfig c = load(enabledWith("colour: blue"));
 
             assertThat(records).extracting(LogRecord::getLevel).containsExactly(Level.WARNING);
-            assertThat(records).extracting(LogRecord::getMessage).containsExactlyElementsOf(s.warnings());
+            assertThat(records).extracting(LogRecord::getMessage).containsExactlyElementsOf(c.warnings());
         } finally {
             jul.removeHandler(handler);
         }
@@ -248,51 +242,54 @@ class HomeserverConfigTest {
     @Test
     void aQuietLoadGivesTheSameSettingsAndWarningsButLogsNothing() throws Exception {
         Files.writeString(file, enabledWith("colour: blue"));
-        AcmeSettings quiet;
-        try (LogCapture log = LogCapture.of(HomeserverConfig.class)) {
-            quiet = HomeserverConfig.loadQuietly(file);
+        AcmeConfig quiet;
+        try (LogCapture log = LogCapture.of(ConfigLoader.class)) {
+            quiet = ConfigLoader.loadQuietly(file);
 
             assertThat(log.lines()).isEmpty();
         }
-        assertThat(quiet).isEqualTo(HomeserverConfig.load(file));
+        assertThat(quiet).isEqualTo(ConfigLoader.load(file));
         assertThat(quiet.warnings()).hasSize(1);
     }
 
     @Test
     void topLevelKeysThatAreNotOursAreIgnoredSilently() throws Exception {
-        AcmeSettings s = load(ENABLED + "database:\n  name: sqlite3\nfederation_domain_whitelist: [a.org]\n");
+        AcmeConfig c = load(ENABLED + "database:\n  name: sqlite3\nfederation_domain_whitelist: [a.org]\n");
 
-        assertThat(s.warnings()).isEmpty();
+        assertThat(c.warnings()).isEmpty();
     }
 
     @Test
     void domainsAreLowerCasedDeduplicatedAndKeepTheirOrder() throws Exception {
-        AcmeSettings s = load(enabledWith("domains: [B.example.org, example.org., a.example.org, b.EXAMPLE.org]"));
+        AcmeConfig c = load(enabledWith("domains: [B.example.org, example.org., a.example.org, b.EXAMPLE.org]"));
+        CertificateSettings s = c.certificates().get(0);
 
         assertThat(s.domains()).containsExactly("example.org", "b.example.org", "a.example.org");
     }
 
     @Test
     void localhostIsAcceptedAsASingleLabelName() throws Exception {
-        AcmeSettings s = load(enabledWith("domain: localhost"));
+        AcmeConfig c = load(enabledWith("domain: localhost"));
+        CertificateSettings s = c.certificates().get(0);
 
         assertThat(s.domains()).containsExactly("localhost");
     }
 
     @Test
     void contactMayBeOneStringWithMailto() throws Exception {
-        AcmeSettings s = load(enabledWith("contact: 'MAILTO:Admin@Example.org'"));
+        AcmeConfig c = load(enabledWith("contact: 'MAILTO:Admin@Example.org'"));
+        CertificateSettings s = c.certificates().get(0);
 
-        assertThat(s.contacts()).containsExactly("Admin@Example.org");
+        assertThat(s.account().contacts()).containsExactly("Admin@Example.org");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"'::'", "'0.0.0.0'", "'2001:db8::1'", "'::ffff:192.0.2.1'", "'fe80:0:0:0:0:0:0:1'",
         "'255.255.255.255'", "'1::'"})
     void bindAddressesAcceptIpv4AndIpv6Literals(String address) throws Exception {
-        AcmeSettings s = load(enabledWith("bind_addresses: [" + address + "]"));
+        AcmeConfig c = load(enabledWith("bind_addresses: [" + address + "]"));
 
-        assertThat(s.bindAddresses()).containsExactly(address.replace("'", ""));
+        assertThat(c.listen().bindAddresses()).containsExactly(address.replace("'", ""));
     }
 
     @Test
@@ -305,25 +302,28 @@ class HomeserverConfigTest {
     @ParameterizedTest
     @ValueSource(strings = {"0640", "'0640'", "'640'", "\"0o640\""})
     void keyFileModeAcceptsAnOctalIntegerOrString(String mode) throws Exception {
-        AcmeSettings s = load(enabledWith("key_file_mode: " + mode));
+        AcmeConfig c = load(enabledWith("key_file_mode: " + mode));
+        CertificateSettings s = c.certificates().get(0);
 
-        assertThat(s.keyFileMode()).contains(PosixFilePermissions.fromString("rw-r-----"));
+        assertThat(s.files().keyFileMode()).contains(PosixFilePermissions.fromString("rw-r-----"));
     }
 
     @Test
     void keyFileMode0600GivesOwnerReadWriteOnly() throws Exception {
-        AcmeSettings s = load(enabledWith("key_file_mode: 0600"));
+        AcmeConfig c = load(enabledWith("key_file_mode: 0600"));
+        CertificateSettings s = c.certificates().get(0);
 
-        assertThat(s.keyFileMode()).contains(PosixFilePermissions.fromString("rw-------"));
+        assertThat(s.files().keyFileMode()).contains(PosixFilePermissions.fromString("rw-------"));
     }
 
     @Test
     void standardBase64MacKeyIsStoredAsUnpaddedBase64url() throws Exception {
         byte[] key = {(byte) 0xfb, (byte) 0xff, 0x01, 0x02};
         String standard = Base64.getEncoder().encodeToString(key); // "+/8BAg==": standard alphabet, padded
-        AcmeSettings s = load(enabledWith("eab:", "  kid: k", "  hmac_key: '" + standard + "'"));
+        AcmeConfig c = load(enabledWith("eab:", "  kid: k", "  hmac_key: '" + standard + "'"));
+        CertificateSettings s = c.certificates().get(0);
 
-        assertThat(s.eab().orElseThrow().hmacKey()).isEqualTo(Base64.getUrlEncoder().withoutPadding()
+        assertThat(s.account().eab().orElseThrow().hmacKey()).isEqualTo(Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(key));
     }
 
@@ -332,10 +332,10 @@ class HomeserverConfigTest {
         Files.writeString(file, ENABLED);
         Path messy = dir.resolve("sub/../homeserver.yaml");
 
-        AcmeSettings s = HomeserverConfig.load(messy);
+        AcmeConfig s = ConfigLoader.load(messy);
 
-        assertThat(s.configFile()).isEqualTo(file);
-        assertThat(s.accountKeyFile()).isEqualTo(dir.resolve("client.key"));
+        assertThat(s.files()).containsExactly(file);
+        assertThat(s.account().accountKeyFile()).isEqualTo(dir.resolve("client.key"));
     }
 
     // ------------------------------------------------------------ configs that fail
@@ -348,7 +348,7 @@ class HomeserverConfigTest {
         }
         String message = expected.replace("{file}", file.toString()).replace("{dir}", dir.toString());
 
-        assertThatThrownBy(() -> HomeserverConfig.load(file))
+        assertThatThrownBy(() -> ConfigLoader.load(file))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(message);
     }
@@ -554,24 +554,25 @@ class HomeserverConfigTest {
                 ENABLED + eab + "  key_type: dsa\n");
         for (String yaml : broken) {
             Files.writeString(file, yaml);
-            ConfigException ex = catchThrowableOfType(ConfigException.class, () -> HomeserverConfig.load(file));
+            ConfigException ex = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file));
             assertThat(ex).as(yaml).isNotNull();
             assertThat(ex.getMessage()).as(yaml).doesNotContain(SECRET);
             assertThat(ex.toString()).doesNotContain(SECRET);
         }
 
-        AcmeSettings s = load(ENABLED + eab + "  unknown_key: 1\n");
-        assertThat(s.eab().orElseThrow().hmacKey()).isEqualTo(SECRET);
-        assertThat(s.toString()).doesNotContain(SECRET);
-        assertThat(s.eab().orElseThrow().toString()).doesNotContain(SECRET);
-        assertThat(String.join("\n", s.warnings())).doesNotContain(SECRET);
+        AcmeConfig c = load(ENABLED + eab + "  unknown_key: 1\n");
+        CertificateSettings s = c.certificates().get(0);
+        assertThat(s.account().eab().orElseThrow().hmacKey()).isEqualTo(SECRET);
+        assertThat(c.toString()).doesNotContain(SECRET);
+        assertThat(s.account().eab().orElseThrow().toString()).doesNotContain(SECRET);
+        assertThat(String.join("\n", c.warnings())).doesNotContain(SECRET);
     }
 
     // ------------------------------------------------------------ after a write: reload, verify, keystore, pre-flight
 
     @Test
     void afterWriteSettingsLoadEveryValue() throws Exception {
-        AcmeSettings s = load(ENABLED.replace("acme:\n", "pid_file: /run/synapse.pid\nacme:\n") + """
+        AcmeConfig c = load(ENABLED.replace("acme:\n", "pid_file: /run/synapse.pid\nacme:\n") + """
                   reload:
                     signal: SIGUSR1
                     pid_file: run/matrix.pid
@@ -590,6 +591,7 @@ class HomeserverConfigTest {
                     port: 8080
                     timeout: 3
                 """);
+        CertificateSettings s = c.certificates().get(0);
 
         assertThat(s.reload()).contains(new ReloadSettings(Optional.of(ReloadSignal.USR1),
                 Optional.of(dir.resolve("run/matrix.pid")), Optional.of("systemctl reload matrix-synapse"),
@@ -598,13 +600,14 @@ class HomeserverConfigTest {
         assertThat(s.keystore()).contains(new KeystoreSettings(dir.resolve("acme.p12"), "s3cret pass", "synapse"));
         assertThat(s.preflight()).isEqualTo(new PreflightSettings(PreflightSettings.Mode.STRICT, 8080,
                 Duration.ofSeconds(3)));
-        assertThat(s.warnings()).isEmpty();
-        assertThat(s.toString()).doesNotContain("s3cret pass");
+        assertThat(c.warnings()).isEmpty();
+        assertThat(c.toString()).doesNotContain("s3cret pass");
     }
 
     @Test
     void withoutTheNewKeysNothingRunsAfterAWriteAndThePreflightAdvises() throws Exception {
-        AcmeSettings s = load(ENABLED.replace("acme:\n", "pid_file: /run/synapse.pid\nacme:\n"));
+        AcmeConfig c = load(ENABLED.replace("acme:\n", "pid_file: /run/synapse.pid\nacme:\n"));
+        CertificateSettings s = c.certificates().get(0);
 
         assertThat(s.reload()).isEmpty();
         assertThat(s.verify()).isEmpty();
@@ -614,7 +617,8 @@ class HomeserverConfigTest {
 
     @Test
     void emptyReloadSignalsHupToSynapsesOwnPidFile() throws Exception {
-        AcmeSettings s = load(ENABLED.replace("acme:\n", "pid_file: /run/synapse.pid\nacme:\n") + "  reload:\n");
+        AcmeConfig c = load(ENABLED.replace("acme:\n", "pid_file: /run/synapse.pid\nacme:\n") + "  reload:\n");
+        CertificateSettings s = c.certificates().get(0);
 
         assertThat(s.reload()).contains(new ReloadSettings(Optional.of(ReloadSignal.HUP),
                 Optional.of(Path.of("/run/synapse.pid")), Optional.empty(), ReloadSettings.DEFAULT_TIMEOUT));
@@ -623,8 +627,9 @@ class HomeserverConfigTest {
 
     @Test
     void signalNoneWithACommandOnlyRunsTheCommand() throws Exception {
-        AcmeSettings s = load(ENABLED.replace("acme:\n", "pid_file: /run/synapse.pid\nacme:\n")
+        AcmeConfig c = load(ENABLED.replace("acme:\n", "pid_file: /run/synapse.pid\nacme:\n")
                 + "  reload: {signal: none, command: 'docker restart synapse'}\n");
+        CertificateSettings s = c.certificates().get(0);
 
         assertThat(s.reload().orElseThrow().signals()).isFalse();
         assertThat(s.reload().orElseThrow().command()).contains("docker restart synapse");
@@ -632,7 +637,8 @@ class HomeserverConfigTest {
 
     @Test
     void verifyDefaultsToPort8448AndTheFirstDomainAsSni() throws Exception {
-        AcmeSettings s = load(enabledWith("domain: matrix.example.org", "verify: {address: localhost}"));
+        AcmeConfig c = load(enabledWith("domain: matrix.example.org", "verify: {address: localhost}"));
+        CertificateSettings s = c.certificates().get(0);
 
         assertThat(s.verify()).contains(new VerifySettings("localhost", 8448, "matrix.example.org",
                 VerifySettings.DEFAULT_TIMEOUT));
@@ -640,18 +646,18 @@ class HomeserverConfigTest {
 
     @Test
     void unquotedOffIsTheOffMode() throws Exception {
-        assertThat(load(enabledWith("preflight: {mode: off}")).preflight().mode())
+        assertThat(load(enabledWith("preflight: {mode: off}")).certificates().get(0).preflight().mode())
                 .isEqualTo(PreflightSettings.Mode.OFF);
     }
 
     @Test
     void keystorePasswordNeverAppearsInAnErrorMessage() throws Exception {
         Files.writeString(file, enabledWith("keystore: {path: tls.crt, password: 'hunter2-secret'}"));
-        ConfigException ex = catchThrowableOfType(ConfigException.class, () -> HomeserverConfig.load(file));
+        ConfigException ex = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file));
         assertThat(ex.getMessage()).doesNotContain("hunter2-secret");
 
         Files.writeString(file, enabledWith("keystore:", "  path: a.p12", "  password: hunter2-secret: ["));
-        ex = catchThrowableOfType(ConfigException.class, () -> HomeserverConfig.load(file));
+        ex = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file));
         assertThat(ex.getMessage()).doesNotContain("hunter2-secret");
     }
 
@@ -661,7 +667,7 @@ class HomeserverConfigTest {
             throws Exception {
         Files.writeString(file, yaml, StandardCharsets.UTF_8);
 
-        assertThatThrownBy(() -> HomeserverConfig.load(file))
+        assertThatThrownBy(() -> ConfigLoader.load(file))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(expected.replace("{file}", file.toString()).replace("{dir}", dir.toString()));
     }
@@ -731,37 +737,40 @@ class HomeserverConfigTest {
 
     @Test
     void caOptionsLoadEveryValue() throws Exception {
-        AcmeSettings s = load(enabledWith("key_type: ec384", "account_key_type: RSA2048", "keep_key: yes",
+        AcmeConfig c = load(enabledWith("key_type: ec384", "account_key_type: RSA2048", "keep_key: yes",
                 "profile: ' tlsserver '", "profile_required: true", "preferred_chain: 'ISRG Root X1'"));
+        CertificateSettings s = c.certificates().get(0);
 
-        assertThat(s.keyType()).isEqualTo(KeyType.EC384);
-        assertThat(s.accountKeyType()).isEqualTo(KeyType.RSA2048);
-        assertThat(s.keepKey()).isTrue();
-        assertThat(s.profile()).contains("tlsserver");
-        assertThat(s.profileRequired()).isTrue();
-        assertThat(s.preferredChain()).contains("ISRG Root X1");
-        assertThat(s.warnings()).isEmpty();
+        assertThat(s.order().keyType()).isEqualTo(KeyType.EC384);
+        assertThat(s.account().accountKeyType()).isEqualTo(KeyType.RSA2048);
+        assertThat(s.order().keepKey()).isTrue();
+        assertThat(s.order().profile()).contains("tlsserver");
+        assertThat(s.order().profileRequired()).isTrue();
+        assertThat(s.order().preferredChain()).contains("ISRG Root X1");
+        assertThat(c.warnings()).isEmpty();
     }
 
     @Test
     void withoutTheCaOptionsAnEc256AccountKeyAFreshKeyNoProfileAndTheDefaultChain() throws Exception {
-        AcmeSettings s = load(ENABLED);
+        AcmeConfig c = load(ENABLED);
+        CertificateSettings s = c.certificates().get(0);
 
-        assertThat(s.accountKeyType()).isEqualTo(KeyType.EC256);
-        assertThat(s.keepKey()).isFalse();
-        assertThat(s.profile()).isEmpty();
-        assertThat(s.profileRequired()).isFalse();
-        assertThat(s.preferredChain()).isEmpty();
+        assertThat(s.account().accountKeyType()).isEqualTo(KeyType.EC256);
+        assertThat(s.order().keepKey()).isFalse();
+        assertThat(s.order().profile()).isEmpty();
+        assertThat(s.order().profileRequired()).isFalse();
+        assertThat(s.order().preferredChain()).isEmpty();
     }
 
     @Test
     void aPreferredChainMayBeAWholeDistinguishedName() throws Exception {
-        AcmeSettings s = load(enabledWith("preferred_chain: 'CN=ISRG Root X1,O=Internet Security Research Group'",
+        AcmeConfig c = load(enabledWith("preferred_chain: 'CN=ISRG Root X1,O=Internet Security Research Group'",
                 "profile_required: false", "profile: shortlived"));
+        CertificateSettings s = c.certificates().get(0);
 
-        assertThat(s.preferredChain()).contains("CN=ISRG Root X1,O=Internet Security Research Group");
-        assertThat(s.profile()).contains("shortlived");
-        assertThat(s.profileRequired()).isFalse();
+        assertThat(s.order().preferredChain()).contains("CN=ISRG Root X1,O=Internet Security Research Group");
+        assertThat(s.order().profile()).contains("shortlived");
+        assertThat(s.order().profileRequired()).isFalse();
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
@@ -769,7 +778,7 @@ class HomeserverConfigTest {
     void malformedCaOptionFailsWithOneExactMessage(String name, String yaml, String expected) throws Exception {
         Files.writeString(file, yaml, StandardCharsets.UTF_8);
 
-        assertThatThrownBy(() -> HomeserverConfig.load(file))
+        assertThatThrownBy(() -> ConfigLoader.load(file))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(expected.replace("{file}", file.toString()));
     }

@@ -7,31 +7,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class StatusSectionTest {
+class StatusSettingsTest {
 
     @TempDir
     Path dir;
 
-    private AcmeSettings load(String... statusLines) throws IOException {
-        StringBuilder yaml = new StringBuilder("""
-                server_name: example.org
-                tls_certificate_path: tls.crt
-                tls_private_key_path: tls.key
-                acme:
-                  enabled: true
-                """);
-        for (String line : statusLines) {
-            yaml.append("  ").append(line).append('\n');
-        }
-        Path file = dir.resolve("homeserver.yaml");
-        Files.writeString(file, yaml);
-        return HomeserverConfig.load(file);
+    private AcmeConfig load(String... statusLines) throws IOException {
+        return TestConfig.loadEnabledWith(dir, statusLines);
     }
 
     @Test

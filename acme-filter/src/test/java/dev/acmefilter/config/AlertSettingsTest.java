@@ -7,32 +7,19 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class AlertsSectionTest {
+class AlertSettingsTest {
 
     @TempDir
     Path dir;
 
-    private AcmeSettings load(String... alertLines) throws IOException {
-        StringBuilder yaml = new StringBuilder("""
-                server_name: example.org
-                tls_certificate_path: tls.crt
-                tls_private_key_path: tls.key
-                acme:
-                  enabled: true
-                """);
-        for (String line : alertLines) {
-            yaml.append("  ").append(line).append('\n');
-        }
-        Path file = dir.resolve("homeserver.yaml");
-        Files.writeString(file, yaml);
-        return HomeserverConfig.load(file);
+    private AcmeConfig load(String... alertLines) throws IOException {
+        return TestConfig.loadEnabledWith(dir, alertLines);
     }
 
     @Test

@@ -7,7 +7,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -18,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@code acme.certificates} and {@code acme.max_concurrent_orders} in {@code homeserver.yaml}. */
-class CertificateEntriesTest {
+class CertificatesSectionTest {
 
     private static final String SYNAPSE = String.join("\n",
             "server_name: matrix.example.org",
@@ -35,9 +34,8 @@ class CertificateEntriesTest {
         file = dir.resolve("homeserver.yaml");
     }
 
-    private AcmeSettings load(String yaml) throws Exception {
-        Files.writeString(file, yaml);
-        return HomeserverConfig.load(file);
+    private AcmeConfig load(String yaml) throws Exception {
+        return TestConfig.load(dir, yaml);
     }
 
     private static String acme(String... lines) {
@@ -46,7 +44,7 @@ class CertificateEntriesTest {
 
     @Test
     void entriesBecomeOneSettingsEachAfterSynapsesOwnCertificate() throws Exception {
-        AcmeSettings settings = load(SYNAPSE + acme(
+        AcmeConfig settings = load(SYNAPSE + acme(
                 "key_type: rsa2048",
                 "profile: classic",
                 "reload: {command: 'systemctl reload matrix-synapse'}",
@@ -67,56 +65,54 @@ class CertificateEntriesTest {
                 "    private_key_path: tls/federation.key"));
 
         assertThat(settings.maxConcurrentOrders()).isEqualTo(3);
-        List<AcmeSettings> each = settings.perCertificate();
-        assertThat(each).extracting(AcmeSettings::certificateId).containsExactly("default", "element", "federation");
+        List<CertificateSettings> each = settings.certificates();
+        assertThat(each).extracting(CertificateSettings::id).containsExactly("default", "element", "federation");
 
-        AcmeSettings synapse = each.get(0);
+        CertificateSettings synapse = each.get(0);
         assertThat(synapse.domains()).containsExactly("matrix.example.org");
         assertThat(synapse.certificatePath()).isEqualTo(dir.resolve("tls/homeserver.crt"));
         assertThat(synapse.reload().orElseThrow().command()).contains("systemctl reload matrix-synapse");
 
-        AcmeSettings element = each.get(1);
+        CertificateSettings element = each.get(1);
         assertThat(element.domains()).containsExactly("element.example.org", "chat.example.org");
         assertThat(element.certificatePath()).isEqualTo(Path.of("/etc/ssl/element.crt"));
         assertThat(element.privateKeyPath()).isEqualTo(Path.of("/etc/ssl/element.key"));
-        assertThat(element.keyType()).isEqualTo(KeyType.EC384);
+        assertThat(element.order().keyType()).isEqualTo(KeyType.EC384);
         assertThat(element.reload().orElseThrow().command()).contains("systemctl reload nginx");
-        assertThat(element.certificates()).isEmpty();
-        assertThat(element.keepKey()).isTrue();
-        assertThat(element.profile()).contains("tlsserver");
-        assertThat(element.preferredChain()).contains("ISRG Root X1");
+        assertThat(element.order().keepKey()).isTrue();
+        assertThat(element.order().profile()).contains("tlsserver");
+        assertThat(element.order().preferredChain()).contains("ISRG Root X1");
 
-        AcmeSettings federation = each.get(2);
-        assertThat(federation.keyType()).as("acme.key_type").isEqualTo(KeyType.RSA2048);
+        CertificateSettings federation = each.get(2);
+        assertThat(federation.order().keyType()).as("acme.key_type").isEqualTo(KeyType.RSA2048);
         assertThat(federation.reload()).as("delivery is per certificate, not inherited").isEmpty();
         assertThat(federation.certificatePath()).isEqualTo(dir.resolve("tls/federation.crt"));
-        assertThat(federation.accountKeyFile()).as("one account for all").isEqualTo(synapse.accountKeyFile());
-        assertThat(federation.directoryUrl()).isEqualTo(synapse.directoryUrl());
-        assertThat(federation.profile()).as("acme.profile").contains("classic");
-        assertThat(federation.keepKey()).isFalse();
-        assertThat(federation.preferredChain()).isEmpty();
+        assertThat(federation.account().accountKeyFile()).as("one account for all").isEqualTo(synapse.account().accountKeyFile());
+        assertThat(federation.account().directoryUrl()).isEqualTo(synapse.account().directoryUrl());
+        assertThat(federation.order().profile()).as("acme.profile").contains("classic");
+        assertThat(federation.order().keepKey()).isFalse();
+        assertThat(federation.order().preferredChain()).isEmpty();
     }
 
     @Test
     void withoutSynapsesPathsOnlyTheEntriesAreKeptValid() throws Exception {
-        AcmeSettings settings = load("server_name: matrix.example.org\n" + acme(
+        AcmeConfig settings = load("server_name: matrix.example.org\n" + acme(
                 "certificates:",
                 "  - id: site",
                 "    domains: [www.example.org]",
                 "    certificate_path: site.crt",
                 "    private_key_path: site.key"));
 
-        assertThat(settings.managesDefaultCertificate()).isFalse();
-        assertThat(settings.perCertificate()).extracting(AcmeSettings::certificateId).containsExactly("site");
+        assertThat(settings.certificate(CertificateSettings.DEFAULT_ID)).isEmpty();
+        assertThat(settings.certificates()).extracting(CertificateSettings::id).containsExactly("site");
     }
 
     @Test
     void withoutEntriesTheSynapseCertificateIsTheOnlyOneAndDefaultsApply() throws Exception {
-        AcmeSettings settings = load(SYNAPSE + acme());
+        AcmeConfig settings = load(SYNAPSE + acme());
 
-        assertThat(settings.perCertificate()).containsExactly(settings);
-        assertThat(settings.certificateId()).isEqualTo("default");
-        assertThat(settings.maxConcurrentOrders()).isEqualTo(AcmeSettings.DEFAULT_MAX_CONCURRENT_ORDERS);
+        assertThat(settings.certificates()).singleElement().extracting(CertificateSettings::id).isEqualTo("default");
+        assertThat(settings.maxConcurrentOrders()).isEqualTo(AcmeConfig.DEFAULT_MAX_CONCURRENT_ORDERS);
     }
 
     @Test
@@ -124,7 +120,7 @@ class CertificateEntriesTest {
         String hundred = IntStream.range(0, 100).mapToObj(i -> "n" + i + ".example.org")
                 .collect(Collectors.joining(", ", "[", "]"));
         assertThat(load(SYNAPSE + acme("certificates:", "  - id: many", "    domains: " + hundred,
-                "    certificate_path: many.crt", "    private_key_path: many.key")).perCertificate().get(1).domains())
+                "    certificate_path: many.crt", "    private_key_path: many.key")).certificates().get(1).domains())
                 .hasSize(100);
 
         String more = hundred.replace("]", ", n100.example.org]");

@@ -1,0 +1,374 @@
+package dev.acmefilter.config;
+
+import java.math.BigInteger;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One YAML mapping of the configuration (the top level, {@code acme}, {@code acme.reload},
+ * an entry of {@code acme.certificates}, ...) with the file that set it: the typed reads
+ * every section parser uses, so that every wrong value gets a message of the same shape,
+ * {@code <file>: <key>: <problem>; expected <what>} or, for a value of the wrong YAML type,
+ * {@code <file>: <key>: expected <what>, found <what was there>}.
+ *
+ * <p>A section below the top level declares its keys when it is opened: any other key is a
+ * warning naming the known ones (a typo must not be silently ignored, nor stop the start),
+ * and reading an undeclared key is a programming error. Relative paths are resolved against
+ * the folder of the file that set the section.
+ */
+public final class Section {
+
+    private static final String SECONDS_EXPECTED = "a whole number of seconds from 1 to 3600";
+    private static final String PORT_EXPECTED = "an integer from 1 to 65535";
+
+    private final ConfigWarnings warnings;
+    private final Path file;
+    private final Path folder;
+    private final String key;
+    private final Map<?, ?> map;
+    private final Set<String> known;
+
+    private Section(ConfigWarnings warnings, Path file, String key, Map<?, ?> map, Set<String> known) {
+        this.warnings = warnings;
+        this.file = file;
+        Path parent = file.getParent();
+        this.folder = parent != null ? parent : file.getRoot();
+        this.key = key;
+        this.map = map;
+        this.known = known;
+    }
+
+    /** The top level of a file: any key is allowed (Synapse has many that are not ours). */
+    static Section top(ConfigWarnings warnings, Path file, Map<?, ?> map) {
+        return new Section(warnings, file, "", map, null);
+    }
+
+    /** The file that set this section. */
+    public Path file() {
+        return file;
+    }
+
+    /** The dotted key of this section ({@code acme.reload}), empty at the top level. */
+    public String key() {
+        return key;
+    }
+
+    /** The dotted key of one of this section's settings. */
+    public String key(String name) {
+        return key.isEmpty() ? name : key + "." + name;
+    }
+
+    /** Whether this section declared the key (an entry of {@code acme.certificates} declares fewer than {@code acme:}). */
+    public boolean declares(String name) {
+        return known == null || known.contains(name);
+    }
+
+    /** Whether the setting is there at all (also when its value is empty). */
+    public boolean has(String name) {
+        checkKnown(name);
+        return map.containsKey(name);
+    }
+
+    /** The raw YAML value of a setting, null when absent. */
+    public Object get(String name) {
+        checkKnown(name);
+        return map.get(name);
+    }
+
+    private void checkKnown(String name) {
+        if (known != null && !known.contains(name)) {
+            throw new IllegalStateException(key(name) + " is read but not declared by its section");
+        }
+    }
+
+    // ---------------------------------------------------------------- sub-sections
+
+    /**
+     * The sub-section {@code name}, declaring its keys; an absent or empty one
+     * ({@code reload:}) is an empty mapping: callers that tell them apart ask {@link #has}
+     * first. Keys other than {@code keys} are warned about.
+     */
+    public Section section(String name, String expected, List<String> keys) {
+        return open(key(name), get(name), expected, keys);
+    }
+
+    /**
+     * The entries of a list of mappings ({@code acme.certificates}): each one a section
+     * named {@code <key>[<index>]} with the given keys. An absent list is empty.
+     */
+    public List<Section> sections(String name, String expected, String itemExpected, List<String> keys) {
+        Object value = get(name);
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof List<?> list)) {
+            throw typeError(name, expected, value);
+        }
+        List<Section> items = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            items.add(open(key(name) + "[" + i + "]", list.get(i), itemExpected, keys));
+        }
+        return items;
+    }
+
+    private Section open(String childKey, Object value, String expected, List<String> keys) {
+        Map<?, ?> child;
+        if (value == null) {
+            child = Map.of();
+        } else if (value instanceof Map<?, ?> m) {
+            child = m;
+        } else {
+            throw new ConfigException(file + ": " + childKey + ": expected " + expected + ", found " + describe(value));
+        }
+        Set<String> declared = new LinkedHashSet<>(keys);
+        Section section = new Section(warnings, file, childKey, child, declared);
+        for (Object k : child.keySet()) {
+            if (!(k instanceof String s) || !declared.contains(s)) {
+                section.warn(childKey + "." + k + ": unknown setting, ignored; known settings are "
+                        + String.join(", ", keys));
+            }
+        }
+        return section;
+    }
+
+    // ---------------------------------------------------------------- typed reads
+
+    /** {@code true}/{@code false}, YAML 1.1's words, or the same words quoted. */
+    public boolean bool(String name, boolean defaultValue) {
+        Object value = get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        if (value instanceof String s) {
+            // a quoted "true" is still meant as true; YAML 1.1 words as PyYAML reads them
+            switch (s.trim().toLowerCase(Locale.ROOT)) {
+                case "true", "yes", "on" -> {
+                    return true;
+                }
+                case "false", "no", "off" -> {
+                    return false;
+                }
+                default -> {
+                }
+            }
+        }
+        throw typeError(name, "true or false", value);
+    }
+
+    /** A string, or null when absent; numbers, booleans, lists and mappings are type errors. */
+    public String string(String name, String expected) {
+        Object value = get(name);
+        if (value == null || value instanceof String) {
+            return (String) value;
+        }
+        throw typeError(name, expected, value);
+    }
+
+    /** A string that may not be blank when present; trimmed; null when absent. */
+    public String text(String name, String emptyProblem, String expected) {
+        String text = string(name, expected);
+        if (text != null && text.isBlank()) {
+            throw valueError(name, emptyProblem, expected);
+        }
+        return text == null ? null : text.trim();
+    }
+
+    /**
+     * A YAML integer (or a string of digits) of the setting's value, or null when it is some
+     * other scalar; lists and mappings are type errors.
+     */
+    public BigInteger integer(String name, String expected) {
+        return integerOf(name, get(name), expected);
+    }
+
+    private BigInteger integerOf(String name, Object value, String expected) {
+        if (value instanceof Integer || value instanceof Long || value instanceof BigInteger) {
+            return new BigInteger(value.toString());
+        }
+        if (value instanceof String s && s.trim().matches("[+-]?[0-9]{1,12}")) {
+            return new BigInteger(s.trim());
+        }
+        if (value instanceof Map || value instanceof List) {
+            throw typeError(name, expected, value);
+        }
+        return null;
+    }
+
+    /**
+     * A whole number from 1 to {@code max}; anything else is
+     * {@code <value> <problem>; expected <expected>}.
+     */
+    public int positive(String name, int defaultValue, int max, String problem, String expected) {
+        Object value = get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        BigInteger n = integerOf(name, value, expected);
+        if (n == null || n.signum() <= 0 || n.compareTo(BigInteger.valueOf(max)) > 0) {
+            throw valueError(name, show(value) + " " + problem, expected);
+        }
+        return n.intValue();
+    }
+
+    /** A TCP port, 1 to 65535. */
+    public int port(String name, int defaultValue) {
+        return positive(name, defaultValue, 65535, "is not a port number", PORT_EXPECTED);
+    }
+
+    /** A timeout: a whole number of seconds from 1 to 3600. */
+    public Duration seconds(String name, Duration defaultValue) {
+        Object value = get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        BigInteger n = integerOf(name, value, SECONDS_EXPECTED);
+        if (n == null) {
+            throw valueError(name, show(value) + " is not a number of seconds", SECONDS_EXPECTED);
+        }
+        if (n.signum() <= 0) {
+            throw valueError(name, n + " is not a positive number of seconds", SECONDS_EXPECTED);
+        }
+        if (n.compareTo(BigInteger.valueOf(3600)) > 0) {
+            throw valueError(name, n + " seconds is more than an hour", SECONDS_EXPECTED);
+        }
+        return Duration.ofSeconds(n.longValue());
+    }
+
+    /** A list of strings; a single string where {@code single} allows it. Absent: empty. */
+    public List<String> strings(String name, String expected, boolean single) {
+        Object value = get(name);
+        if (value == null) {
+            return List.of();
+        }
+        if (single && value instanceof String s) {
+            return List.of(s);
+        }
+        if (!(value instanceof List<?> list)) {
+            throw typeError(name, expected, value);
+        }
+        List<String> strings = new ArrayList<>();
+        for (Object entry : list) {
+            if (!(entry instanceof String s)) {
+                throw new ConfigException(file + ": " + key(name) + ": expected " + expected + ", found "
+                        + describe(entry) + " in the list");
+            }
+            strings.add(s);
+        }
+        return strings;
+    }
+
+    /** A path relative to the folder of the file that set it, absolute and normalized; null when absent. */
+    public Path path(String name) {
+        String expected = "a file path";
+        String text = string(name, expected);
+        if (text == null) {
+            return null;
+        }
+        if (text.isBlank()) {
+            throw valueError(name, "the path is empty", expected);
+        }
+        try {
+            return folder.resolve(text).normalize();
+        } catch (InvalidPathException e) {
+            throw valueError(name, quote(text) + " is not a valid path (" + e.getReason() + ")", expected);
+        }
+    }
+
+    /** {@link #path} of a setting that must be there. */
+    public Path requiredPath(String name, String expected) {
+        Path path = path(name);
+        if (path == null) {
+            throw valueError(name, "missing", expected);
+        }
+        return path;
+    }
+
+    /** A file beside the one that set this section, for defaults such as Synapse's {@code client.key}. */
+    public Path besideFile(String fileName) {
+        return folder.resolve(fileName);
+    }
+
+    /** A DNS name for a certificate, normalized; a bad one is {@code <file>: <key>: <problem>}. */
+    public String dnsName(String name, String raw) {
+        String normalized = DnsNames.normalize(raw);
+        DnsNames.problem(normalized).ifPresent(problem -> {
+            throw error(name, problem);
+        });
+        return normalized;
+    }
+
+    // ---------------------------------------------------------------- messages
+
+    /** Records (and logs, unless the load is quiet) a warning about this file. */
+    public void warn(String message) {
+        warnings.add(file + ": " + message);
+    }
+
+    /** Logs an informational line about this file, unless the load is quiet. */
+    public void note(String message) {
+        warnings.info(file + ": " + message);
+    }
+
+    /** {@code <file>: <key>: <problem>; expected <expected>}. */
+    public ConfigException valueError(String name, String problem, String expected) {
+        return error(name, problem + "; expected " + expected);
+    }
+
+    /** {@code <file>: <key>: expected <expected>, found <the value, or its kind for collections>}. */
+    public ConfigException typeError(String name, String expected, Object found) {
+        return error(name, "expected " + expected + ", found " + describe(found));
+    }
+
+    /** {@code <file>: <key>: <message>}. */
+    public ConfigException error(String name, String message) {
+        return new ConfigException(file + ": " + key(name) + ": " + message);
+    }
+
+    /** How a YAML value looks in a message: collections by kind, scalars by value. */
+    static String describe(Object value) {
+        if (value == null) {
+            return "nothing";
+        }
+        if (value instanceof Map || value instanceof List) {
+            return describeType(value);
+        }
+        return show(value);
+    }
+
+    /** The kind of a YAML value, without the value: for secrets. */
+    static String describeType(Object value) {
+        if (value instanceof Map) {
+            return "a mapping";
+        }
+        if (value instanceof List) {
+            return "a list";
+        }
+        if (value instanceof Number) {
+            return "a number";
+        }
+        if (value instanceof Boolean) {
+            return "a boolean";
+        }
+        return value == null ? "nothing" : "a " + value.getClass().getSimpleName().toLowerCase(Locale.ROOT);
+    }
+
+    /** A scalar as the admin wrote it: strings quoted. */
+    static String show(Object value) {
+        return value instanceof String s ? quote(s) : String.valueOf(value);
+    }
+
+    static String quote(String text) {
+        return "'" + Objects.requireNonNull(text) + "'";
+    }
+}
