@@ -67,7 +67,10 @@ public final class AdminCommand {
                                           <account_key_file>.old
 
             Options:
-              --config PATH   homeserver.yaml (default: $ACME_CONFIG, else ./homeserver.yaml)
+              --config PATH   Synapse's config: a file or a folder of *.yaml files, or several
+                              separated by ':' (default: $ACME_CONFIG, else Debian's
+                              /etc/matrix-synapse/homeserver.yaml and conf.d/, else Docker's
+                              /data/homeserver.yaml)
               --cert ID       the certificate: default (the one for server_name) or the id of
                               an acme.certificates entry; default: default, else the only one
               -h, --help      this text
@@ -107,7 +110,7 @@ public final class AdminCommand {
                 out.print(USAGE_TEXT);
                 return OK;
             }
-            AcmeConfig settings = ConfigLoader.load(configFile(line));
+            AcmeConfig settings = ConfigLoader.load(configFiles(line));
             if (!line.command().equals(CommandLine.STATUS) && !line.dryRun()) {
                 warnWhenNotTheOwner(settings.stateDir());
             }
@@ -138,17 +141,12 @@ public final class AdminCommand {
         }
     }
 
-    /** {@code --config}, else the system property or environment variable acme.config / ACME_CONFIG, else ./homeserver.yaml. */
-    private Path configFile(CommandLine line) {
+    /** {@code --config}, else where the webapp looks ({@link ConfigLocator}: acme.config, ACME_CONFIG, the usual layouts). */
+    private List<Path> configFiles(CommandLine line) {
         if (line.config().isPresent()) {
-            return line.config().get();
+            return ConfigLocator.split(line.config().get().toString());
         }
-        for (String value : new String[] {System.getProperty(ConfigLocator.NAME), env.apply(ConfigLocator.ENV)}) {
-            if (value != null && !value.isBlank()) {
-                return Path.of(value.trim());
-            }
-        }
-        return Path.of("homeserver.yaml");
+        return ConfigLocator.locate(name -> null, System::getProperty, env);
     }
 
     private int status(AcmeConfig settings, CommandLine line) {

@@ -72,7 +72,9 @@ final class CertificatesSection {
         List<String> domains = domains(top, acme, enabled, serverName);
         Supplier<Optional<Path>> pidFile = () -> Optional.ofNullable(top.path("pid_file"));
         Optional<ReloadSettings> reload = ReloadSettings.parse(acme, pidFile);
-        Optional<VerifySettings> verify = VerifySettings.parse(acme, domains.isEmpty() ? null : domains.get(0));
+        String firstDomain = domains.isEmpty() ? null : domains.get(0);
+        Optional<VerifySettings> verify = VerifySettings.parse(acme, firstDomain,
+                () -> VerifySettings.fromListeners(top, firstDomain));
         Optional<KeystoreSettings> keystore = KeystoreSettings.parse(acme, certificatePath, privateKeyPath);
 
         List<CertificateSettings> all = new ArrayList<>();
@@ -132,7 +134,7 @@ final class CertificatesSection {
         claim(entry, owners, key, "private_key_path");
         OrderSettings order = OrderSettings.parse(entry, shared.order());
         Optional<ReloadSettings> reload = ReloadSettings.parse(entry, pidFile);
-        Optional<VerifySettings> verify = VerifySettings.parse(entry, names.iterator().next());
+        Optional<VerifySettings> verify = VerifySettings.parse(entry, names.iterator().next(), Optional::empty);
         Optional<KeystoreSettings> keystore = KeystoreSettings.parse(entry, certificate, key);
         return certificate(shared, id, List.copyOf(names), certificate, key, order, reload, verify, keystore);
     }

@@ -3,6 +3,8 @@ package dev.acmefilter.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -61,22 +63,61 @@ public final class ConfigLoader {
      * @throws ConfigException when the file cannot be read or parsed, or any value is wrong
      */
     public static AcmeConfig load(Path file) {
-        return load(file, true);
+        return load(List.of(file));
     }
 
     /**
-     * {@link #load(Path)} without logging its warnings: for a read-ahead (the start-up
-     * warm-up) whose results and errors the real load reports.
+     * Loads and checks the ACME settings from Synapse's config paths, merged as Synapse does:
+     * each path a file or a folder of {@code *.yaml} files ({@link ConfigFiles}), read in order,
+     * a later file replacing whole top-level keys (a later {@code acme:} replaces the whole
+     * section). Files that are empty or hold no mapping are skipped with a warning, as Synapse
+     * skips them, unless there is only one file. Relative paths are resolved against the
+     * folder of the file that set them, and every message names that file.
      */
-    public static AcmeConfig loadQuietly(Path file) {
-        return load(file, false);
+    public static AcmeConfig load(List<Path> paths) {
+        return load(paths, true);
     }
 
-    private static AcmeConfig load(Path file, boolean logged) {
-        Path absolute = Objects.requireNonNull(file, "file").toAbsolutePath().normalize();
+    /**
+     * {@link #load(List)} without logging: for a read-ahead (the start-up warm-up) whose
+     * results and errors the real load reports.
+     */
+    public static AcmeConfig loadQuietly(List<Path> paths) {
+        return load(paths, false);
+    }
+
+    private static AcmeConfig load(List<Path> paths, boolean logged) {
         ConfigWarnings warnings = new ConfigWarnings(logged);
-        Map<?, ?> document = YamlFile.read(absolute);
-        return parse(List.of(absolute), Section.top(warnings, absolute, document), warnings);
+        List<Path> files = ConfigFiles.expand(paths.stream()
+                .map(p -> Objects.requireNonNull(p, "path").toAbsolutePath().normalize()).toList(), warnings);
+        Map<Object, Object> merged = new LinkedHashMap<>();
+        Map<Object, Path> origins = new HashMap<>();
+        List<Path> read = new ArrayList<>();
+        for (Path file : files) {
+            Object document = YamlFile.read(file);
+            if (!(document instanceof Map<?, ?> map)) {
+                if (files.size() == 1) {
+                    throw YamlFile.notAMapping(file, document);
+                }
+                warnings.add(file + ": " + (document == null ? "is empty" : "holds " + Section.describe(document)
+                        + ", not a mapping of settings") + "; ignored, as Synapse does");
+                continue;
+            }
+            map.forEach((key, value) -> {
+                merged.put(key, value);
+                origins.put(key, file);
+            });
+            read.add(file);
+        }
+        if (read.isEmpty()) {
+            throw new ConfigException(String.join(", ", files.stream().map(Path::toString).toList())
+                    + ": no file holds a mapping of Synapse settings; expected Synapse's homeserver.yaml file");
+        }
+        if (files.size() > 1) {
+            warnings.info("Read the configuration from " + String.join(", ", read.stream().map(Path::toString)
+                    .toList()) + ", in this order; a later file replaces whole top-level keys");
+        }
+        return parse(read, Section.top(warnings, read, merged, origins), warnings);
     }
 
     private static AcmeConfig parse(List<Path> files, Section top, ConfigWarnings warnings) {

@@ -1,14 +1,23 @@
 package dev.acmefilter.config;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * Finds the {@code homeserver.yaml} to read, in this order: the servlet context-param
- * {@value #NAME}, the system property {@value #NAME}, the environment variable
- * {@value #ENV}. The first one set wins, so a container-wide default can be overridden
- * per webapp.
+ * Finds Synapse's config paths, for the webapp and the admin command alike. The first of
+ * these that is set wins: the servlet context-param {@value #NAME}, the system property
+ * {@value #NAME}, the environment variable {@value #ENV}. Each holds one path or several
+ * separated by {@code :}, each a file or a folder of {@code *.yaml} files, read and merged
+ * as Synapse does ({@link ConfigLoader#load(List)}).
+ *
+ * <p>When none is set, the usual layouts are found without any setting: Debian's package
+ * ({@code /etc/matrix-synapse/homeserver.yaml} plus {@code /etc/matrix-synapse/conf.d/},
+ * where its post-install writes {@code server_name}), else Synapse's Docker image
+ * ({@code $SYNAPSE_CONFIG_PATH}, else {@code /data/homeserver.yaml}).
  */
 public final class ConfigLocator {
 
@@ -16,53 +25,101 @@ public final class ConfigLocator {
     public static final String NAME = "acme.config";
     /** Name of the environment variable. */
     public static final String ENV = "ACME_CONFIG";
+    /** The environment variable Synapse's Docker image reads its config path from. */
+    public static final String SYNAPSE_ENV = "SYNAPSE_CONFIG_PATH";
 
     private ConfigLocator() {
     }
 
     /**
+     * The config paths, logged with where they came from.
+     *
      * @param contextParam the servlet context's init parameters (may return null)
      * @param property     system properties, e.g. {@code System::getProperty}
      * @param env          environment variables, e.g. {@code System::getenv}
+     * @throws ConfigException when nothing is set and no usual layout exists; the message lists what was tried
      */
-    public static Path locate(UnaryOperator<String> contextParam, UnaryOperator<String> property,
-                              UnaryOperator<String> env) {
-        String[] found = source(contextParam, property, env);
-        if (found != null) {
-            Path path = pathOf(found[0]);
-            System.getLogger(ConfigLocator.class.getName()).log(System.Logger.Level.INFO,
-                    "Reading the ACME configuration from {0} (set by the {1})", path, found[1]);
-            return path;
+    public static List<Path> locate(UnaryOperator<String> contextParam, UnaryOperator<String> property,
+                                    UnaryOperator<String> env) {
+        return locate(contextParam, property, env, Path.of("/"));
+    }
+
+    /** {@link #locate(UnaryOperator, UnaryOperator, UnaryOperator)} with the usual layouts under {@code root}. */
+    static List<Path> locate(UnaryOperator<String> contextParam, UnaryOperator<String> property,
+                             UnaryOperator<String> env, Path root) {
+        Found found = search(contextParam, property, env, root);
+        if (found.paths().isEmpty()) {
+            throw new ConfigException("No configuration file given: set the servlet context-param " + NAME
+                    + ", the system property " + NAME + " (-D" + NAME + "=/etc/matrix-synapse/homeserver.yaml)"
+                    + " or the environment variable " + ENV + " to the path of homeserver.yaml (several paths, files"
+                    + " or folders, separated by ':'); tried " + found.source());
         }
-        throw new ConfigException("No configuration file given: set the servlet context-param " + NAME
-                + ", the system property " + NAME + " (-D" + NAME + "=/etc/matrix-synapse/homeserver.yaml)"
-                + " or the environment variable " + ENV + " to the path of homeserver.yaml");
+        System.getLogger(ConfigLocator.class.getName()).log(System.Logger.Level.INFO,
+                "Reading the ACME configuration from {0} ({1})", describe(found.paths()), found.source());
+        return found.paths();
     }
 
-    /** The path {@link #locate} would return, without logging it; empty where it would fail. */
-    public static Optional<Path> find(UnaryOperator<String> contextParam, UnaryOperator<String> property,
-                                      UnaryOperator<String> env) {
-        String[] found = source(contextParam, property, env);
-        return found == null ? Optional.empty() : Optional.of(pathOf(found[0]));
+    /** The paths {@link #locate} would return, without logging them; empty where it would fail. */
+    public static Optional<List<Path>> find(UnaryOperator<String> contextParam, UnaryOperator<String> property,
+                                            UnaryOperator<String> env) {
+        List<Path> paths = search(contextParam, property, env, Path.of("/")).paths();
+        return paths.isEmpty() ? Optional.empty() : Optional.of(paths);
     }
 
-    private static Path pathOf(String value) {
-        return Path.of(value.trim()).toAbsolutePath().normalize();
+    /** {@code a, b, c}, for messages. */
+    public static String describe(List<Path> paths) {
+        return String.join(", ", paths.stream().map(Path::toString).toList());
     }
 
-    /** The first non-blank setting and where it came from, or null. */
-    private static String[] source(UnaryOperator<String> contextParam, UnaryOperator<String> property,
-                                   UnaryOperator<String> env) {
-        String[][] sources = {
-            {contextParam.apply(NAME), "context-param " + NAME},
-            {property.apply(NAME), "system property " + NAME},
-            {env.apply(ENV), "environment variable " + ENV},
-        };
-        for (String[] source : sources) {
-            if (source[0] != null && !source[0].isBlank()) {
-                return source;
+    /**
+     * Splits a setting into absolute paths: separated by {@code :}, blanks ignored.
+     *
+     * @return empty when the setting names no path
+     */
+    public static List<Path> split(String value) {
+        List<Path> paths = new ArrayList<>();
+        if (value != null) {
+            for (String part : value.split(":")) {
+                if (!part.isBlank()) {
+                    paths.add(Path.of(part.trim()).toAbsolutePath().normalize());
+                }
             }
         }
-        return null;
+        return List.copyOf(paths);
+    }
+
+    private record Found(List<Path> paths, String source) {
+    }
+
+    private static Found search(UnaryOperator<String> contextParam, UnaryOperator<String> property,
+                                UnaryOperator<String> env, Path root) {
+        String[][] sources = {
+            {contextParam.apply(NAME), "set by the context-param " + NAME},
+            {property.apply(NAME), "set by the system property " + NAME},
+            {env.apply(ENV), "set by the environment variable " + ENV},
+        };
+        for (String[] source : sources) {
+            List<Path> paths = split(source[0]);
+            if (!paths.isEmpty()) {
+                return new Found(paths, source[1]);
+            }
+        }
+        Path debian = root.resolve("etc/matrix-synapse/homeserver.yaml");
+        if (Files.isRegularFile(debian)) {
+            Path confD = debian.resolveSibling("conf.d");
+            return new Found(Files.isDirectory(confD) ? List.of(debian, confD) : List.of(debian),
+                    "found: Debian's layout");
+        }
+        List<Path> docker = split(env.apply(SYNAPSE_ENV));
+        if (!docker.isEmpty() && docker.stream().allMatch(Files::exists)) {
+            return new Found(docker, "found: $" + SYNAPSE_ENV + " of Synapse's Docker image");
+        }
+        Path data = root.resolve("data/homeserver.yaml");
+        if (Files.isRegularFile(data)) {
+            return new Found(List.of(data), "found: Synapse's Docker image");
+        }
+        return new Found(List.of(), debian + " (Debian's package), " + (docker.isEmpty() ? "$" + SYNAPSE_ENV
+                + " (not set)" : describe(docker) + " ($" + SYNAPSE_ENV + ")") + " and " + data
+                + " (Synapse's Docker image): none exists");
     }
 }

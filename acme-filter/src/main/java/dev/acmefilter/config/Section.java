@@ -22,7 +22,9 @@ import java.util.Set;
  * <p>A section below the top level declares its keys when it is opened: any other key is a
  * warning naming the known ones (a typo must not be silently ignored, nor stop the start),
  * and reading an undeclared key is a programming error. Relative paths are resolved against
- * the folder of the file that set the section.
+ * the folder of the file that set the section. At the top level, where Synapse's merge of
+ * several files lets each key come from another file, each key is reported and resolved
+ * against the file that set it; a key set nowhere is reported against all of them.
  */
 public final class Section {
 
@@ -31,29 +33,57 @@ public final class Section {
 
     private final ConfigWarnings warnings;
     private final Path file;
-    private final Path folder;
     private final String key;
     private final Map<?, ?> map;
     private final Set<String> known;
+    /** At the top level only: the file that set each key, and how to name all of them. */
+    private final Map<?, Path> origins;
+    private final String allFiles;
 
-    private Section(ConfigWarnings warnings, Path file, String key, Map<?, ?> map, Set<String> known) {
+    private Section(ConfigWarnings warnings, Path file, String key, Map<?, ?> map, Set<String> known,
+                    Map<?, Path> origins, String allFiles) {
         this.warnings = warnings;
         this.file = file;
-        Path parent = file.getParent();
-        this.folder = parent != null ? parent : file.getRoot();
         this.key = key;
         this.map = map;
         this.known = known;
+        this.origins = origins;
+        this.allFiles = allFiles;
     }
 
-    /** The top level of a file: any key is allowed (Synapse has many that are not ours). */
-    static Section top(ConfigWarnings warnings, Path file, Map<?, ?> map) {
-        return new Section(warnings, file, "", map, null);
+    /**
+     * The top level of the merged files: any key is allowed (Synapse has many that are not
+     * ours); {@code origins} says which file set each key.
+     *
+     * @param files the files read, in order (at least one)
+     */
+    static Section top(ConfigWarnings warnings, List<Path> files, Map<?, ?> map, Map<?, Path> origins) {
+        String all = String.join(", ", files.stream().map(Path::toString).toList());
+        return new Section(warnings, files.get(0), "", map, null, Map.copyOf(origins), all);
     }
 
-    /** The file that set this section. */
+    /** The file that set this section (at the top level: the first file read). */
     public Path file() {
         return file;
+    }
+
+    /** The file that set the setting {@code name}; for a setting nowhere set, the section's file. */
+    public Path fileOf(String name) {
+        Path origin = origins == null ? null : origins.get(name);
+        return origin != null ? origin : file;
+    }
+
+    /** How messages name where {@code name} is (or would be) set. */
+    private String where(String name) {
+        if (origins == null || origins.containsKey(name)) {
+            return fileOf(name).toString();
+        }
+        return allFiles;
+    }
+
+    private static Path folderOf(Path file) {
+        Path parent = file.getParent();
+        return parent != null ? parent : file.getRoot();
     }
 
     /** The dotted key of this section ({@code acme.reload}), empty at the top level. */
@@ -97,7 +127,7 @@ public final class Section {
      * first. Keys other than {@code keys} are warned about.
      */
     public Section section(String name, String expected, List<String> keys) {
-        return open(key(name), get(name), expected, keys);
+        return open(fileOf(name), key(name), get(name), expected, keys);
     }
 
     /**
@@ -114,22 +144,23 @@ public final class Section {
         }
         List<Section> items = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
-            items.add(open(key(name) + "[" + i + "]", list.get(i), itemExpected, keys));
+            items.add(open(fileOf(name), key(name) + "[" + i + "]", list.get(i), itemExpected, keys));
         }
         return items;
     }
 
-    private Section open(String childKey, Object value, String expected, List<String> keys) {
+    private Section open(Path childFile, String childKey, Object value, String expected, List<String> keys) {
         Map<?, ?> child;
         if (value == null) {
             child = Map.of();
         } else if (value instanceof Map<?, ?> m) {
             child = m;
         } else {
-            throw new ConfigException(file + ": " + childKey + ": expected " + expected + ", found " + describe(value));
+            throw new ConfigException(childFile + ": " + childKey + ": expected " + expected + ", found "
+                    + describe(value));
         }
         Set<String> declared = new LinkedHashSet<>(keys);
-        Section section = new Section(warnings, file, childKey, child, declared);
+        Section section = new Section(warnings, childFile, childKey, child, declared, null, null);
         for (Object k : child.keySet()) {
             if (!(k instanceof String s) || !declared.contains(s)) {
                 section.warn(childKey + "." + k + ": unknown setting, ignored; known settings are "
@@ -260,8 +291,7 @@ public final class Section {
         List<String> strings = new ArrayList<>();
         for (Object entry : list) {
             if (!(entry instanceof String s)) {
-                throw new ConfigException(file + ": " + key(name) + ": expected " + expected + ", found "
-                        + describe(entry) + " in the list");
+                throw error(name, "expected " + expected + ", found " + describe(entry) + " in the list");
             }
             strings.add(s);
         }
@@ -279,7 +309,7 @@ public final class Section {
             throw valueError(name, "the path is empty", expected);
         }
         try {
-            return folder.resolve(text).normalize();
+            return folderOf(fileOf(name)).resolve(text).normalize();
         } catch (InvalidPathException e) {
             throw valueError(name, quote(text) + " is not a valid path (" + e.getReason() + ")", expected);
         }
@@ -296,7 +326,7 @@ public final class Section {
 
     /** A file beside the one that set this section, for defaults such as Synapse's {@code client.key}. */
     public Path besideFile(String fileName) {
-        return folder.resolve(fileName);
+        return folderOf(file).resolve(fileName);
     }
 
     /** A DNS name for a certificate, normalized; a bad one is {@code <file>: <key>: <problem>}. */
@@ -332,7 +362,7 @@ public final class Section {
 
     /** {@code <file>: <key>: <message>}. */
     public ConfigException error(String name, String message) {
-        return new ConfigException(file + ": " + key(name) + ": " + message);
+        return new ConfigException(where(name) + ": " + key(name) + ": " + message);
     }
 
     /** How a YAML value looks in a message: collections by kind, scalars by value. */

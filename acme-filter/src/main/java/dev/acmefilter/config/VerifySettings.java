@@ -3,20 +3,26 @@ package dev.acmefilter.config;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * {@code acme.verify}: where to check that the homeserver serves the certificate just
- * written.
+ * written. For Synapse's own certificate it is derived, when {@code acme.verify} is not set,
+ * from Synapse's first {@code listeners} entry with {@code tls: true}: that listener serves
+ * {@code tls_certificate_path}, so it must serve the new certificate once Synapse reloaded.
+ * {@code verify: false} switches both off.
  *
  * @param host       host of the homeserver's TLS listener ({@code acme.verify.address})
  * @param port       its port (default {@value #DEFAULT_PORT}, Synapse's federation port)
  * @param serverName the name sent as SNI ({@code acme.verify.server_name}, default the first domain)
  * @param timeout    how long to keep retrying while the homeserver reloads
+ * @param from       the setting it came from: {@code acme.verify} or {@code listeners[<n>]}
  */
-public record VerifySettings(String host, int port, String serverName, Duration timeout) {
+public record VerifySettings(String host, int port, String serverName, Duration timeout, String from) {
 
     public static final int DEFAULT_PORT = 8448;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(20);
@@ -25,12 +31,18 @@ public record VerifySettings(String host, int port, String serverName, Duration 
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(serverName, "serverName");
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(from, "from");
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
+    }
+
+    /** Settings written as {@code acme.verify}. */
+    public VerifySettings(String host, int port, String serverName, Duration timeout) {
+        this(host, port, serverName, timeout, "acme.verify");
     }
 
     /** {@code host:port}, {@code [v6]:port} for IPv6 literals; for messages. */
@@ -46,10 +58,17 @@ public record VerifySettings(String host, int port, String serverName, Duration 
     private static final Pattern HOST_PORT =
             Pattern.compile("(?:\\[([0-9A-Fa-f:.]+)\\]|([^:\\[\\]]+))(?::([0-9]{1,5}))?");
 
-    /** {@code verify} of {@code owner}, only when the key is there; the SNI name defaults to the first domain. */
-    static Optional<VerifySettings> parse(Section owner, String firstDomain) {
+    /**
+     * {@code verify} of {@code owner}; when the key is absent, what {@code derived} gives;
+     * {@code verify: false}, nothing. The SNI name defaults to the first domain.
+     */
+    static Optional<VerifySettings> parse(Section owner, String firstDomain,
+                                          Supplier<Optional<VerifySettings>> derived) {
         if (!owner.has("verify")) {
-            return Optional.empty();
+            return derived.get();
+        }
+        if (Boolean.FALSE.equals(owner.get("verify"))) {
+            return Optional.empty(); // verify: false, or YAML 1.1's off / no
         }
         Section verify = owner.section("verify", "a mapping with " + String.join(", ", KEYS), KEYS);
         String address = verify.string("address", ADDRESS_EXPECTED);
@@ -84,6 +103,44 @@ public record VerifySettings(String host, int port, String serverName, Duration 
             serverName = verify.dnsName("server_name", serverName);
         }
         Duration timeout = verify.seconds("timeout", DEFAULT_TIMEOUT);
-        return Optional.of(new VerifySettings(host, port, serverName, timeout));
+        return Optional.of(new VerifySettings(host, port, serverName, timeout, owner.key("verify")));
+    }
+
+    /**
+     * The first of Synapse's {@code listeners} with {@code tls: true}, asked on loopback when it
+     * listens on every address ({@code 0.0.0.0}, {@code ::}, or no {@code bind_addresses}),
+     * else on its first address. Synapse checks its listeners; one that is not as expected
+     * here derives nothing (with a warning) rather than stopping the start.
+     */
+    static Optional<VerifySettings> fromListeners(Section top, String serverName) {
+        if (serverName == null || !(top.get("listeners") instanceof List<?> listeners)) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < listeners.size(); i++) {
+            if (!(listeners.get(i) instanceof Map<?, ?> listener) || !isTrue(listener.get("tls"))) {
+                continue;
+            }
+            String name = "listeners[" + i + "]";
+            if (!(listener.get("port") instanceof Integer port) || port < 1 || port > 65535) {
+                top.warn(name + ": tls is true but its port is not a port number; no acme.verify is derived from it");
+                return Optional.empty();
+            }
+            List<String> addresses = listener.get("bind_addresses") instanceof List<?> list
+                    ? list.stream().filter(String.class::isInstance).map(a -> ((String) a).trim()).toList() : List.of();
+            String host;
+            if (addresses.isEmpty() || addresses.contains("0.0.0.0")) {
+                host = "127.0.0.1";
+            } else if (addresses.contains("::")) {
+                host = "::1";
+            } else {
+                host = addresses.get(0);
+            }
+            return Optional.of(new VerifySettings(host, port, serverName, DEFAULT_TIMEOUT, name));
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isTrue(Object value) {
+        return Boolean.TRUE.equals(value) || (value instanceof String s && s.trim().equalsIgnoreCase("true"));
     }
 }

@@ -14,10 +14,12 @@ import java.util.Optional;
  *
  * <ul>
  * <li>Without ARI: when the time left falls below the smaller of
- *     {@code acme.reprovision_threshold} and one third of the certificate's lifetime. Synapse's
- *     fixed 30 days would renew a 6-day certificate at every check and a 45-day one after
- *     only 15 days; a third of the lifetime gives 30 days for 90-day certificates, 15 for
- *     45-day ones and 2 for 6-day ones.</li>
+ *     {@code acme.reprovision_threshold} and one third of the certificate's lifetime, or half
+ *     of it for a certificate of less than {@value #SHORT_LIVED_DAYS} days (Let's Encrypt's
+ *     {@code shortlived} profile, 160 hours: its integration guide asks to renew at half the
+ *     lifetime). Synapse's fixed 30 days would renew a 6-day certificate at every check and a
+ *     45-day one after only 15 days; this gives 30 days for 90-day certificates, 15 for 45-day
+ *     ones and 3 for 6-day ones.</li>
  * <li>With ARI (RFC 9773): at a moment inside the CA's suggested window, chosen uniformly
  *     as the RFC asks, but derived from the certificate's serial so that it stays the same
  *     from one check to the next instead of drifting towards the window's start. A window
@@ -29,6 +31,9 @@ public final class RenewalPolicy {
     /** What to do about a valid certificate: renew now, or at {@code renewAt}. */
     public record Decision(boolean renewNow, Instant renewAt, String reason) {
     }
+
+    /** Below this lifetime a certificate is short-lived: renewed at half its lifetime, not a third. */
+    public static final int SHORT_LIVED_DAYS = 10;
 
     private static final DateTimeFormatter DATE = DateTimeFormatter.ISO_INSTANT;
 
@@ -56,17 +61,30 @@ public final class RenewalPolicy {
                     + DATE.format(window.end()));
         }
         Duration lifetime = Duration.between(notBefore, notAfter);
-        Duration third = lifetime.dividedBy(3);
-        Duration before = threshold.compareTo(third) < 0 ? threshold : third;
+        Duration before = renewalWindow(lifetime, threshold);
         Instant renewAt = notAfter.minus(before);
+        String share = isShortLived(lifetime) ? "half" : "a third";
         String rule = "renewal " + days(before) + " before expiry (the smaller of acme.reprovision_threshold, "
-                + days(threshold) + ", and a third of the " + days(lifetime) + " lifetime)";
+                + days(threshold) + ", and " + share + " of the " + days(lifetime) + " lifetime)";
         if (!renewAt.isAfter(now)) {
             return new Decision(true, now, "the certificate expires on " + DATE.format(notAfter) + ", within its "
                     + rule);
         }
         return new Decision(false, renewAt, "valid until " + DATE.format(notAfter) + "; " + rule + " at "
                 + DATE.format(renewAt));
+    }
+
+    /**
+     * How long before expiry a certificate of this lifetime is renewed without ARI: the
+     * smaller of the threshold and a third of the lifetime (half for a short-lived one).
+     */
+    public static Duration renewalWindow(Duration lifetime, Duration threshold) {
+        Duration share = isShortLived(lifetime) ? lifetime.dividedBy(2) : lifetime.dividedBy(3);
+        return threshold.compareTo(share) < 0 ? threshold : share;
+    }
+
+    private static boolean isShortLived(Duration lifetime) {
+        return lifetime.compareTo(Duration.ofDays(SHORT_LIVED_DAYS)) < 0;
     }
 
     /** A moment uniformly spread over the window, fixed for a given serial number. */

@@ -1,5 +1,7 @@
 package dev.acmefilter.status;
 
+import dev.acmefilter.config.ReloadSettings;
+import dev.acmefilter.config.VerifySettings;
 import dev.acmefilter.output.Pem;
 import dev.acmefilter.provision.Delivery;
 import dev.acmefilter.provision.ManagedCertificate;
@@ -46,12 +48,15 @@ import java.util.Optional;
  * @param ordersStarted       orders placed or resumed by this process
  * @param certificatesIssued  certificates issued and written by this process
  * @param failedChecks        checks that failed in this process
+ * @param reload              how a new certificate is made live (configured or Synapse's default), if at all
+ * @param verify              where a new certificate is checked (configured or derived from Synapse's listeners)
  */
 public record CertificateStatus(String id, List<String> names, Path certificatePath, Instant at,
                                 Optional<OnDisk> onDisk, Optional<String> diskProblem, Duration renewalThreshold,
                                 Optional<Instant> nextRenewal, Optional<AriWindow> ariWindow, RenewalState state,
                                 Optional<AcmeProblem> lastProblem, Optional<Delivery> lastDelivery,
-                                long ordersStarted, long certificatesIssued, long failedChecks) {
+                                long ordersStarted, long certificatesIssued, long failedChecks,
+                                Optional<ReloadSettings> reload, Optional<VerifySettings> verify) {
 
     public CertificateStatus {
         Objects.requireNonNull(id, "id");
@@ -60,6 +65,8 @@ public record CertificateStatus(String id, List<String> names, Path certificateP
         Objects.requireNonNull(onDisk, "onDisk");
         Objects.requireNonNull(diskProblem, "diskProblem");
         Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(reload, "reload");
+        Objects.requireNonNull(verify, "verify");
     }
 
     /**
@@ -129,7 +136,8 @@ public record CertificateStatus(String id, List<String> names, Path certificateP
         return new CertificateStatus(certificate.id(), provisioner.settings().domains(), path, now,
                 leaf.map(OnDisk::of), problem, threshold, nextRenewal, provisioner.lastRenewalWindow(),
                 scheduler.state(), acmeProblem, provisioner.lastDelivery(), provisioner.ordersStarted(),
-                provisioner.certificatesIssued(), scheduler.failedChecks());
+                provisioner.certificatesIssued(), scheduler.failedChecks(), provisioner.settings().reload(),
+                provisioner.settings().verify());
     }
 
     /** Whole days until expiry, rounded down; negative once expired. */

@@ -1,5 +1,7 @@
 package dev.acmefilter.status;
 
+import dev.acmefilter.renewal.RenewalPolicy;
+
 import dev.acmefilter.config.AlertSettings;
 
 import java.time.Duration;
@@ -39,9 +41,7 @@ public final class HealthRule {
 
     /** The warning window for a certificate of this lifetime and renewal threshold. */
     public Duration warningWindow(Duration lifetime, Duration renewalThreshold) {
-        Duration third = lifetime.dividedBy(3);
-        Duration renewal = renewalThreshold.compareTo(third) < 0 ? renewalThreshold : third;
-        Duration half = renewal.dividedBy(2);
+        Duration half = RenewalPolicy.renewalWindow(lifetime, renewalThreshold).dividedBy(2);
         return warningDays.compareTo(half) < 0 ? warningDays : half;
     }
 

@@ -96,6 +96,7 @@ public final class StatusDocument {
             c.put("last_error", error);
         }
         c.put("last_delivery", s.lastDelivery().map(StatusDocument::delivery));
+        c.put("delivery_settings", deliverySettings(s));
         c.put("alerted", state.alerted() == null ? List.of() : Arrays.asList(state.alerted().split(",")));
         Map<String, Object> counters = new LinkedHashMap<>();
         counters.put("orders_started", s.ordersStarted());
@@ -110,6 +111,30 @@ public final class StatusDocument {
         m.put("start", w.start());
         m.put("end", w.end());
         m.put("explanation", w.explanation().map(Object::toString));
+        return m;
+    }
+
+    /**
+     * How a new certificate is delivered, as configured or derived from Synapse's own keys
+     * (verify from its TLS listener): what the admin may not have written anywhere. A reload
+     * command is shown only as present, as it may hold a token.
+     */
+    private static Map<String, Object> deliverySettings(CertificateStatus s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("reload", s.reload().map(r -> {
+            Map<String, Object> reload = new LinkedHashMap<>();
+            reload.put("signal", r.signals() ? r.signal().get().killName() : null);
+            reload.put("pid_file", r.signals() ? r.pidFile().get().toString() : null);
+            reload.put("command", r.command().isPresent());
+            return reload;
+        }));
+        m.put("verify", s.verify().map(v -> {
+            Map<String, Object> verify = new LinkedHashMap<>();
+            verify.put("address", v.address());
+            verify.put("server_name", v.serverName());
+            verify.put("from", v.from());
+            return verify;
+        }));
         return m;
     }
 

@@ -244,7 +244,7 @@ class ConfigLoaderTest {
         Files.writeString(file, enabledWith("colour: blue"));
         AcmeConfig quiet;
         try (LogCapture log = LogCapture.of(ConfigLoader.class)) {
-            quiet = ConfigLoader.loadQuietly(file);
+            quiet = ConfigLoader.loadQuietly(List.of(file));
 
             assertThat(log.lines()).isEmpty();
         }

@@ -4,6 +4,7 @@ import dev.acmefilter.config.AlertSettings;
 import dev.acmefilter.testing.ChallengeJetty;
 import dev.acmefilter.challenge.InMemoryChallengeStore;
 import dev.acmefilter.config.CertificateSettings;
+import dev.acmefilter.config.ConfigLoader;
 import dev.acmefilter.config.ReloadSettings;
 import dev.acmefilter.config.ReloadSignal;
 import dev.acmefilter.config.VerifySettings;
@@ -138,6 +139,60 @@ class DeliveryTest {
         assertThat((String) ((Map<?, ?>) reported.get("verify")).get("message")).contains(fresh.toString(16));
         assertThat(status.get("since_start")).isEqualTo(Map.of("orders_started", 1L, "certificates_issued", 1L,
                 "failed_checks", 0L));
+    }
+
+    @Test
+    void withoutAcmeVerifySynapsesTlsListenerIsWhereTheNewCertificateIsChecked() throws Exception {
+        InMemoryChallengeStore store = new InMemoryChallengeStore();
+        startChallengeServer(store, PEBBLE.get().httpPort());
+        Path cert = dir.resolve("tls/localhost.crt");
+        Path key = dir.resolve("tls/localhost.key");
+        KeyPair oldKey = TestCerts.ecKey();
+        X509Certificate old = TestCerts.selfSigned(oldKey, Instant.now().minus(Duration.ofDays(89)),
+                Instant.now().plus(Duration.ofDays(1)), "localhost");
+        new CertificatePairWriter(cert, key, FileOptions.defaults(), Clock.systemUTC())
+                .write(List.of(old), oldKey.getPrivate());
+        int tlsPort = freePort();
+        Path pidFile = dir.resolve("nginx/nginx.pid");
+        startNginx(tlsPort, cert, key, pidFile);
+        Path yaml = Files.writeString(dir.resolve("homeserver.yaml"), """
+                server_name: localhost
+                pid_file: %s
+                tls_certificate_path: tls/localhost.crt
+                tls_private_key_path: tls/localhost.key
+                listeners:
+                  - port: 8008
+                    type: http
+                  - port: %d
+                    type: http
+                    tls: true
+                    bind_addresses: ['0.0.0.0']
+                acme:
+                  enabled: true
+                  url: %s
+                  ca_certificates: %s
+                  reload: {}
+                  preflight: {mode: 'off'}
+                """.formatted(pidFile, tlsPort, PEBBLE.get().directoryUrl(), PEBBLE.get().caCertificatesPem()));
+        CertificateSettings settings = ConfigLoader.load(yaml).certificates().get(0);
+        Provisioner provisioner = new Provisioner(settings, store);
+        ProvisionResult result;
+        try {
+            result = provisioner.provisionIfNeeded();
+        } finally {
+            provisioner.close();
+        }
+
+        BigInteger fresh = result.leaf().getSerialNumber();
+        assertThat(servedSerial(tlsPort)).isEqualTo(fresh);
+        VerifyResult verified = provisioner.lastDelivery().orElseThrow().verify().orElseThrow();
+        assertThat(verified.outcome()).as(verified.message()).isEqualTo(VerifyResult.Outcome.VERIFIED);
+        assertThat(verified.message()).startsWith("127.0.0.1:" + tlsPort + " (SNI localhost) serves");
+        Map<?, ?> shown = (Map<?, ?>) statusOf(provisioner).get("delivery_settings");
+        assertThat(shown.get("verify")).isEqualTo(Map.of("address", "127.0.0.1:" + tlsPort,
+                "server_name", "localhost", "from", "listeners[1]"));
+        assertThat(shown.get("reload")).isEqualTo(Map.of("signal", "HUP", "pid_file", pidFile.toString(),
+                "command", false));
     }
 
     /** The one certificate's entry of the status JSON, as /acme/status would answer it. */

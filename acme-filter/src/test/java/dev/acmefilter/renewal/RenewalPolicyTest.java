@@ -22,8 +22,11 @@ class RenewalPolicyTest {
     private static final Duration THIRTY_DAYS = Duration.ofDays(30);
 
     private static X509Certificate certificate(long lifetimeDays) {
-        return TestCerts.selfSigned(TestCerts.ecKey(), ISSUED, ISSUED.plus(Duration.ofDays(lifetimeDays)),
-                "matrix.example.org");
+        return certificate(Duration.ofDays(lifetimeDays));
+    }
+
+    private static X509Certificate certificate(Duration lifetime) {
+        return TestCerts.selfSigned(TestCerts.ecKey(), ISSUED, ISSUED.plus(lifetime), "matrix.example.org");
     }
 
     private static Clock at(Duration age) {
@@ -33,7 +36,7 @@ class RenewalPolicyTest {
     /**
      * The decision table: lifetime, threshold, age at the check, expected decision and
      * renewal moment (as an age). 90 days: 30 days before expiry; 45 days: 15 days before
-     * (a third); 6 days: 2 days before (a third), never at every check.
+     * (a third); 6 days: 3 days before (half: a short-lived certificate), never at every check.
      */
     @ParameterizedTest(name = "{0}-day certificate, threshold {1} d, checked at {2} h: renew now {3}, at {4} h")
     @CsvSource({
@@ -47,10 +50,10 @@ class RenewalPolicyTest {
         "45, 30,  719, false,  720",
         "45, 30,  720, true,   720",
         "45,  5,  720, false,  960",
-        " 6, 30,    0, false,   96",
-        " 6, 30,   12, false,   96",
-        " 6, 30,   95, false,   96",
-        " 6, 30,   96, true,    96",
+        " 6, 30,    0, false,   72",
+        " 6, 30,   12, false,   72",
+        " 6, 30,   71, false,   72",
+        " 6, 30,   72, true,    72",
         " 6, 30,  143, true,   143",
         " 6,  1,   96, false,  120",
     })
@@ -72,8 +75,25 @@ class RenewalPolicyTest {
                 renewals++;
             }
         }
-        // checks at 96, 108, 120, 132 h: the last 2 days only
-        assertThat(renewals).isEqualTo(4);
+        // checks at 72, 84, 96, 108, 120, 132 h: the last 3 days only
+        assertThat(renewals).isEqualTo(6);
+    }
+
+    @Test
+    void aCertificateOfLessThanTenDaysIsRenewedAtHalfItsLifetimeATenDayOneAtAThird() {
+        X509Certificate shortlived = certificate(Duration.ofHours(160)); // Let's Encrypt's shortlived profile
+        RenewalPolicy.Decision early = RenewalPolicy.decide(shortlived, THIRTY_DAYS, Optional.empty(),
+                at(Duration.ofHours(79)));
+        RenewalPolicy.Decision half = RenewalPolicy.decide(shortlived, THIRTY_DAYS, Optional.empty(),
+                at(Duration.ofHours(80)));
+
+        assertThat(early.renewNow()).isFalse();
+        assertThat(early.renewAt()).isEqualTo(ISSUED.plus(Duration.ofHours(80)));
+        assertThat(early.reason()).contains("renewal 80 hours before expiry (the smaller of acme.reprovision_threshold,"
+                + " 30 days, and half of the 160 hours lifetime)");
+        assertThat(half.renewNow()).isTrue();
+        assertThat(RenewalPolicy.decide(certificate(10), THIRTY_DAYS, Optional.empty(), at(Duration.ZERO)).renewAt())
+                .as("10 days is not short-lived: a third").isEqualTo(ISSUED.plus(Duration.ofHours(160)));
     }
 
     @Test

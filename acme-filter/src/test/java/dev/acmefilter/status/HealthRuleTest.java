@@ -25,8 +25,8 @@ class HealthRuleTest {
                 .isEqualTo(Duration.ofDays(14));
         assertThat(DEFAULTS.warningWindow(Duration.ofDays(45), thirtyDays)).as("45-day: renews 15 days before")
                 .isEqualTo(Duration.ofHours(180));
-        assertThat(DEFAULTS.warningWindow(Duration.ofDays(6), thirtyDays)).as("6-day: renews 2 days before")
-                .isEqualTo(Duration.ofDays(1));
+        assertThat(DEFAULTS.warningWindow(Duration.ofDays(6), thirtyDays)).as("6-day: renews 3 days before")
+                .isEqualTo(Duration.ofHours(36));
         assertThat(DEFAULTS.warningWindow(Duration.ofDays(90), Duration.ofDays(10))).as("reprovision_threshold 10")
                 .isEqualTo(Duration.ofDays(5));
     }

@@ -7,6 +7,7 @@ import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -22,7 +23,7 @@ public class WarmupInitializer implements ServletContainerInitializer {
     @Override
     public void onStartup(Set<Class<?>> classes, ServletContext context) {
         // found here, on the container's thread; read on the warm-up thread
-        Optional<Path> config = ConfigLocator.find(context::getInitParameter, System::getProperty, System::getenv);
+        Optional<List<Path>> config = ConfigLocator.find(context::getInitParameter, System::getProperty, System::getenv);
         Warmup.start(() -> config.map(ConfigLoader::loadQuietly));
     }
 }
