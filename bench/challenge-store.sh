@@ -1,65 +1,45 @@
 #!/usr/bin/env bash
 # What the WAR's challenge store costs the challenge endpoint: the filter in an embedded Jetty
-# with the in-memory store (as bench/run-all.sh measures it) against the WAR's layered store
-# (in-memory, then <state_dir>/challenges/<token> files written by the admin command), wrk on
-# a pending token of the webapp (200), a token file of the admin command (200, layered only)
-# and an unknown token (404). Rounds interleaved; prints requests/s, median of the rounds.
+# with the in-memory store (as bench/challenge-endpoint.sh measures it) against the WAR's layered
+# store (in-memory, then <state_dir>/challenges/<token> files written by the admin command), wrk
+# on a pending token of the webapp (200), a token file of the admin command (200, layered only)
+# and an unknown token (404). Rounds interleaved; java.util.logging at WARNING.
 #
 #   bench/challenge-store.sh            3 rounds of 6 s per URL
 #   ROUNDS=5 WRK_SECONDS=10 bench/challenge-store.sh
-# Needs wrk (Debian package wrk). Not part of the test suite.
+#
+# Result lines (bench/lib.sh), one value per round: STORE_MEMORY_200_RPS, STORE_LAYERED_200_RPS,
+# STORE_LAYERED_FILE_RPS (the admin command's token file), STORE_MEMORY_404_RPS,
+# STORE_LAYERED_404_RPS. Not part of the test suite.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
-cd "$ROOT"
+NEEDS=(java:openjdk-17-jdk-headless mvn:maven wrk:wrk curl:curl python3:python3)
 ROUNDS=${ROUNDS:-3}
-WRK_SECONDS=${WRK_SECONDS:-6}
-command -v wrk >/dev/null || { echo "wrk is not installed: run 'sudo apt-get install -y wrk'" >&2; exit 2; }
+WRK_SECONDS=${WRK_SECONDS:-6}   # before lib.sh, whose default is bench/run-all.sh's
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
+bench_init challenge-store "$@"
+bench_classpath
+note "challenge store: wrk ${WRK_ARGS[*]}, $ROUNDS rounds of ${WRK_SECONDS} s per URL after 3 s of warm-up each"
 
-WORK=$(mktemp -d /tmp/bench-challenge-store.XXXXXX)
-PIDS=()
-cleanup() {
-    set +e
-    for p in "${PIDS[@]}"; do kill -TERM -- "-$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-mvn -q -B -o -pl acme-filter test-compile >/dev/null || { echo "mvn -pl acme-filter test-compile failed" >&2; exit 1; }
-mvn -q -B -o -pl acme-filter dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
-CP="$ROOT/acme-filter/target/test-classes:$ROOT/acme-filter/target/classes:$(cat "$WORK/cp.txt")"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-token() { head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n'; }
-
-TOKEN=$(token)
-FILE_TOKEN=$(token)
+TOKEN=$(random_token)
+FILE_TOKEN=$(random_token)
 mkdir -p "$WORK/state/challenges"
 printf '%s.thumbprint' "$FILE_TOKEN" > "$WORK/state/challenges/$FILE_TOKEN"
 chmod 644 "$WORK/state/challenges/$FILE_TOKEN"
 printf 'handlers=java.util.logging.ConsoleHandler\n.level=WARNING\n' > "$WORK/jul.properties"
-
-start() { # port [state-dir]
-    mkfifo "$WORK/in.$1"
-    setsid java "-Djava.util.logging.config.file=$WORK/jul.properties" -cp "$CP" \
-        dev.acmefilter.bench.ChallengeServer "$1" "$TOKEN" "$TOKEN.thumbprint" "${@:2}" \
-        < "$WORK/in.$1" > "$WORK/out.$1" 2>&1 &
-    PIDS+=($!)
-    exec {fd}> "$WORK/in.$1"
-    for _ in $(seq 100); do grep -q ready "$WORK/out.$1" 2>/dev/null && return 0; sleep 0.1; done
-    echo "ChallengeServer on $1 did not start: $(cat "$WORK/out.$1")" >&2; exit 1
-}
-P_MEM=$(free_port); start "$P_MEM"
-P_LAY=$(free_port); start "$P_LAY" "$WORK/state"
+CHALLENGE_JVM_OPTS=("-Djava.util.logging.config.file=$WORK/jul.properties")
+P_MEM=$(free_port); start_challenge_server "$P_MEM" "$TOKEN" "$TOKEN.thumbprint"
+P_LAY=$(free_port); start_challenge_server "$P_LAY" "$TOKEN" "$TOKEN.thumbprint" "$WORK/state"
 U_MEM=http://127.0.0.1:$P_MEM/.well-known/acme-challenge
 U_LAY=http://127.0.0.1:$P_LAY/.well-known/acme-challenge
-[[ $(curl -s "$U_LAY/$FILE_TOKEN") == "$FILE_TOKEN.thumbprint" ]] || { echo "the token file is not served" >&2; exit 1; }
-[[ $(curl -s -o /dev/null -w '%{http_code}' "$U_LAY/unknownToken123") == 404 ]] || { echo "no 404" >&2; exit 1; }
+[[ $(curl -s "$U_LAY/$FILE_TOKEN") == "$FILE_TOKEN.thumbprint" ]] || die "the token file is not served"
+[[ $(status_of "$U_LAY/unknownToken123") == 404 ]] || die "no 404"
 
-rps() { wrk -t2 -c32 -d"$2"s "$1" 2>&1 | awk '/^Requests\/sec:/ { printf "%d", $2 }'; }
-median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-declare -A R
-URLS=(mem200 "$U_MEM/$TOKEN" lay200 "$U_LAY/$TOKEN" layfile "$U_LAY/$FILE_TOKEN"
-      mem404 "$U_MEM/unknownToken123" lay404 "$U_LAY/unknownToken123")
+# key and URL of each measured request
+URLS=(STORE_MEMORY_200_RPS "$U_MEM/$TOKEN" STORE_LAYERED_200_RPS "$U_LAY/$TOKEN"
+      STORE_LAYERED_FILE_RPS "$U_LAY/$FILE_TOKEN"
+      STORE_MEMORY_404_RPS "$U_MEM/unknownToken123" STORE_LAYERED_404_RPS "$U_LAY/unknownToken123")
+declare -A R=()
 for ((i = 0; i < ${#URLS[@]}; i += 2)); do rps "${URLS[i+1]}" 3 > /dev/null; done   # warm-up
 for ((r = 1; r <= ROUNDS; r++)); do
     line=
@@ -67,13 +47,10 @@ for ((r = 1; r <= ROUNDS; r++)); do
         v=$(rps "${URLS[i+1]}" "$WRK_SECONDS")
         R[${URLS[i]}]+="$v "
         line+=" ${URLS[i]}=$v"
+        # shellcheck disable=SC2086 # a list of numbers
+        result "${URLS[i]}" ${R[${URLS[i]}]}
     done
-    echo "round $r:$line (load $(cut -d' ' -f1 /proc/loadavg))" >&2
+    log "round $r:$line (load $(cut -d' ' -f1 /proc/loadavg))"
 done
-echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
-printf '%-44s %12s   %s\n' "request (wrk -t2 -c32, ${WRK_SECONDS} s x $ROUNDS)" "median req/s" "rounds"
-printf '%-44s %12s   %s\n' "pending token, in-memory store" "$(median ${R[mem200]})" "${R[mem200]}"
-printf '%-44s %12s   %s\n' "pending token, layered store" "$(median ${R[lay200]})" "${R[lay200]}"
-printf '%-44s %12s   %s\n' "admin command's token file, layered store" "$(median ${R[layfile]})" "${R[layfile]}"
-printf '%-44s %12s   %s\n' "unknown token, in-memory store" "$(median ${R[mem404]})" "${R[mem404]}"
-printf '%-44s %12s   %s\n' "unknown token, layered store" "$(median ${R[lay404]})" "${R[lay404]}"
+log "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+summarize STORE_MEMORY_200_RPS STORE_LAYERED_200_RPS STORE_LAYERED_FILE_RPS STORE_MEMORY_404_RPS STORE_LAYERED_404_RPS

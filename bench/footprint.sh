@@ -5,38 +5,32 @@
 # certificate from a local Pebble (the jetty-base demo). Same Jetty, same modules, same JVM
 # options (jetty-base/run --jvm-options), both through start.jar without the start cache and
 # class-data archive (ACME_FAST_START=0): this is what acme.war adds, not what the launcher saves
-# (bench/run-all.sh shows that). Median of N runs each (default 3). Not part of the test suite.
-# Usage: bench/footprint.sh [runs]
+# (bench/time-to-certificate.sh shows that). N runs each (default 3). Not part of the test suite.
+#
+#   bench/footprint.sh [runs]
+#
+# Result lines (bench/lib.sh), one value per run: FOOTPRINT_EMPTY_START_MS,
+# FOOTPRINT_EMPTY_RSS_MIB, FOOTPRINT_EMPTY_HEAP_MIB (the empty webapp), FOOTPRINT_WAR_START_MS,
+# FOOTPRINT_WAR_RSS_MIB, FOOTPRINT_WAR_HEAP_MIB (acme.war after provisioning).
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
-RUNS=${1:-3}
+NEEDS=(java:openjdk-17-jdk-headless jcmd:openjdk-17-jdk-headless mvn:maven pebble:pebble openssl:openssl
+       curl:curl python3:python3)
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
+bench_init footprint "$@"
+FP_RUNS=${1:-3}
 BASE=$ROOT/jetty-base
-JETTY_HOME=$BASE/target/jetty-home-12.1.8
-[[ -f $JETTY_HOME/start.jar && -f $BASE/target/webapp/acme.war ]] \
-    || (cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipTests install)
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill -TERM -- "-$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
+ensure_jetty_base
 mapfile -t JVM_OPTS < <("$BASE/run" --jvm-options)
+note "footprint: Jetty 12.1.8 base, $FP_RUNS runs (start = Jetty uptime when the server started, deployment included)"
 
 # the empty webapp: same base files, a webapp with nothing but a web.xml
-mkdir -p "$WORK/base/webapps" "$WORK/base/environments" "$WORK/empty/WEB-INF"
-cp -r "$BASE/start.d" "$BASE/resources" "$WORK/base/"
+mkdir -p "$WORK/empty/WEB-INF"
 printf '<web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0"/>\n' > "$WORK/empty/WEB-INF/web.xml"
-cat > "$WORK/base/webapps/root.xml" <<XML
-<?xml version="1.0"?>
-<!DOCTYPE Configure PUBLIC "-//Jetty//Configure//EN" "https://jetty.org/configure_10_0.dtd">
-<Configure class="org.eclipse.jetty.ee10.webapp.WebAppContext">
-  <Set name="contextPath">/</Set>
-  <Set name="war">$WORK/empty</Set>
-</Configure>
-XML
 
 measure() { # pid log -> "start_ms rss_mib heap_mib"
-    local pid=$1 log=$2 start rss heap
+    local pid=$1 log=$2 start rss heap try
     start=$(grep -o 'Started oejs.Server@[^ ]* @[0-9]*ms' "$log" | grep -o '@[0-9]*ms' | tr -d '@ms' | tail -1)
-    local try
     for ((try = 0; try < 10; try++)); do jcmd "$pid" GC.run >/dev/null 2>&1 && break; sleep 0.5; done
     sleep 0.5
     rss=$(awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status")
@@ -44,34 +38,31 @@ measure() { # pid log -> "start_ms rss_mib heap_mib"
     echo "$start $rss $heap"
 }
 
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+E_START=() E_RSS=() E_HEAP=() W_START=() W_RSS=() W_HEAP=()
+for ((i = 1; i <= FP_RUNS; i++)); do
+    start_base empty "$WORK/empty" "" "${JVM_OPTS[@]}"
+    pid=$SB_PID
+    await_started empty
+    read -r s m h < <(measure "$pid" "$WORK/empty.log")
+    E_START+=("$s") E_RSS+=("$m") E_HEAP+=("$h")
+    stop_group "$pid"
 
-: > "$WORK/empty.txt"; : > "$WORK/war.txt"
-for ((i = 1; i <= RUNS; i++)); do
-    setsid java "${JVM_OPTS[@]}" -jar "$JETTY_HOME/start.jar" "jetty.home=$JETTY_HOME" "jetty.base=$WORK/base" \
-        jetty.http.port=18009 jetty.http.host=127.0.0.1 > "$WORK/empty.log" 2>&1 < /dev/null &
-    pid=$!; PIDS+=("$pid")
-    for ((t = 0; t < 600; t++)); do grep -q 'Started oejs.Server' "$WORK/empty.log" 2>/dev/null && break; sleep 0.1; done
-    grep -q 'Started oejs.Server' "$WORK/empty.log" || { echo "the empty webapp did not start:"; tail -20 "$WORK/empty.log"; exit 1; }
-    jpid=$(pgrep -f "jetty.base=$WORK/base" | sed -n 1p) || { echo "no Jetty process for $WORK/base"; exit 1; }
-    measure "$jpid" "$WORK/empty.log" >> "$WORK/empty.txt"
-    kill -TERM -- "-$pid"; wait "$pid" 2>/dev/null || true
-
-    ACME_FAST_START=0 setsid "$BASE/run" > "$WORK/demo.out" 2>&1 < /dev/null &
-    pid=$!; PIDS+=("$pid")
-    for ((t = 0; t < 900; t++)); do grep -q 'Certificate verified.' "$WORK/demo.out" && break; sleep 0.1; done
-    grep -q 'Certificate verified.' "$WORK/demo.out" || { cat "$WORK/demo.out"; exit 1; }
+    ACME_FAST_START=0 spawn "$BASE/run" > "$WORK/demo.out" 2>&1 < /dev/null
+    pid=$SPAWNED
+    wait_for_line "$WORK/demo.out" 'Certificate verified.' 90 || die "the demo did not verify a certificate: $(tail -20 "$WORK/demo.out")"
     jpid=$(sed -n 's/^Jetty (pid \([0-9]*\)).*/\1/p' "$WORK/demo.out")
-    measure "$jpid" "$BASE/demo/jetty.log" >> "$WORK/war.txt"
-    kill -TERM -- "-$pid"; wait "$pid" 2>/dev/null || true # TERM: a background job ignores INT
-done
+    read -r s m h < <(measure "$jpid" "$BASE/demo/jetty.log")
+    W_START+=("$s") W_RSS+=("$m") W_HEAP+=("$h")
+    stop_group "$pid" 30   # TERM: the demo stops its Jetty and its Pebble (a background job ignores INT)
 
-col() { awk -v c="$1" '{ print $c }' "$2" | median; }
-printf 'Jetty 12.1.8 base, median of %d runs (start = Jetty uptime when the server started, deployment included)\n' "$RUNS"
-printf '%-34s %10s %10s %12s\n' "" "start ms" "RSS MiB" "heap MiB"
-printf '%-34s %10s %10s %12s\n' "empty webapp at /" "$(col 1 "$WORK/empty.txt")" "$(col 2 "$WORK/empty.txt")" "$(col 3 "$WORK/empty.txt")"
-printf '%-34s %10s %10s %12s\n' "acme.war at /, after provisioning" "$(col 1 "$WORK/war.txt")" "$(col 2 "$WORK/war.txt")" "$(col 3 "$WORK/war.txt")"
-printf '%-34s %10s %10s %12s\n' "added by acme.war" \
-    "$(( $(col 1 "$WORK/war.txt") - $(col 1 "$WORK/empty.txt") ))" \
-    "$(( $(col 2 "$WORK/war.txt") - $(col 2 "$WORK/empty.txt") ))" \
-    "$(awk -v a="$(col 3 "$WORK/war.txt")" -v b="$(col 3 "$WORK/empty.txt")" 'BEGIN { printf "%.1f", a - b }')"
+    log "footprint, run $i/$FP_RUNS: empty webapp ${E_START[-1]} ms, ${E_RSS[-1]} MiB RSS, ${E_HEAP[-1]} MiB heap;" \
+        "acme.war ${W_START[-1]} ms, ${W_RSS[-1]} MiB RSS, ${W_HEAP[-1]} MiB heap"
+    result FOOTPRINT_EMPTY_START_MS "${E_START[@]}"
+    result FOOTPRINT_EMPTY_RSS_MIB "${E_RSS[@]}"
+    result FOOTPRINT_EMPTY_HEAP_MIB "${E_HEAP[@]}"
+    result FOOTPRINT_WAR_START_MS "${W_START[@]}"
+    result FOOTPRINT_WAR_RSS_MIB "${W_RSS[@]}"
+    result FOOTPRINT_WAR_HEAP_MIB "${W_HEAP[@]}"
+done
+summarize FOOTPRINT_EMPTY_START_MS FOOTPRINT_EMPTY_RSS_MIB FOOTPRINT_EMPTY_HEAP_MIB \
+    FOOTPRINT_WAR_START_MS FOOTPRINT_WAR_RSS_MIB FOOTPRINT_WAR_HEAP_MIB

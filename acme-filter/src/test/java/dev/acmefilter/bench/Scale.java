@@ -16,10 +16,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
@@ -30,7 +30,8 @@ import java.util.stream.IntStream;
  * account exists already (the steady state); pre-flight is off, since the names resolve
  * only in Pebble's test DNS. Run with {@code bench/scale.sh}.
  *
- * <p>Arguments: runs (default 3), concurrency levels (default {@code 1,4,8}).
+ * <p>Arguments: runs (default 3), concurrency levels (default {@code 1,4,8}). Prints result lines
+ * (bench/lib.sh): {@code SCALE_100_NAMES_MS} and {@code SCALE_50_CERTS_C<level>_MS}, one time a run.
  */
 public final class Scale {
 
@@ -64,10 +65,9 @@ public final class Scale {
                                 accountKey, levels[l]));
                     }
                 }
-                System.out.printf("| 100-name certificate, order start to files | %s |%n", stats(hundred));
+                System.out.println(result("SCALE_100_NAMES_MS", hundred));
                 for (int l = 0; l < levels.length; l++) {
-                    System.out.printf("| 50 certificates in one pass, max_concurrent_orders %d | %s |%n", levels[l],
-                            stats(fifty.get(l)));
+                    System.out.println(result("SCALE_50_CERTS_C" + levels[l] + "_MS", fifty.get(l)));
                 }
             } finally {
                 jetty.stop();
@@ -137,10 +137,8 @@ public final class Scale {
         }
     }
 
-    private static String stats(List<Long> millis) {
-        List<Long> sorted = new ArrayList<>(millis);
-        Collections.sort(sorted);
-        return String.format("median %d ms | min %d ms | max %d ms | %d runs", sorted.get(sorted.size() / 2),
-                sorted.get(0), sorted.get(sorted.size() - 1), sorted.size());
+    /** A result line of bench/lib.sh: the key, then the time of every run in milliseconds. */
+    private static String result(String key, List<Long> millis) {
+        return key + millis.stream().map(ms -> " " + ms).collect(Collectors.joining());
     }
 }

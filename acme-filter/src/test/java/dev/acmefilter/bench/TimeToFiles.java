@@ -11,17 +11,19 @@ import org.eclipse.jetty.server.Server;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * Benchmark, not a test: time from the start of {@link Provisioner#provisionIfNeeded()} to
  * the certificate and key on disk, against a local Pebble, with the challenge answered by
  * the filter in a running Jetty. Run with {@code bench/time-to-files.sh}.
  *
- * <p>Arguments: runs (default 5), nonce reject percent (default 5, Pebble's default).
+ * <p>Arguments: runs (default 5), nonce reject percent (default 5, Pebble's default). Prints
+ * result lines (bench/lib.sh): {@code TTF_EXISTING_ACCOUNT_MS}, {@code TTF_NEW_ACCOUNT_MS} (one
+ * time a successful run) and {@code TTF_FAILED_ORDERS}; a failed order's message on stderr.
  */
 public final class TimeToFiles {
 
@@ -50,12 +52,13 @@ public final class TimeToFiles {
                     timed(cold, failures, () -> run(pebble, store, dir.resolve("new" + i),
                             dir.resolve("new" + i + ".key")));
                 }
-                System.out.printf("time from order start to files on disk, 2 names, Pebble nonce reject %d%%, %d runs%n",
+                System.out.printf("# time from order start to files on disk, 2 names, Pebble nonce reject %d%%, %d runs%n",
                         nonceReject, runs);
-                print("existing account", warm);
-                print("new account     ", cold);
-                System.out.printf("  orders: %d, succeeded: %d, failed: %d (%.1f%% success)%n", 2 * runs,
+                System.out.println(result("TTF_EXISTING_ACCOUNT_MS", warm));
+                System.out.println(result("TTF_NEW_ACCOUNT_MS", cold));
+                System.out.printf("# orders: %d, succeeded: %d, failed: %d (%.1f%% success)%n", 2 * runs,
                         2 * runs - failures[0], failures[0], 100.0 * (2 * runs - failures[0]) / (2 * runs));
+                System.out.println("TTF_FAILED_ORDERS " + failures[0]);
             } finally {
                 jetty.stop();
             }
@@ -71,7 +74,7 @@ public final class TimeToFiles {
             into.add(run.run());
         } catch (Exception e) {
             failures[0]++;
-            System.out.println("  failed: " + e.getMessage());
+            System.err.println("failed: " + e.getMessage());
         }
     }
 
@@ -99,14 +102,8 @@ public final class TimeToFiles {
         return ms;
     }
 
-    private static void print(String label, List<Long> ms) {
-        if (ms.isEmpty()) {
-            System.out.printf("  %s  no successful run%n", label);
-            return;
-        }
-        List<Long> sorted = new ArrayList<>(ms);
-        Collections.sort(sorted);
-        System.out.printf("  %s  median %4d ms   min %4d ms   max %4d ms   all %s%n",
-                label, sorted.get(sorted.size() / 2), sorted.get(0), sorted.get(sorted.size() - 1), ms);
+    /** A result line of bench/lib.sh: the key, then the time of every successful run in milliseconds. */
+    private static String result(String key, List<Long> millis) {
+        return key + millis.stream().map(ms -> " " + ms).collect(Collectors.joining());
     }
 }
