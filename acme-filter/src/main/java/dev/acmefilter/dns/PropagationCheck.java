@@ -82,8 +82,9 @@ final class PropagationCheck {
             askAll(pending, wanted, deadline);
             pending.values().removeIf(Map::isEmpty);
             if (pending.isEmpty()) {
-                LOG.log(Level.INFO, "{0} answer the TXT records at {1} after {2} ms ({3} rounds)",
-                        targets.size() == 1 ? targets.get(0).label() : "All " + targets.size() + " servers",
+                LOG.log(Level.INFO, "{0} the TXT records at {1} after {2} ms ({3} rounds)",
+                        targets.size() == 1 ? targets.get(0).label() + " answers"
+                                : "All " + targets.size() + " servers answer",
                         wanted.keySet().stream().map(Name::toString).collect(Collectors.joining(", ")),
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), rounds);
                 return;
