@@ -37,7 +37,7 @@ final class AuthoritativeServers {
     record Server(Name nameServer, InetSocketAddress address) {
         /** e.g. {@code ns2.example.org. (192.0.2.54:53)}. */
         String label() {
-            String host = address.getAddress().getHostAddress();
+            String host = text(address.getAddress());
             return nameServer + " (" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort()
                     + ")";
         }
@@ -127,6 +127,34 @@ final class AuthoritativeServers {
             }
         }
         return Collections.emptySet();
+    }
+
+    /** An address as people write it: IPv6 with its longest run of zero groups as {@code ::} (RFC 5952). */
+    static String text(InetAddress address) {
+        String full = address.getHostAddress();
+        int scope = full.indexOf('%');
+        if (!(address instanceof Inet6Address)) {
+            return full;
+        }
+        String[] groups = (scope < 0 ? full : full.substring(0, scope)).split(":");
+        int bestStart = -1;
+        int bestLength = 1; // a single zero group stays as it is
+        for (int i = 0; i < groups.length; i++) {
+            int j = i;
+            while (j < groups.length && groups[j].equals("0")) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+        }
+        if (bestStart < 0) {
+            return String.join(":", groups);
+        }
+        String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
+        String tail = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
+        return head + "::" + tail;
     }
 
     /** Whether this host has an address of the same family that is not link-local (loopback counts for loopback). */
