@@ -82,11 +82,12 @@ final class PropagationCheck {
             askAll(pending, wanted, deadline);
             pending.values().removeIf(Map::isEmpty);
             if (pending.isEmpty()) {
-                LOG.log(Level.INFO, "{0} the TXT records at {1} after {2} ms ({3} rounds)",
+                LOG.log(Level.INFO, "{0} the TXT records at {1} after {2} ms ({3})",
                         targets.size() == 1 ? targets.get(0).label() + " answers"
                                 : "All " + targets.size() + " servers answer",
                         wanted.keySet().stream().map(Name::toString).collect(Collectors.joining(", ")),
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), rounds);
+                        Long.toString(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)),
+                        rounds == 1 ? "first question" : rounds + " rounds of questions");
                 return;
             }
             long left = deadline - System.nanoTime();
