@@ -284,6 +284,7 @@ public final class BindServer implements AutoCloseable {
 
     public static final class Builder {
         private boolean secondary;
+        private boolean queryLog;
         private String algorithm = "hmac-sha256";
         private final List<String> records = new ArrayList<>();
 
@@ -293,6 +294,16 @@ public final class BindServer implements AutoCloseable {
         /** Also starts the slow secondary on [::1]:port, listed as {@code ns2}. */
         public Builder secondary(boolean withSecondary) {
             this.secondary = withSecondary;
+            return this;
+        }
+
+        /**
+         * Logs every question the primary gets ({@code querylog yes}) into {@link #log()}, as
+         * {@code query: <name> IN TXT +E(0)...}: "+" marks recursion desired (Pebble's VA sets it,
+         * a direct propagation check does not).
+         */
+        public Builder queryLog(boolean log) {
+            this.queryLog = log;
             return this;
         }
 
@@ -351,7 +362,7 @@ public final class BindServer implements AutoCloseable {
                 Path primary = Files.createDirectories(dir.resolve("primary"));
                 Files.writeString(primary.resolve("example.test.db"), zoneFile(ZONE, secondary, records));
                 Files.writeString(primary.resolve("locked.test.db"), zoneFile(LOCKED_ZONE, false, List.of()));
-                Files.writeString(primary.resolve("named.conf"), primaryConfig(primary, keyFile, port));
+                Files.writeString(primary.resolve("named.conf"), primaryConfig(primary, keyFile, port, queryLog));
                 bind.launch(named, primary.resolve("named.conf"), dir.resolve("primary.log"));
                 bind.awaitZone(bind.primary(), Instant.now().plus(STARTUP_TIMEOUT), "primary.log");
                 if (secondary) {
@@ -381,7 +392,7 @@ public final class BindServer implements AutoCloseable {
             return z.toString();
         }
 
-        private static String options(Path dir, String listen) {
+        private static String options(Path dir, String listen, boolean queryLog) {
             return "options {\n"
                     + "  directory \"" + dir + "\";\n"
                     + "  pid-file \"" + dir.resolve("named.pid") + "\";\n"
@@ -392,14 +403,16 @@ public final class BindServer implements AutoCloseable {
                     + "  notify no;\n"
                     + "  dnssec-validation no;\n"
                     + "  empty-zones-enable no;\n"
+                    + "  querylog " + (queryLog ? "yes" : "no") + ";\n"
                     + "  allow-transfer { 127.0.0.1; ::1; };\n"
                     + "};\n"
                     + "controls { };\n";
         }
 
-        private static String primaryConfig(Path dir, Path keyFile, int port) {
+        private static String primaryConfig(Path dir, Path keyFile, int port, boolean queryLog) {
             return "include \"" + keyFile + "\";\n"
-                    + options(dir, "  listen-on port " + port + " { 127.0.0.1; };\n  listen-on-v6 { none; };\n")
+                    + options(dir, "  listen-on port " + port + " { 127.0.0.1; };\n  listen-on-v6 { none; };\n",
+                            queryLog)
                     + "zone \"" + ZONE + "\" { type primary; file \"" + dir.resolve("example.test.db") + "\";\n"
                     + "  update-policy { grant " + KEY_NAME + " zonesub TXT; }; };\n"
                     + "zone \"" + LOCKED_ZONE + "\" { type primary; file \"" + dir.resolve("locked.test.db")
@@ -407,7 +420,7 @@ public final class BindServer implements AutoCloseable {
         }
 
         private static String secondaryConfig(Path dir, int port) {
-            return options(dir, "  listen-on { none; };\n  listen-on-v6 port " + port + " { ::1; };\n")
+            return options(dir, "  listen-on { none; };\n  listen-on-v6 port " + port + " { ::1; };\n", false)
                     + "zone \"" + ZONE + "\" { type secondary; primaries { 127.0.0.1 port " + port + "; };\n"
                     + "  file \"" + dir.resolve("example.test.bak") + "\"; allow-notify { ::1; 127.0.0.1; }; };\n";
         }
