@@ -153,7 +153,7 @@ final class Rfc2136Solver extends JournalledSolver {
         }
         if (!answer.isVerified()) {
             throw new DnsException(DnsException.Kind.UNVERIFIED_ANSWER, server, "the answer of " + server + " when "
-                    + what + " is not signed with the TSIG key " + key + (answer.isSigned() ? " (its signature does"
+                    + what + " is not signed with the TSIG key " + key + (tsig != null ? " (its signature does"
                     + " not verify)" : " (it is unsigned)") + "; it may not come from the server");
         }
     }

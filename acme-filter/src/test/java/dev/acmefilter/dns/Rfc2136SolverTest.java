@@ -226,6 +226,51 @@ class Rfc2136SolverTest {
     }
 
     @Test
+    void anAnswerNotSignedWithOurKeyIsNotBelievedAndTheValueIsLeftForTheSweep() throws Exception {
+        try (ServerSocket impostor = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread answering = new Thread(() -> answerUnsigned(impostor), "impostor");
+            answering.setDaemon(true);
+            answering.start();
+            DnsSettings settings = DnsSettings.rfc2136(new Rfc2136Settings(
+                    DnsServer.parse("127.0.0.1:" + impostor.getLocalPort(), 53), DnsFixtures.key(bind),
+                    Optional.of("example.test")));
+            DnsSolver solver = DnsFixtures.solver(bind, settings, state);
+            String address = "127.0.0.1:" + impostor.getLocalPort();
+
+            assertThatThrownBy(() -> solver.add("impostor.example.test", DnsFixtures.digest()))
+                    .isInstanceOfSatisfying(DnsException.class, e ->
+                            assertThat(e.kind()).isEqualTo(DnsException.Kind.UNVERIFIED_ANSWER))
+                    .hasMessage("the answer of " + address + " when adding the TXT record"
+                            + " _acme-challenge.impostor.example.test. in the zone example.test. is not signed with the"
+                            + " TSIG key acme-update. (it is unsigned); it may not come from the server");
+            assertThat(new DnsJournal(state).leftovers()).extracting(DnsJournal.Entry::name)
+                    .containsExactly("_acme-challenge.impostor.example.test.");
+        }
+    }
+
+    /** Answers one update over TCP with NOERROR, unsigned: what a spoofer without the key can do. */
+    private static void answerUnsigned(ServerSocket server) {
+        try (java.net.Socket socket = server.accept()) {
+            java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+            byte[] query = new byte[in.readUnsignedShort()];
+            in.readFully(query);
+            org.xbill.DNS.Message update = new org.xbill.DNS.Message(query);
+            org.xbill.DNS.Message answer = new org.xbill.DNS.Message(update.getHeader().getID());
+            answer.getHeader().setOpcode(org.xbill.DNS.Opcode.UPDATE);
+            answer.getHeader().setFlag(org.xbill.DNS.Flags.QR);
+            answer.addRecord(update.getQuestion(), org.xbill.DNS.Section.ZONE);
+            byte[] wire = answer.toWire();
+            java.io.DataOutputStream out = new java.io.DataOutputStream(socket.getOutputStream());
+            out.writeShort(wire.length);
+            out.write(wire);
+            out.flush();
+            socket.getInputStream().read(); // until the client closes
+        } catch (java.io.IOException e) {
+            // the test's assertions tell what went wrong
+        }
+    }
+
+    @Test
     void theSecretNeverAppearsInTheSettingsText() {
         DnsSettings settings = DnsFixtures.rfc2136(bind);
         assertThat(settings.toString()).contains("acme-update.").doesNotContain(bind.keySecret());
