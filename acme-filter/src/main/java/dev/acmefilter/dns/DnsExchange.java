@@ -8,12 +8,12 @@ import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletionException;
-import java.util.stream.Collectors;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
@@ -77,11 +77,6 @@ final class DnsExchange {
     /** The server as named in messages, e.g. {@code 192.0.2.53:53}. */
     String label() {
         return label;
-    }
-
-    /** Whether this asks a recursive resolver (not an authoritative server). */
-    boolean isRecursive() {
-        return recursive;
     }
 
     /** Asks for {@code name}/{@code type}: the answer, whatever its RCODE. */

@@ -43,6 +43,8 @@ public interface DnsSolver {
      * @return what was added, for {@link #awaitPropagation} and {@link #remove}
      * @throws DnsException when the server or hook refused or did not answer; a refused
      *                      value is not in the journal, one of unknown fate is removed later
+     * @throws IllegalArgumentException when {@code domain} is not a host name or {@code value}
+     *                      not a digest (base64url): nothing is sent, nothing runs
      */
     ChallengeRecord add(String domain, String value) throws DnsException, InterruptedException;
 

@@ -74,6 +74,9 @@ abstract class JournalledSolver implements DnsSolver {
                 journal.orphaned(record, target()); // perhaps added: the next sweep removes it
             }
             throw e;
+        } catch (InterruptedException e) {
+            handOver(record, e);
+            throw e;
         }
         LOG.log(Level.INFO, "Added the TXT record {0} \"{1}\" for {2} ({3})", record.name(), record.value(), domain,
                 describe());
@@ -116,6 +119,9 @@ abstract class JournalledSolver implements DnsSolver {
         } catch (DnsException e) {
             journal.orphaned(record, target());
             throw e;
+        } catch (InterruptedException e) {
+            handOver(record, e);
+            throw e;
         }
         journal.removed(record, target());
         LOG.log(Level.INFO, "Removed the TXT record {0} \"{1}\" ({2})", record.name(), record.value(), describe());
@@ -140,6 +146,18 @@ abstract class JournalledSolver implements DnsSolver {
                     entry.value(), through);
         }
         return removed;
+    }
+
+    /**
+     * Interrupted (the order was cancelled, the webapp stops) while the server worked on it:
+     * the value may be there, and no one in this process will remove it, so the next sweep must.
+     */
+    private void handOver(ChallengeRecord record, InterruptedException interrupt) {
+        try {
+            journal.orphaned(record, target());
+        } catch (DnsException | InterruptedException e) {
+            interrupt.addSuppressed(e); // the entry stays ours: the next start removes it
+        }
     }
 
     private static InetSocketAddress resolve(DnsServer server) throws DnsException {

@@ -26,7 +26,8 @@ class ChallengeRecordTest {
                 .hasMessage("'exa mple.org' is not a domain name");
         assertThatThrownBy(() -> ChallengeRecord.of("*.*.example.org", DIGEST))
                 .hasMessage("'*.example.org' is not a domain name");
-        assertThatThrownBy(() -> ChallengeRecord.of("-x.example.org", DIGEST)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ChallengeRecord.of("-x.example.org", DIGEST))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ChallengeRecord.of("a".repeat(64) + ".org", DIGEST))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ChallengeRecord.of("example.org", "\"; rm -rf /"))

@@ -17,12 +17,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.shredzone.acme4j.Account;
+import org.shredzone.acme4j.AcmeJsonResource;
 import org.shredzone.acme4j.AccountBuilder;
 import org.shredzone.acme4j.Authorization;
 import org.shredzone.acme4j.Order;
@@ -83,8 +85,8 @@ class Dns01IssuanceTest {
         return generator.generateKeyPair();
     }
 
-    private static Status await(org.shredzone.acme4j.AcmeJsonResource resource,
-                                java.util.function.Supplier<Status> status) throws Exception {
+    private static Status await(AcmeJsonResource resource,
+                                Supplier<Status> status) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             resource.fetch();

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 
 import dev.acmefilter.testing.BindServer;
 
@@ -52,7 +53,7 @@ final class DnsFixtures {
     }
 
     /** What the journal in {@code stateDir} holds, whoever wrote it. */
-    static java.util.List<DnsJournal.Entry> journal(Path stateDir) throws Exception {
+    static List<DnsJournal.Entry> journal(Path stateDir) throws Exception {
         return new DnsJournal(stateDir).entries();
     }
 }

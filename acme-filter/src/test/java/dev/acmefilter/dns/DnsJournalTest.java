@@ -127,7 +127,8 @@ class DnsJournalTest {
         journal.adding(record, "hook /usr/local/bin/dns hook");
         Path file = state.resolve(DnsJournal.FILE_NAME);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-        assertThat(Files.readString(file)).contains(record.name(), record.value(), "hook+%2Fusr%2Flocal%2Fbin%2Fdns+hook");
+        assertThat(Files.readString(file)).contains(record.name(), record.value(),
+                "hook+%2Fusr%2Flocal%2Fbin%2Fdns+hook");
         assertThat(journal.entries()).singleElement().satisfies(e -> {
             assertThat(e.target()).isEqualTo("hook /usr/local/bin/dns hook");
             assertThat(e.record()).isEqualTo(new ChallengeRecord("file.example.test", record.name(), record.value()));
@@ -153,7 +154,8 @@ class DnsJournalTest {
 
     @Test
     void aJournalThatIsASymbolicLinkIsNotFollowed() throws Exception {
-        Path elsewhere = Files.writeString(state.resolve("elsewhere"), "v1 _acme-challenge.x.example.test. abc 0 0 t\n");
+        Path elsewhere = Files.writeString(state.resolve("elsewhere"),
+                "v1 _acme-challenge.x.example.test. abc 0 0 t\n");
         Files.createSymbolicLink(state.resolve(DnsJournal.FILE_NAME), elsewhere);
 
         assertThatThrownBy(() -> new DnsJournal(state).leftovers())

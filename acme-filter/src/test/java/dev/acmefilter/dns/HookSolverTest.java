@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -165,7 +166,7 @@ class HookSolverTest {
             Thread.sleep(20);
         }
         assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive)).as("the hook's child " + child)
-                .isNotEqualTo(java.util.Optional.of(true));
+                .isNotEqualTo(Optional.of(true));
     }
 
     @Test

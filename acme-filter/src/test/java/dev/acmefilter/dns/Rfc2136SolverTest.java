@@ -3,8 +3,12 @@ package dev.acmefilter.dns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.Section;
 
 import dev.acmefilter.testing.BindServer;
 
@@ -250,22 +258,22 @@ class Rfc2136SolverTest {
 
     /** Answers one update over TCP with NOERROR, unsigned: what a spoofer without the key can do. */
     private static void answerUnsigned(ServerSocket server) {
-        try (java.net.Socket socket = server.accept()) {
-            java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+        try (Socket socket = server.accept()) {
+            DataInputStream in = new DataInputStream(socket.getInputStream());
             byte[] query = new byte[in.readUnsignedShort()];
             in.readFully(query);
-            org.xbill.DNS.Message update = new org.xbill.DNS.Message(query);
-            org.xbill.DNS.Message answer = new org.xbill.DNS.Message(update.getHeader().getID());
-            answer.getHeader().setOpcode(org.xbill.DNS.Opcode.UPDATE);
-            answer.getHeader().setFlag(org.xbill.DNS.Flags.QR);
-            answer.addRecord(update.getQuestion(), org.xbill.DNS.Section.ZONE);
+            Message update = new Message(query);
+            Message answer = new Message(update.getHeader().getID());
+            answer.getHeader().setOpcode(Opcode.UPDATE);
+            answer.getHeader().setFlag(Flags.QR);
+            answer.addRecord(update.getQuestion(), Section.ZONE);
             byte[] wire = answer.toWire();
-            java.io.DataOutputStream out = new java.io.DataOutputStream(socket.getOutputStream());
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
             out.writeShort(wire.length);
             out.write(wire);
             out.flush();
             socket.getInputStream().read(); // until the client closes
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // the test's assertions tell what went wrong
         }
     }

@@ -28,6 +28,7 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TXTRecord;
@@ -184,8 +185,8 @@ public final class BindServer implements AutoCloseable {
     /** The SOA serial of {@value #ZONE} on {@code server}. */
     public static long serial(InetSocketAddress server) {
         Message answer = ask(server, ZONE, Type.SOA);
-        return answer.getSection(Section.ANSWER).stream().filter(r -> r instanceof org.xbill.DNS.SOARecord)
-                .map(r -> ((org.xbill.DNS.SOARecord) r).getSerial()).findFirst()
+        return answer.getSection(Section.ANSWER).stream().filter(r -> r instanceof SOARecord)
+                .map(r -> ((SOARecord) r).getSerial()).findFirst()
                 .orElseThrow(() -> new IllegalStateException(server + " has no SOA for " + ZONE + ": " + answer));
     }
 
