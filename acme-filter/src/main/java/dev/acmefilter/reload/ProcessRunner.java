@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * Runs one child process with a time limit: its output (stdout and stderr together) is
  * drained into an {@link OutputTail}, and when the limit passes the process and
  * everything it started are killed, so a hung {@code systemctl} cannot hold up renewals.
- * Used for the reload command and the alert command.
+ * Used for the reload command, the alert command and the dns-01 hook.
  */
 public final class ProcessRunner {
 
@@ -44,8 +44,21 @@ public final class ProcessRunner {
      */
     public static Outcome run(List<String> command, Map<String, String> environment, Duration timeout)
             throws IOException, InterruptedException {
+        return run(command, environment, timeout, true);
+    }
+
+    /**
+     * As {@link #run(List, Map, Duration)}; with {@code inherit} false the child gets
+     * {@code environment} only, none of this process's variables (for a hook that must not
+     * see the container's settings).
+     */
+    public static Outcome run(List<String> command, Map<String, String> environment, Duration timeout,
+                              boolean inherit) throws IOException, InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (!inherit) {
+            builder.environment().clear();
+        }
         builder.environment().putAll(environment);
         Process process = builder.start();
         process.getOutputStream().close(); // no input: a hook that reads stdin sees its end at once

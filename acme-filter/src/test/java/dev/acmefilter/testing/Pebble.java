@@ -543,6 +543,7 @@ public final class Pebble implements AutoCloseable {
         private final Map<String, String> env = new LinkedHashMap<>();
         private Map<String, String> eab;
         private boolean resolveAllNamesToLoopback;
+        private String dnsServer;
         private Path workDir;
         private boolean keepWorkDir = Boolean.getBoolean("pebble.keepWorkDir");
         private Long certificateValiditySeconds;
@@ -599,6 +600,16 @@ public final class Pebble implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Makes Pebble's VA ask {@code hostPort} (e.g. a {@link BindServer}'s {@code 127.0.0.1:<port>})
+         * for every name: TXT records of dns-01 and A/AAAA of http-01 ({@code -dnsserver}). Not
+         * together with {@link #resolveAllNamesToLoopback(boolean)}, which brings its own DNS server.
+         */
+        public Builder dnsServer(String hostPort) {
+            this.dnsServer = Objects.requireNonNull(hostPort, "hostPort");
+            return this;
+        }
+
         /** Work directory for certificates, config and logs (default: a new temp directory). */
         public Builder workDir(Path dir) {
             this.workDir = Objects.requireNonNull(dir, "dir");
@@ -642,6 +653,10 @@ public final class Pebble implements AutoCloseable {
                     : findExecutable(DEFAULT_PEBBLE, "pebble").orElse(null);
             if (pebbleBin == null) {
                 throw new IllegalStateException(NOT_INSTALLED_MESSAGE);
+            }
+            if (dnsServer != null && resolveAllNamesToLoopback) {
+                throw new IllegalStateException("dnsServer and resolveAllNamesToLoopback both choose Pebble's DNS"
+                        + " server: use one");
             }
             Path challtestsrvBin = null;
             if (resolveAllNamesToLoopback) {
@@ -710,6 +725,8 @@ public final class Pebble implements AutoCloseable {
                 List<String> command = new ArrayList<>(List.of(pebbleBin.toString(), "-config", config.toString()));
                 if (dns != null) {
                     command.addAll(List.of("-dnsserver", "127.0.0.1:" + dns));
+                } else if (dnsServer != null) {
+                    command.addAll(List.of("-dnsserver", dnsServer));
                 }
                 ProcessBuilder pb = new ProcessBuilder(command)
                         .directory(dir.toFile())
