@@ -138,10 +138,10 @@ public final class ClusterDatabase implements AutoCloseable {
                 if (isConnectionFailure(e, c)) {
                     discard(c);
                     discardIdle();
-                    markUnreachable(e);
                     if (borrowed.reused() && attempt == 0) {
                         continue; // the pooled connection had died (a database restart): once more on a fresh one
                     }
+                    markUnreachable(e);
                     throw unavailable(e);
                 }
                 afterFailure(c);
