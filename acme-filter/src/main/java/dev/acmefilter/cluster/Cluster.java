@@ -55,9 +55,9 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Connects (migrating the schema), starts listening and the chores. Subscribe to
-     * certificate notifications with {@code certificates().listenWith(listener(), ...)}
-     * through {@link Builder}, which must happen before the listener starts.
+     * Connects (migrating the schema), starts listening and the chores. To hear of stored
+     * certificates, use {@link #builder} with {@link Builder#onCertificateStored}: the
+     * subscription must exist before the listener starts.
      *
      * @throws ClusterSchemaException when the schema cannot be set up; an unreachable
      *                                database is not an error (the node retries)

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -58,10 +57,8 @@ public final class ClusterDatabase implements AutoCloseable {
     private final Deque<Idle> idle = new ArrayDeque<>();
     private final Semaphore permits = new Semaphore(MAX_CONNECTIONS, true);
     private final Object migrationLock = new Object();
+    private final Reachability reachability;
     private volatile boolean migrated;
-    private volatile boolean everReached;
-    private volatile Instant unreachableSince;
-    private volatile String problem;
     private volatile boolean closed;
 
     private record Idle(Connection connection, long sinceNanos) {
@@ -87,9 +84,7 @@ public final class ClusterDatabase implements AutoCloseable {
         properties.setProperty("options", "-c lock_timeout=10000 -c statement_timeout=30000"
                 + " -c idle_in_transaction_session_timeout=60000");
         this.migrations = new SchemaMigrations(settings.schema(), settings.node(), clock);
-        // starts as "never reached": status says unreachable until the first connection works
-        this.unreachableSince = clock.instant();
-        this.problem = "not connected yet";
+        this.reachability = new Reachability(clock);
     }
 
     public ClusterSettings settings() {
@@ -180,17 +175,17 @@ public final class ClusterDatabase implements AutoCloseable {
 
     /** Whether the last attempt to use the database worked. */
     public boolean reachable() {
-        return unreachableSince == null;
+        return reachability.reachable();
     }
 
     /** Since when the database has been unreachable (since start when it never was reached); empty when reachable. */
     public Optional<Instant> unreachableSince() {
-        return Optional.ofNullable(unreachableSince);
+        return reachability.unreachableSince();
     }
 
     /** Why the database is unreachable, as status shows it; empty when reachable. */
     public Optional<String> problem() {
-        return reachable() ? Optional.empty() : Optional.ofNullable(problem);
+        return reachability.problem();
     }
 
     /** {@code "<schema>".<name>}: a table of this cluster. */
@@ -336,33 +331,11 @@ public final class ClusterDatabase implements AutoCloseable {
     // ------------------------------------------------------------------ reachability
 
     void markReachable() {
-        Instant since = unreachableSince;
-        if (since != null) {
-            synchronized (this) {
-                if (unreachableSince != null) {
-                    if (everReached) {
-                        LOG.log(Level.INFO, "Cluster database reachable again after {0} s",
-                                Duration.between(unreachableSince, clock.instant()).toSeconds());
-                    }
-                    unreachableSince = null;
-                    problem = null;
-                    everReached = true;
-                }
-            }
-        }
+        reachability.reached();
     }
 
     void markUnreachable(SQLException e) {
-        String reason = describe(e);
-        synchronized (this) {
-            if (unreachableSince == null) {
-                unreachableSince = clock.instant();
-                LOG.log(Level.WARNING, "Cluster database unreachable: {0}", reason);
-            } else if (!everReached && !reason.equals(problem)) {
-                LOG.log(Level.WARNING, "Cluster database not reached yet: {0}", reason);
-            }
-            problem = reason;
-        }
+        reachability.failed(describe(e));
     }
 
     private ClusterUnavailableException unavailable(SQLException e) {

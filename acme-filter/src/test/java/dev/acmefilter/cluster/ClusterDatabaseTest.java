@@ -153,6 +153,23 @@ class ClusterDatabaseTest extends ClusterTestBase {
         assertThat(d.<Integer>inTransaction(c -> count(c, "SELECT 3"))).as("the connection is still usable").isEqualTo(3);
     }
 
+    @Test
+    void everySessionHasBoundedWaitsSoAPausedNodeCannotHoldARowForever() {
+        ClusterDatabase d = database("a");
+        assertThat(d.<String>inTransaction(c -> text(c, "SHOW lock_timeout"))).isEqualTo("10s");
+        assertThat(d.<String>inTransaction(c -> text(c, "SHOW statement_timeout"))).isEqualTo("30s");
+        assertThat(d.<String>inTransaction(c -> text(c, "SHOW idle_in_transaction_session_timeout"))).isEqualTo("1min");
+        assertThat(d.<String>inTransaction(c -> text(c, "SELECT current_setting('application_name')")))
+                .isEqualTo("acme-filter a");
+    }
+
+    private static String text(Connection c, String sql) throws java.sql.SQLException {
+        try (PreparedStatement q = c.prepareStatement(sql); ResultSet r = q.executeQuery()) {
+            r.next();
+            return r.getString(1);
+        }
+    }
+
     private static int count(Connection c, String sql) throws java.sql.SQLException {
         try (PreparedStatement q = c.prepareStatement(sql); ResultSet r = q.executeQuery()) {
             r.next();
