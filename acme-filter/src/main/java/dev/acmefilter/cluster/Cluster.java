@@ -142,6 +142,18 @@ public final class Cluster implements AutoCloseable {
         return v != null ? v : "dev";
     }
 
+    /**
+     * Whether the database has been unreachable for {@code standalone_after} or longer (since
+     * this node's start, when it never reached it): then a certificate inside its renewal
+     * window may be renewed without the lease, so that an outage of the database can never
+     * let it expire. The scheduler decides; this only measures.
+     */
+    public boolean standaloneDue() {
+        return database.unreachableSince()
+                .map(since -> !database.clock().instant().isBefore(since.plus(settings.standaloneAfter())))
+                .orElse(false);
+    }
+
     public ClusterSettings settings() {
         return settings;
     }

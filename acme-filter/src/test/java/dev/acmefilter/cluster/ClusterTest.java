@@ -27,6 +27,23 @@ class ClusterTest extends ClusterTestBase {
     }
 
     @Test
+    void standaloneIsDueOnlyAfterTheDatabaseWasUnreachableForStandaloneAfter() throws Exception {
+        Cluster a = node("a");
+        assertThat(a.standaloneDue()).isFalse();
+        postgres.stop();
+        eventually("a notices the outage", Duration.ofSeconds(10), () -> !a.database().reachable());
+
+        clock.advance(Duration.ofHours(24).minusSeconds(1));
+        assertThat(a.standaloneDue()).isFalse();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(a.standaloneDue()).isTrue();
+
+        postgres.startAgain();
+        eventually("a reconnects", Duration.ofSeconds(20), () -> a.listener().listening());
+        assertThat(a.standaloneDue()).isFalse();
+    }
+
+    @Test
     void closingANodeLeavesNoThreadAndNoConnectionBehind() throws Exception {
         Cluster a = Cluster.builder(settings("a"), clock).version("test").start();
         eventually("a listens", Duration.ofSeconds(10), () -> a.listener().listening());
