@@ -1,0 +1,73 @@
+package dev.acmefilter.cluster;
+
+import java.util.regex.Pattern;
+
+/**
+ * The syntax of every name that reaches SQL text or a row key from outside: the schema (it
+ * becomes part of statements and of the notification channels, so only plain lower-case
+ * identifiers are accepted), the node, the certificate ids, the challenge tokens. Checked
+ * before any query, so a hostile request never costs a round trip.
+ */
+final class ClusterNames {
+
+    /** Longest schema name: the channel names built from it stay under PostgreSQL's 63 bytes. */
+    static final int MAX_SCHEMA_LENGTH = 40;
+    /** Longest token accepted; CAs send 43 characters (as {@code DirectoryChallengeStore}). */
+    static final int MAX_TOKEN_LENGTH = 128;
+    /** Longest key authorization accepted: a token, a dot and a 43-character thumbprint, with room. */
+    static final int MAX_KEY_AUTHORIZATION_LENGTH = 256;
+
+    private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0," + (MAX_SCHEMA_LENGTH - 1) + "}");
+    private static final Pattern NODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+    /** As {@code acme.certificates[].id} (and {@code default}). */
+    private static final Pattern CERTIFICATE_ID = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
+
+    private ClusterNames() {
+    }
+
+    static boolean isSchema(String s) {
+        return s != null && SCHEMA.matcher(s).matches() && !s.startsWith("pg_");
+    }
+
+    static boolean isNode(String s) {
+        return s != null && NODE.matcher(s).matches();
+    }
+
+    static String certificateId(String id) {
+        if (id == null || !CERTIFICATE_ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("not a certificate id (a-z, 0-9, '_', '.', '-', at most 63): " + id);
+        }
+        return id;
+    }
+
+    /** base64url, 1 to {@value #MAX_TOKEN_LENGTH} characters: the one token rule of the challenge stores. */
+    static boolean isToken(String token) {
+        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '_';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code <token>.<thumbprint>} (RFC 8555, 8.1), printable ASCII without spaces. */
+    static boolean isKeyAuthorization(String token, String keyAuthorization) {
+        if (keyAuthorization == null || keyAuthorization.length() > MAX_KEY_AUTHORIZATION_LENGTH
+                || !keyAuthorization.startsWith(token + ".")) {
+            return false;
+        }
+        for (int i = 0; i < keyAuthorization.length(); i++) {
+            char c = keyAuthorization.charAt(i);
+            if (c <= ' ' || c > '~') {
+                return false;
+            }
+        }
+        return true;
+    }
+}
