@@ -98,12 +98,17 @@ final class ItEnvironment {
      * deployment); here it is not, so that the probe servlets' {@code @WebServlet} count.
      */
     static WebArchive acmeWar(Path homeserverYaml) {
+        return acmeWar(homeserverYaml == null ? null : homeserverYaml.toAbsolutePath().toString());
+    }
+
+    /** {@link #acmeWar(Path)} with {@code acme.config} set to {@code configPaths} (several separated by ':'). */
+    static WebArchive acmeWar(String configPaths) {
         WebArchive war = acmeWar();
         String webXml = read(war, "/WEB-INF/web.xml").replace("metadata-complete=\"true\"",
                 "metadata-complete=\"false\"");
-        if (homeserverYaml != null) {
+        if (configPaths != null) {
             String param = "  <context-param>\n    <param-name>acme.config</param-name>\n    <param-value>"
-                    + homeserverYaml.toAbsolutePath() + "</param-value>\n  </context-param>\n</web-app>";
+                    + configPaths + "</param-value>\n  </context-param>\n</web-app>";
             int end = webXml.lastIndexOf("</web-app>");
             if (end < 0) {
                 throw new IllegalStateException("acme.war's WEB-INF/web.xml has no </web-app>:\n" + webXml);

@@ -6,6 +6,8 @@ import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -27,7 +29,7 @@ class MissingConfigurationFailsDeploymentIT {
     @Deployment(name = DEPLOYMENT, managed = false, testable = false)
     static WebArchive deployment() {
         LogCapture.install();
-        return ItEnvironment.acmeWar(null);
+        return ItEnvironment.acmeWar((Path) null);
     }
 
     @Test
