@@ -70,8 +70,13 @@ public record AccountSettings(URI directoryUrl, List<String> contacts, Optional<
         Optional<ExternalAccountBinding> eab = eab(acme);
         Optional<Path> ca = caCertificates(acme);
         KeyType keyType = KeyType.read(acme, "account_key_type", KeyType.DEFAULT);
-        return new AccountSettings(url, contacts, eab, ca,
-                keyFile != null ? keyFile : acme.besideFile("client.key"), keyType); // Synapse's default
+        if (keyFile == null) {
+            keyFile = acme.besideFile("client.key"); // Synapse's default
+        } else if (Files.isDirectory(keyFile)) {
+            throw acme.valueError("account_key_file", Section.quote(keyFile.toString()) + " is a directory",
+                    "the file that holds (or will hold) the ACME account key, such as " + keyFile.resolve("client.key"));
+        }
+        return new AccountSettings(url, contacts, eab, ca, keyFile, keyType);
     }
 
     private static URI directoryUrl(Section acme) {

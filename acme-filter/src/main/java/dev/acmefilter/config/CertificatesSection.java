@@ -82,13 +82,16 @@ final class CertificatesSection {
             all.add(certificate(shared, CertificateSettings.DEFAULT_ID, domains, certificatePath, privateKeyPath,
                     shared.order(), reload, verify, keystore));
         }
-        Map<Path, String> owners = new HashMap<>();
+        Map<Path, Owner> owners = new HashMap<>();
+        claim(acme, owners, shared.account().accountKeyFile(), "account_key_file", null);
+        String synapse = CertificateSettings.DEFAULT_ID;
         if (certificatePath != null) {
-            owners.put(certificatePath, "tls_certificate_path");
+            claim(top, owners, certificatePath, "tls_certificate_path", synapse);
         }
         if (privateKeyPath != null) {
-            owners.put(privateKeyPath, "tls_private_key_path");
+            claim(top, owners, privateKeyPath, "tls_private_key_path", synapse);
         }
+        keystore.ifPresent(k -> claim(acme, owners, k.path(), "keystore.path", null));
         Set<String> ids = new LinkedHashSet<>();
         for (Section entry : acme.sections("certificates", "a list of certificates, each " + ENTRY_EXPECTED,
                 ENTRY_EXPECTED, ENTRY_KEYS)) {
@@ -97,7 +100,7 @@ final class CertificatesSection {
         return all;
     }
 
-    private static CertificateSettings entry(Section entry, Set<String> ids, Map<Path, String> owners, Shared shared,
+    private static CertificateSettings entry(Section entry, Set<String> ids, Map<Path, Owner> owners, Shared shared,
                                              Supplier<Optional<Path>> pidFile) {
         String id = entry.string("id", ID_EXPECTED);
         if (id == null) {
@@ -130,12 +133,13 @@ final class CertificatesSection {
         }
         Path certificate = entry.requiredPath("certificate_path", "the file the certificate chain is written to");
         Path key = entry.requiredPath("private_key_path", "the file the private key is written to");
-        claim(entry, owners, certificate, "certificate_path");
-        claim(entry, owners, key, "private_key_path");
+        claim(entry, owners, certificate, "certificate_path", id);
+        claim(entry, owners, key, "private_key_path", id);
         OrderSettings order = OrderSettings.parse(entry, shared.order());
         Optional<ReloadSettings> reload = ReloadSettings.parse(entry, pidFile);
         Optional<VerifySettings> verify = VerifySettings.parse(entry, names.iterator().next(), Optional::empty);
         Optional<KeystoreSettings> keystore = KeystoreSettings.parse(entry, certificate, key);
+        keystore.ifPresent(k -> claim(entry, owners, k.path(), "keystore.path", null));
         return certificate(shared, id, List.copyOf(names), certificate, key, order, reload, verify, keystore);
     }
 
@@ -148,11 +152,22 @@ final class CertificatesSection {
                 shared.source());
     }
 
-    private static void claim(Section entry, Map<Path, String> owners, Path path, String name) {
-        String owner = owners.putIfAbsent(path, entry.key(name));
+    /** Which setting claimed a file, and for which certificate's pair (null: not a certificate or key). */
+    private record Owner(String key, String certificate) {
+    }
+
+    /**
+     * Every file written (certificates, keys, keystores, the account key) must be a file of its
+     * own: two settings naming one file would overwrite each other.
+     */
+    private static void claim(Section section, Map<Path, Owner> owners, Path path, String name, String certificate) {
+        Owner owner = owners.putIfAbsent(path, new Owner(section.key(name), certificate));
         if (owner != null) {
-            throw entry.valueError(name, Section.quote(path.toString()) + " is also " + owner,
-                    "a file of its own: two certificates writing one file would overwrite each other");
+            boolean twoCertificates = certificate != null && owner.certificate() != null
+                    && !certificate.equals(owner.certificate());
+            throw section.valueError(name, Section.quote(path.toString()) + " is also " + owner.key(),
+                    "a file of its own: two " + (twoCertificates ? "certificates" : "settings")
+                            + " writing one file would overwrite each other");
         }
     }
 

@@ -183,6 +183,11 @@ class CertificatesSectionTest {
                         "{file}: acme.certificates[1].certificate_path: '{dir}/e.crt' is also"
                                 + " acme.certificates[0].certificate_path; expected a file of its own: two"
                                 + " certificates writing one file would overwrite each other"),
+                Arguments.of("keystore of an entry over the account key", SYNAPSE + acme("certificates:") + entry
+                                + "    keystore: {path: client.key, password: pw}\n",
+                        "{file}: acme.certificates[0].keystore.path: '{dir}/client.key' is also acme.account_key_file;"
+                                + " expected a file of its own: two settings writing one file would overwrite each"
+                                + " other"),
                 Arguments.of("bad key type", SYNAPSE + acme("certificates:") + entry + "    key_type: dsa\n",
                         "{file}: acme.certificates[0].key_type: 'dsa' is not a supported key type; expected one of"
                                 + " " + KeyType.acceptedNames()),

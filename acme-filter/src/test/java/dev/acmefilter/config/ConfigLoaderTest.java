@@ -399,6 +399,16 @@ class ConfigLoaderTest {
                                 + "from, required when acme.enabled is true"),
                 Arguments.of("empty tls_private_key_path", e.replace("tls.key", "''"),
                         "{file}: tls_private_key_path: the path is empty; expected a file path"),
+                // files that must each be a file of their own
+                Arguments.of("key path is the certificate path", e.replace("tls.key", "tls.crt"),
+                        "{file}: tls_private_key_path: '{dir}/tls.crt' is also tls_certificate_path; expected a file"
+                                + " of its own: two settings writing one file would overwrite each other"),
+                Arguments.of("account key is the certificate", enabledWith("account_key_file: tls.crt"),
+                        "{file}: tls_certificate_path: '{dir}/tls.crt' is also acme.account_key_file; expected a"
+                                + " file of its own: two settings writing one file would overwrite each other"),
+                Arguments.of("account key file is a folder", enabledWith("account_key_file: ."),
+                        "{file}: acme.account_key_file: '{dir}' is a directory; expected the file that holds (or"
+                                + " will hold) the ACME account key, such as {dir}/client.key"),
                 // url
                 Arguments.of("url not https", enabledWith("url: http://acme.example.org/directory"),
                         "{file}: acme.url: 'http://acme.example.org/directory' does not use https; " + urlExpected),
