@@ -73,7 +73,7 @@ public record AccountSettings(URI directoryUrl, List<String> contacts, Optional<
         if (keyFile == null) {
             keyFile = acme.besideFile("client.key"); // Synapse's default
         } else if (Files.isDirectory(keyFile)) {
-            throw acme.valueError("account_key_file", Section.quote(keyFile.toString()) + " is a directory",
+            throw acme.valueError("account_key_file", Shown.quote(keyFile.toString()) + " is a directory",
                     "the file that holds (or will hold) the ACME account key, such as " + keyFile.resolve("client.key"));
         }
         return new AccountSettings(url, contacts, eab, ca, keyFile, keyType);
@@ -97,13 +97,13 @@ public record AccountSettings(URI directoryUrl, List<String> contacts, Optional<
         try {
             uri = new URI(text);
         } catch (URISyntaxException e) {
-            throw acme.valueError("url", Section.quote(text) + " is not a URL", URL_EXPECTED);
+            throw acme.valueError("url", Shown.quote(text) + " is not a URL", URL_EXPECTED);
         }
         if (!uri.isAbsolute() || uri.getHost() == null) {
-            throw acme.valueError("url", Section.quote(text) + " is not an absolute URL", URL_EXPECTED);
+            throw acme.valueError("url", Shown.quote(text) + " is not an absolute URL", URL_EXPECTED);
         }
         if (!"https".equalsIgnoreCase(uri.getScheme())) {
-            throw acme.valueError("url", Section.quote(text) + " does not use https", URL_EXPECTED);
+            throw acme.valueError("url", Shown.quote(text) + " does not use https", URL_EXPECTED);
         }
         return uri;
     }
@@ -119,7 +119,7 @@ public record AccountSettings(URI directoryUrl, List<String> contacts, Optional<
             Matcher m = EMAIL.matcher(address);
             if (!m.matches() || m.group(2).endsWith(".")
                     || DnsNames.problem(DnsNames.normalize(m.group(2))).isPresent()) {
-                throw acme.valueError("contact", Section.quote(entry) + " is not an e-mail address", expected);
+                throw acme.valueError("contact", Shown.quote(entry) + " is not an e-mail address", expected);
             }
             contacts.add(address);
         }
@@ -144,7 +144,7 @@ public record AccountSettings(URI directoryUrl, List<String> contacts, Optional<
         String macExpected = "the MAC key (hmac_key) your CA gave you, in base64url or base64";
         Object macValue = eab.get("hmac_key");
         if (macValue != null && !(macValue instanceof String)) {
-            throw eab.error("hmac_key", "expected " + macExpected + ", found " + Section.describeType(macValue));
+            throw eab.error("hmac_key", "expected " + macExpected + ", found " + Shown.describeType(macValue));
         }
         String mac = macValue == null ? null : ((String) macValue).trim();
         if (mac == null || mac.isEmpty()) {
@@ -173,7 +173,7 @@ public record AccountSettings(URI directoryUrl, List<String> contacts, Optional<
             return Optional.empty();
         }
         String expected = "a readable PEM file with at least one X.509 CA certificate";
-        String shown = Section.quote(pem.toString());
+        String shown = Shown.quote(pem.toString());
         if (!Files.exists(pem)) {
             throw acme.valueError("ca_certificates", shown + " does not exist", expected);
         }

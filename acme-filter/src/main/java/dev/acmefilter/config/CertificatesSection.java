@@ -107,14 +107,14 @@ final class CertificatesSection {
             throw entry.valueError("id", "missing", ID_EXPECTED);
         }
         if (!CertificateSettings.ID.matcher(id).matches()) {
-            throw entry.valueError("id", Section.quote(id) + " is not a plain name", ID_EXPECTED);
+            throw entry.valueError("id", Shown.quote(id) + " is not a plain name", ID_EXPECTED);
         }
         if (id.equals(CertificateSettings.DEFAULT_ID)) {
-            throw entry.valueError("id", Section.quote(id) + " is the name of Synapse's own certificate "
+            throw entry.valueError("id", Shown.quote(id) + " is the name of Synapse's own certificate "
                     + "(tls_certificate_path)", "another name");
         }
         if (!ids.add(id)) {
-            throw entry.valueError("id", Section.quote(id) + " is already the id of another certificate",
+            throw entry.valueError("id", Shown.quote(id) + " is already the id of another certificate",
                     "a name used once");
         }
         if (entry.get("domains") == null) {
@@ -165,7 +165,7 @@ final class CertificatesSection {
         if (owner != null) {
             boolean twoCertificates = certificate != null && owner.certificate() != null
                     && !certificate.equals(owner.certificate());
-            throw section.valueError(name, Section.quote(path.toString()) + " is also " + owner.key(),
+            throw section.valueError(name, Shown.quote(path.toString()) + " is also " + owner.key(),
                     "a file of its own: two " + (twoCertificates ? "certificates" : "settings")
                             + " writing one file would overwrite each other");
         }

@@ -99,7 +99,7 @@ public final class ConfigLoader {
                 if (files.size() == 1) {
                     throw YamlFile.notAMapping(file, document);
                 }
-                warnings.add(file + ": " + (document == null ? "is empty" : "holds " + Section.describe(document)
+                warnings.add(file + ": " + (document == null ? "is empty" : "holds " + Shown.describe(document)
                         + ", not a mapping of settings") + "; ignored, as Synapse does");
                 continue;
             }

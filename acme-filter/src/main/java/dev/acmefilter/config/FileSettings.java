@@ -48,12 +48,12 @@ public record FileSettings(Optional<String> group, Optional<Set<PosixFilePermiss
         try {
             FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByGroupName(name);
         } catch (UserPrincipalNotFoundException e) {
-            throw acme.valueError("file_group", "there is no group named " + Section.quote(name), expected);
+            throw acme.valueError("file_group", "there is no group named " + Shown.quote(name), expected);
         } catch (UnsupportedOperationException e) {
             throw acme.valueError("file_group", "this system does not support file groups",
                     "no acme.file_group on this system");
         } catch (IOException e) {
-            throw new ConfigException(acme.error("file_group", "the group " + Section.quote(name)
+            throw new ConfigException(acme.error("file_group", "the group " + Shown.quote(name)
                     + " cannot be looked up (" + e + "); expected " + expected).getMessage(), e);
         }
         return Optional.of(name);
@@ -84,7 +84,7 @@ public record FileSettings(Optional<String> group, Optional<Set<PosixFilePermiss
         } else if (value instanceof String s) {
             Matcher m = OCTAL_MODE.matcher(s.trim());
             if (!m.matches()) {
-                throw acme.valueError(key, Section.quote(s) + " is not an octal file mode", MODE_EXPECTED);
+                throw acme.valueError(key, Shown.quote(s) + " is not an octal file mode", MODE_EXPECTED);
             }
             mode = Integer.parseInt(m.group(1), 8);
         } else {

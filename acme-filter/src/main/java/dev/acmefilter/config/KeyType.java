@@ -64,6 +64,6 @@ public enum KeyType {
             return defaultType;
         }
         return fromConfigName(value).orElseThrow(
-                () -> section.valueError(name, Section.quote(value) + " is not a supported key type", expected));
+                () -> section.valueError(name, Shown.quote(value) + " is not a supported key type", expected));
     }
 }

@@ -45,14 +45,14 @@ public record KeystoreSettings(Path path, String password, String alias) {
         Section keystore = owner.section("keystore", "a mapping with " + String.join(", ", KEYS), KEYS);
         Path path = keystore.requiredPath("path", "a file path for the PKCS#12 keystore");
         if (path.equals(certificatePath) || path.equals(privateKeyPath)) {
-            throw keystore.valueError("path", Section.quote(path.toString()) + " is also "
+            throw keystore.valueError("path", Shown.quote(path.toString()) + " is also "
                     + (path.equals(certificatePath) ? "tls_certificate_path" : "tls_private_key_path"),
                     "a file of its own for the PKCS#12 keystore");
         }
         Object passwordValue = keystore.get("password");
         if (passwordValue != null && !(passwordValue instanceof String)) {
             throw keystore.error("password", "expected " + PASSWORD_EXPECTED + " (quote it), found "
-                    + Section.describeType(passwordValue));
+                    + Shown.describeType(passwordValue));
         }
         String password = (String) passwordValue;
         if (password == null || password.isEmpty()) {

@@ -37,7 +37,7 @@ public record ListenSettings(int port, List<String> bindAddresses) {
         for (String entry : acme.strings("bind_addresses", expected, false)) {
             String address = entry.trim();
             if (!DnsNames.isIpv4(address) && !DnsNames.isIpv6(address)) {
-                throw acme.valueError("bind_addresses", Section.quote(entry) + " is not an IP address",
+                throw acme.valueError("bind_addresses", Shown.quote(entry) + " is not an IP address",
                         "literal IPv4 or IPv6 addresses such as '::' or '0.0.0.0', not host names");
             }
             addresses.add(address);

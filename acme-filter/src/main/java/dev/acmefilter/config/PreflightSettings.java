@@ -66,7 +66,7 @@ public record PreflightSettings(Mode mode, int port, Duration timeout) {
             String name = preflight.string("mode", modeExpected);
             mode = Arrays.stream(Mode.values())
                     .filter(m -> m.configName().equals(name.trim().toLowerCase(Locale.ROOT))).findFirst()
-                    .orElseThrow(() -> preflight.valueError("mode", Section.quote(name) + " is not a mode",
+                    .orElseThrow(() -> preflight.valueError("mode", Shown.quote(name) + " is not a mode",
                             modeExpected));
         }
         return new PreflightSettings(mode, preflight.port("port", DEFAULT_PORT),

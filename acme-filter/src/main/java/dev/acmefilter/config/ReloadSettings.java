@@ -79,6 +79,6 @@ public record ReloadSettings(Optional<ReloadSignal> signal, Optional<Path> pidFi
             return Optional.empty();
         }
         return Optional.of(ReloadSignal.fromConfigName(name).orElseThrow(
-                () -> reload.valueError("signal", Section.quote(name) + " is not a reload signal", SIGNAL_EXPECTED)));
+                () -> reload.valueError("signal", Shown.quote(name) + " is not a reload signal", SIGNAL_EXPECTED)));
     }
 }

@@ -9,7 +9,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -157,7 +156,7 @@ public final class Section {
             child = m;
         } else {
             throw new ConfigException(childFile + ": " + childKey + ": expected " + expected + ", found "
-                    + describe(value));
+                    + Shown.describe(value));
         }
         Set<String> declared = new LinkedHashSet<>(keys);
         Section section = new Section(warnings, childFile, childKey, child, declared, null, null);
@@ -247,7 +246,7 @@ public final class Section {
         }
         BigInteger n = integerOf(name, value, expected);
         if (n == null || n.signum() <= 0 || n.compareTo(BigInteger.valueOf(max)) > 0) {
-            throw valueError(name, show(value) + " " + problem, expected);
+            throw valueError(name, Shown.show(value) + " " + problem, expected);
         }
         return n.intValue();
     }
@@ -265,7 +264,7 @@ public final class Section {
         }
         BigInteger n = integerOf(name, value, SECONDS_EXPECTED);
         if (n == null) {
-            throw valueError(name, show(value) + " is not a number of seconds", SECONDS_EXPECTED);
+            throw valueError(name, Shown.show(value) + " is not a number of seconds", SECONDS_EXPECTED);
         }
         if (n.signum() <= 0) {
             throw valueError(name, n + " is not a positive number of seconds", SECONDS_EXPECTED);
@@ -291,7 +290,7 @@ public final class Section {
         List<String> strings = new ArrayList<>();
         for (Object entry : list) {
             if (!(entry instanceof String s)) {
-                throw error(name, "expected " + expected + ", found " + describe(entry) + " in the list");
+                throw error(name, "expected " + expected + ", found " + Shown.describe(entry) + " in the list");
             }
             strings.add(s);
         }
@@ -311,7 +310,7 @@ public final class Section {
         try {
             return folderOf(fileOf(name)).resolve(text).normalize();
         } catch (InvalidPathException e) {
-            throw valueError(name, quote(text) + " is not a valid path (" + e.getReason() + ")", expected);
+            throw valueError(name, Shown.quote(text) + " is not a valid path (" + e.getReason() + ")", expected);
         }
     }
 
@@ -357,48 +356,11 @@ public final class Section {
 
     /** {@code <file>: <key>: expected <expected>, found <the value, or its kind for collections>}. */
     public ConfigException typeError(String name, String expected, Object found) {
-        return error(name, "expected " + expected + ", found " + describe(found));
+        return error(name, "expected " + expected + ", found " + Shown.describe(found));
     }
 
     /** {@code <file>: <key>: <message>}. */
     public ConfigException error(String name, String message) {
         return new ConfigException(where(name) + ": " + key(name) + ": " + message);
-    }
-
-    /** How a YAML value looks in a message: collections by kind, scalars by value. */
-    static String describe(Object value) {
-        if (value == null) {
-            return "nothing";
-        }
-        if (value instanceof Map || value instanceof List) {
-            return describeType(value);
-        }
-        return show(value);
-    }
-
-    /** The kind of a YAML value, without the value: for secrets. */
-    static String describeType(Object value) {
-        if (value instanceof Map) {
-            return "a mapping";
-        }
-        if (value instanceof List) {
-            return "a list";
-        }
-        if (value instanceof Number) {
-            return "a number";
-        }
-        if (value instanceof Boolean) {
-            return "a boolean";
-        }
-        return value == null ? "nothing" : "a " + value.getClass().getSimpleName().toLowerCase(Locale.ROOT);
-    }
-
-    /** A scalar as the admin wrote it: strings quoted. */
-    static String show(Object value) {
-        return value instanceof String s ? quote(s) : String.valueOf(value);
-    }
-
-    static String quote(String text) {
-        return "'" + Objects.requireNonNull(text) + "'";
     }
 }

@@ -59,7 +59,7 @@ public record StatusSettings(boolean enabled, List<AddressRange> allow) {
             for (String entry : entries) {
                 Optional<AddressRange> range = AddressRange.parse(entry);
                 if (range.isEmpty()) {
-                    throw status.valueError("allow", Section.quote(entry) + " is not an IP address or CIDR range",
+                    throw status.valueError("allow", Shown.quote(entry) + " is not an IP address or CIDR range",
                             ALLOW_EXPECTED + "; host names are not looked up");
                 }
                 ranges.add(range.get());

@@ -77,18 +77,18 @@ public record VerifySettings(String host, int port, String serverName, Duration 
         }
         Matcher m = HOST_PORT.matcher(address.trim());
         if (!m.matches()) {
-            throw verify.valueError("address", Section.quote(address) + " is not host:port", ADDRESS_EXPECTED);
+            throw verify.valueError("address", Shown.quote(address) + " is not host:port", ADDRESS_EXPECTED);
         }
         String host = m.group(1) != null ? m.group(1) : DnsNames.normalize(m.group(2));
         boolean literal = m.group(1) != null ? DnsNames.isIpv6(host) : DnsNames.isIpv4(host);
         if (!literal && DnsNames.problem(host).isPresent()) {
-            throw verify.valueError("address", Section.quote(address) + " does not name a host", ADDRESS_EXPECTED);
+            throw verify.valueError("address", Shown.quote(address) + " does not name a host", ADDRESS_EXPECTED);
         }
         int port = DEFAULT_PORT;
         if (m.group(3) != null) {
             port = Integer.parseInt(m.group(3));
             if (port < 1 || port > 65535) {
-                throw verify.valueError("address", Section.quote(address) + " has no valid port", ADDRESS_EXPECTED);
+                throw verify.valueError("address", Shown.quote(address) + " has no valid port", ADDRESS_EXPECTED);
             }
         }
         String sniExpected = "the DNS name to send as SNI, such as " + (firstDomain != null ? firstDomain

@@ -87,7 +87,7 @@ final class YamlFile {
 
     static ConfigException notAMapping(Path file, Object document) {
         return new ConfigException(file + ": expected a mapping of Synapse settings at the top level, found "
-                + (document == null ? "an empty document" : Section.describe(document)));
+                + (document == null ? "an empty document" : Shown.describe(document)));
     }
 
     private static Yaml yaml(boolean allowDuplicateKeys) {
