@@ -20,6 +20,12 @@ import java.util.Set;
 /** Folders for the files we write: created with an exact mode and group, and synced so that a rename survives a power loss. */
 public final class Folders {
 
+    /**
+     * {@code 0755}: a folder that every user may enter and list, such as the state folder and
+     * its {@code challenges/}, which the webapp's user must read whoever created them.
+     */
+    public static final Set<PosixFilePermission> OPEN_MODE = PosixFilePermissions.fromString("rwxr-xr-x");
+
     private static final System.Logger LOG = System.getLogger(Folders.class.getName());
 
     private Folders() {

@@ -14,35 +14,52 @@ public final class UnsafeFileException extends FileSystemException {
 
     private static final long serialVersionUID = 1L;
 
-    private UnsafeFileException(Path file, String reason) {
+    /** What is wrong with the file. */
+    public enum Kind {
+        SYMBOLIC_LINK,
+        NOT_REGULAR,
+        TOO_LARGE,
+        REPLACED,
+        FOREIGN_OWNER
+    }
+
+    private final Kind kind;
+
+    private UnsafeFileException(Path file, Kind kind, String reason) {
         super(file.toString(), null, reason);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
     }
 
     /** {@code file} is a symbolic link. */
     public static UnsafeFileException symbolicLink(Path file) {
-        return new UnsafeFileException(file, "is a symbolic link, and links are never followed here; put the file"
-                + " itself at that path (or point the setting at the link's target)");
+        return new UnsafeFileException(file, Kind.SYMBOLIC_LINK, "is a symbolic link, and links are never followed"
+                + " here; put the file itself at that path (or point the setting at the link's target)");
     }
 
     /** {@code file} is a folder, a FIFO, a device or a socket. */
     public static UnsafeFileException notRegular(Path file) {
-        return new UnsafeFileException(file, "is not a regular file");
+        return new UnsafeFileException(file, Kind.NOT_REGULAR, "is not a regular file");
     }
 
     /** {@code file} holds more than {@code limit} bytes. */
     public static UnsafeFileException tooLarge(Path file, long limit) {
-        return new UnsafeFileException(file, "is larger than " + limit + " bytes, more than it can hold; not read");
+        return new UnsafeFileException(file, Kind.TOO_LARGE, "is larger than " + limit
+                + " bytes, more than it can hold; not read");
     }
 
     /** {@code file}, created by this process a moment ago, is another file now. */
     public static UnsafeFileException replaced(Path file) {
-        return new UnsafeFileException(file, "was replaced by another file while this process wrote it (is another"
-                + " user writing into this folder?); nothing was written through it");
+        return new UnsafeFileException(file, Kind.REPLACED, "was replaced by another file while this process wrote"
+                + " it (is another user writing into this folder?); nothing was written through it");
     }
 
     /** {@code file} belongs to a user this process does not expect there. */
     public static UnsafeFileException foreignOwner(Path file, String owner, String expected) {
-        return new UnsafeFileException(file, "belongs to " + owner + ", not to " + expected
+        return new UnsafeFileException(file, Kind.FOREIGN_OWNER, "belongs to " + owner + ", not to " + expected
                 + "; it is left as it is (remove it if it is not needed)");
     }
 }

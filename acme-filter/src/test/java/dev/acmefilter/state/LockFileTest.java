@@ -1,9 +1,11 @@
 package dev.acmefilter.state;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -99,6 +101,41 @@ class LockFileTest {
                 new LockFile(dir.resolve("x.lock")).acquire(Duration.ofMillis(100), "nested");
             }
         }).isInstanceOf(TimeoutException.class).hasMessageContaining("held by another task of this process");
+    }
+
+    @Test
+    void aSymlinkInPlaceOfTheLockFileIsRefusedNamingItAndItsTargetIsLeftAlone() throws Exception {
+        Path victim = Files.writeString(dir.resolve("homeserver.yaml"), "server_name: example.org\n");
+        Path lockPath = dir.resolve("x.lock");
+        Files.createSymbolicLink(lockPath, victim);
+
+        assertThatThrownBy(() -> new LockFile(lockPath).acquire(Duration.ofSeconds(1), "renew"))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(lockPath.toString()).hasMessageContaining("symbolic link");
+
+        assertThat(victim).hasContent("server_name: example.org");
+        assertThat(Files.isSymbolicLink(lockPath)).isTrue();
+    }
+
+    @Test
+    void aLockFileOwnedByAnotherUserIsRefusedNamingItAndLeftAsItIs() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "only root can give a file away");
+        Path lockPath = Files.writeString(dir.resolve("x.lock"), "someone else's file\n");
+        Files.setOwner(lockPath, lockPath.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+
+        assertThatThrownBy(() -> new LockFile(lockPath).acquire(Duration.ofSeconds(1), "renew"))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(lockPath.toString()).hasMessageContaining("nobody");
+
+        assertThat(lockPath).hasContent("someone else's file");
+    }
+
+    @Test
+    void aFolderInPlaceOfTheLockFileIsRefusedNamingIt() throws Exception {
+        Path lockPath = Files.createDirectories(dir.resolve("x.lock"));
+
+        assertThatThrownBy(() -> new LockFile(lockPath).acquire(Duration.ofSeconds(1), "renew"))
+                .isInstanceOf(IOException.class).hasMessageContaining(lockPath.toString());
     }
 
     @Test
