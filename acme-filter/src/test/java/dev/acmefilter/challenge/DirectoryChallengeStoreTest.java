@@ -75,11 +75,11 @@ class DirectoryChallengeStoreTest {
         Files.writeString(challenges.resolve(".hidden"), "not a challenge");
         DirectoryChallengeStore store = new DirectoryChallengeStore(challenges);
 
-        for (String token : new String[] {"../secret", "..", ".hidden", "a/b", "", "x".repeat(1025), "a%2fb"}) {
+        for (String token : new String[] {"../secret", "..", ".hidden", "a/b", "", "x".repeat(AcmeToken.MAX_LENGTH + 1), "a%2fb"}) {
             assertThat(store.find(token)).as(token).isEmpty();
         }
         assertThatThrownBy(() -> store.put("../secret", "x")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("not an ACME token (base64url, 1 to 1024 characters): ../secret");
+                .hasMessage("not an ACME token (base64url, 1 to 200 characters): ../secret");
         assertThat(stateDir.resolve("secret")).hasContent("not a challenge");
     }
 
@@ -98,7 +98,7 @@ class DirectoryChallengeStoreTest {
     @Test
     void aTokenAsLongAsTheFilterMayBeConfiguredToServeIsStoredAndFound() {
         DirectoryChallengeStore store = DirectoryChallengeStore.inStateDir(stateDir);
-        String longest = "L".repeat(1024);
+        String longest = "L".repeat(AcmeToken.MAX_LENGTH);
 
         store.put(longest, longest + "." + THUMBPRINT);
 
