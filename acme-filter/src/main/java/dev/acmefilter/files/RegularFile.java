@@ -3,7 +3,6 @@ package dev.acmefilter.files;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -45,7 +44,7 @@ public final class RegularFile {
             while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
                 // read until the end or one byte past the limit
             }
-        } catch (FileSystemException e) {
+        } catch (IOException e) { // ELOOP comes as a bare IOException
             if (Files.isSymbolicLink(file)) { // swapped for a link since the check above
                 throw withCause(UnsafeFileException.symbolicLink(file), e);
             }

@@ -37,7 +37,7 @@ public final class UnsafeFileException extends FileSystemException {
     /** {@code file} is a symbolic link. */
     public static UnsafeFileException symbolicLink(Path file) {
         return new UnsafeFileException(file, Kind.SYMBOLIC_LINK, "is a symbolic link, and links are never followed"
-                + " here; put the file itself at that path (or point the setting at the link's target)");
+                + " here");
     }
 
     /** {@code file} is a folder, a FIFO, a device or a socket. */

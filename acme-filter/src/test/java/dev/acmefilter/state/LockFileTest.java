@@ -125,9 +125,25 @@ class LockFileTest {
 
         assertThatThrownBy(() -> new LockFile(lockPath).acquire(Duration.ofSeconds(1), "renew"))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining(lockPath.toString()).hasMessageContaining("nobody");
+                .hasMessage(lockPath + ": belongs to nobody, not to root (this process) nor root (the folder's owner);"
+                        + " it is left as it is (remove it if it is not needed)");
 
         assertThat(lockPath).hasContent("someone else's file");
+    }
+
+    @Test
+    void rootTakesALockFileOfTheFoldersOwnerAsItIs() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "only root can give a file away");
+        var nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        Path folder = Files.createDirectory(dir.resolve("state"));
+        Files.setOwner(folder, nobody);
+        Path lockPath = Files.writeString(folder.resolve("x.lock"), "");
+        Files.setOwner(lockPath, nobody);
+
+        try (LockFile.Held held = new LockFile(lockPath).acquire(Duration.ofSeconds(1), "admin command: renew")) {
+            assertThat(Files.readString(lockPath)).contains("admin command: renew");
+        }
+        assertThat(Files.getOwner(lockPath)).isEqualTo(nobody);
     }
 
     @Test
