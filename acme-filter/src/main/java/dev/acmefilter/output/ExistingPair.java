@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.PrivateKey;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,7 +39,6 @@ import java.util.Set;
  */
 public final class ExistingPair {
 
-    private static final int SAN_DNS_NAME = 2;
     private static final DateTimeFormatter DATE = DateTimeFormatter.ISO_INSTANT;
 
     private ExistingPair() {
@@ -113,7 +111,8 @@ public final class ExistingPair {
 
     /** The configured names (lower case, in order) that the certificate's SAN dNSName entries do not cover. */
     static List<String> missingNames(X509Certificate leaf, Collection<String> names) {
-        Set<String> dnsNames = dnsNames(leaf);
+        Set<String> dnsNames = new LinkedHashSet<>();
+        SubjectAltNames.dnsNames(leaf).forEach(name -> dnsNames.add(normalise(name)));
         List<String> missing = new ArrayList<>();
         for (String name : new LinkedHashSet<>(names)) {
             String wanted = normalise(name);
@@ -130,24 +129,6 @@ public final class ExistingPair {
         }
         int dot = name.indexOf('.');
         return dot > 0 && dnsNames.contains("*" + name.substring(dot));
-    }
-
-    private static Set<String> dnsNames(X509Certificate leaf) {
-        Set<String> result = new LinkedHashSet<>();
-        try {
-            Collection<List<?>> entries = leaf.getSubjectAlternativeNames();
-            if (entries != null) {
-                for (List<?> entry : entries) {
-                    if (entry.size() >= 2 && Integer.valueOf(SAN_DNS_NAME).equals(entry.get(0))
-                            && entry.get(1) instanceof String dns) {
-                        result.add(normalise(dns));
-                    }
-                }
-            }
-        } catch (CertificateParsingException e) {
-            // a broken SAN extension covers nothing
-        }
-        return result;
     }
 
     private static String normalise(String name) {
