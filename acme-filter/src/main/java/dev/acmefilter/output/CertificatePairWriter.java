@@ -1,11 +1,7 @@
 package dev.acmefilter.output;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -17,8 +13,6 @@ import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,7 +24,6 @@ import dev.acmefilter.config.AcmeSettings;
 import dev.acmefilter.files.FileAttributes;
 import dev.acmefilter.files.Folders;
 import dev.acmefilter.files.NewFile;
-import dev.acmefilter.files.RegularFile;
 import dev.acmefilter.files.UnsafeFileException;
 
 /**
@@ -53,12 +46,11 @@ import dev.acmefilter.files.UnsafeFileException;
  *   <li>Delete the journal; fsync its folder.</li>
  * </ol>
  * {@link #recover()} (run at the start of every {@link #write}, and to be called at start-up):
- * with a complete journal that names exactly this writer's two files, it finishes the renames
- * for whichever {@code .new} files (regular files, never links) still exist and deletes the
- * journal; without one, or with one that is incomplete, larger than {@value #MAX_JOURNAL_SIZE}
- * bytes, a symbolic link or about other files, it deletes the journal and stray {@code .new}
- * files (with a warning for the last three). Recovery is idempotent, so a crash during
- * recovery is also safe.
+ * with a complete journal ({@link PairJournal}) naming exactly this writer's two files, it
+ * finishes the renames for whichever {@code .new} files (regular files, never links) still
+ * exist and deletes the journal; otherwise (no journal, an incomplete one, or one that is too
+ * large, a link or about other files: a warning) it deletes it and stray {@code .new} files.
+ * Recovery is idempotent, so a crash during recovery is also safe.
  *
  * <p>Deviation from a strict "backup after commit" order: the backups are made <em>before</em>
  * the commit point, so a roll-forward after a crash always has a backup of the old pair. If
@@ -85,21 +77,8 @@ public final class CertificatePairWriter {
 
     static final String NEW_SUFFIX = ".new";
     static final String JOURNAL_SUFFIX = ".journal";
-    static final String BACKUP_SUFFIX = ".bak";
     /** How many backups of each file survive a successful write. */
-    public static final int KEPT_BACKUPS = 5;
-    private static final java.util.regex.Pattern BACKUP_STAMP_PATTERN =
-            java.util.regex.Pattern.compile("\\d{8}T\\d{6}Z(-\\d+)?\\.bak");
-    static final DateTimeFormatter BACKUP_STAMP =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-
-    private static final String JOURNAL_HEADER = "acme-filter certificate update journal v1";
-    private static final String JOURNAL_KEY = "key=";
-    private static final String JOURNAL_CERTIFICATE = "certificate=";
-    private static final String JOURNAL_END = "end";
-    static final int MAX_JOURNAL_SIZE = 64 * 1024;
-    /** Larger than any PEM key or chain we write: a backup that is larger is not one of ours. */
-    private static final int MAX_PEM_SIZE = 1024 * 1024;
+    public static final int KEPT_BACKUPS = PairBackups.KEPT;
 
     /** Every point between two file-system operations of {@link #write}, in order. */
     enum Step {
@@ -195,8 +174,8 @@ public final class CertificatePairWriter {
             recover();
             Optional<GroupPrincipal> group = lookupGroup();
             writePair(certificateBytes, keyBytes, group);
-            pruneBackups(key);
-            pruneBackups(certificate);
+            PairBackups.prune(key);
+            PairBackups.prune(certificate);
         } finally {
             Arrays.fill(keyBytes, (byte) 0);
         }
@@ -224,10 +203,10 @@ public final class CertificatePairWriter {
                     target(certificate, options.newCertificateMode(), group), Step.CERTIFICATE_NEW_CREATED);
             step(Step.CERTIFICATE_NEW_WRITTEN);
 
-            String backupSuffix = backupSuffix();
-            backup(key, backupSuffix, backups);
+            String backupSuffix = PairBackups.suffix(clock, key, certificate);
+            PairBackups.keep(key, backupSuffix, backups);
             step(Step.KEY_BACKED_UP);
-            backup(certificate, backupSuffix, backups);
+            PairBackups.keep(certificate, backupSuffix, backups);
             step(Step.CERTIFICATE_BACKED_UP);
             syncDirectories();
             step(Step.DIRECTORIES_SYNCED);
@@ -274,7 +253,7 @@ public final class CertificatePairWriter {
         if (Files.exists(journal, LinkOption.NOFOLLOW_LINKS)) {
             Optional<List<Path>> finals;
             try {
-                finals = readJournal(journal);
+                finals = PairJournal.read(journal);
             } catch (UnsafeFileException e) {
                 LOG.log(Level.WARNING, "discarding the certificate update journal: {0}", e.getMessage());
                 finals = Optional.of(List.of());
@@ -328,31 +307,7 @@ public final class CertificatePairWriter {
      * @return the backups removed, oldest first
      */
     public synchronized List<Path> removeKeyBackups(X509Certificate revoked) throws IOException {
-        List<Path> removed = new ArrayList<>();
-        for (Path backup : backupsOf(key)) {
-            PrivateKey backedUp;
-            try {
-                byte[] pem = RegularFile.read(backup, MAX_PEM_SIZE);
-                try {
-                    backedUp = Pem.parsePrivateKey(new StringReader(new String(pem, StandardCharsets.US_ASCII)));
-                } finally {
-                    Arrays.fill(pem, (byte) 0);
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.WARNING, "cannot tell whether the backup {0} holds the revoked key ({1}); left as it is",
-                        backup, e.getMessage());
-                continue;
-            }
-            if (KeyMatch.matches(revoked, backedUp)) {
-                Files.delete(backup);
-                removed.add(backup);
-            }
-        }
-        if (!removed.isEmpty()) {
-            Folders.sync(key.getParent());
-            LOG.log(Level.INFO, "removed the backups of the revoked key: {0}", removed);
-        }
-        return removed;
+        return PairBackups.removeKeyBackups(key, revoked);
     }
 
     // ---- steps ---------------------------------------------------------------------------
@@ -378,103 +333,10 @@ public final class CertificatePairWriter {
         }
     }
 
-    private String backupSuffix() {
-        String stamp = BACKUP_STAMP.format(clock.instant());
-        for (int n = 1; ; n++) {
-            String suffix = "." + stamp + (n == 1 ? "" : "-" + n) + BACKUP_SUFFIX;
-            if (!Files.exists(sibling(key, suffix), LinkOption.NOFOLLOW_LINKS)
-                    && !Files.exists(sibling(certificate, suffix), LinkOption.NOFOLLOW_LINKS)) {
-                return suffix;
-            }
-        }
-    }
-
-    /** Deletes all but the newest {@link #KEPT_BACKUPS} backups of {@code original}; best effort. */
-    private static void pruneBackups(Path original) {
-        List<Path> backups;
-        try {
-            backups = backupsOf(original);
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot list old backups of {0}: {1}", original, e.toString());
-            return;
-        }
-        for (int i = 0; i < backups.size() - KEPT_BACKUPS; i++) {
-            try {
-                Files.deleteIfExists(backups.get(i));
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, "cannot delete the old backup {0}: {1}", backups.get(i), e.toString());
-            }
-        }
-    }
-
-    /** The backups of {@code original}, oldest first. */
-    private static List<Path> backupsOf(Path original) throws IOException {
-        String prefix = original.getFileName().toString() + ".";
-        try (var files = Files.list(original.getParent())) {
-            return files.filter(p -> {
-                String name = p.getFileName().toString();
-                return name.startsWith(prefix)
-                        && BACKUP_STAMP_PATTERN.matcher(name.substring(prefix.length())).matches();
-            }).sorted().toList();
-        }
-    }
-
-    /**
-     * Keeps the current file (if any) as a hard link, or else an owner-only copy with the same
-     * attributes. {@code original} was checked not to be a link; {@code link(2)} would link a
-     * link itself, never its target, and the copy is read without following one.
-     */
-    private static void backup(Path original, String suffix, List<Path> made) throws IOException {
-        Optional<FileAttributes> attributes = FileAttributes.read(original);
-        if (attributes.isEmpty()) {
-            return;
-        }
-        Path backup = sibling(original, suffix);
-        try {
-            Files.createLink(backup, original);
-            made.add(backup);
-            return;
-        } catch (FileAlreadyExistsException e) {
-            throw e;
-        } catch (UnsupportedOperationException | FileSystemException e) {
-            LOG.log(Level.DEBUG, "no hard link for the backup of {0} ({1}); copying", original, e.toString());
-        }
-        byte[] content = RegularFile.read(original, MAX_PEM_SIZE);
-        try (NewFile copy = NewFile.create(backup, attributes.get())) {
-            made.add(backup);
-            copy.write(content);
-        } finally {
-            Arrays.fill(content, (byte) 0);
-        }
-    }
-
     private void writeJournal() throws IOException {
-        String text = JOURNAL_HEADER + "\n" + JOURNAL_KEY + key + "\n" + JOURNAL_CERTIFICATE + certificate + "\n"
-                + JOURNAL_END + "\n";
         try (NewFile journal = NewFile.create(journal(), FileAttributes.OWNER_ONLY)) {
             step(Step.JOURNAL_CREATED);
-            journal.write(text.getBytes(StandardCharsets.UTF_8));
-        }
-    }
-
-    /**
-     * The final paths named by a complete journal (key first), or empty when the journal is
-     * incomplete.
-     *
-     * @throws UnsafeFileException when it is too large, a symbolic link or not a regular file
-     */
-    private static Optional<List<Path>> readJournal(Path journal) throws IOException {
-        byte[] content = RegularFile.read(journal, MAX_JOURNAL_SIZE);
-        List<String> lines = List.of(new String(content, StandardCharsets.UTF_8).split("\n"));
-        if (lines.size() != 4 || !lines.get(0).equals(JOURNAL_HEADER) || !lines.get(1).startsWith(JOURNAL_KEY)
-                || !lines.get(2).startsWith(JOURNAL_CERTIFICATE) || !lines.get(3).equals(JOURNAL_END)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(List.of(Path.of(lines.get(1).substring(JOURNAL_KEY.length())),
-                    Path.of(lines.get(2).substring(JOURNAL_CERTIFICATE.length()))));
-        } catch (java.nio.file.InvalidPathException e) {
-            return Optional.empty();
+            journal.write(PairJournal.text(key, certificate));
         }
     }
 
@@ -520,7 +382,7 @@ public final class CertificatePairWriter {
         return sibling(target, NEW_SUFFIX);
     }
 
-    private static Path sibling(Path file, String suffix) {
+    static Path sibling(Path file, String suffix) {
         return file.resolveSibling(file.getFileName() + suffix);
     }
 
