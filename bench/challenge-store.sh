@@ -33,15 +33,16 @@ token() { head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n'; }
 
 TOKEN=$(token)
 FILE_TOKEN=$(token)
+THUMBPRINT=$(token) # 43 base64url characters, like a SHA-256 JWK thumbprint: the only form a store serves
 mkdir -p "$WORK/state/challenges"
-printf '%s.thumbprint' "$FILE_TOKEN" > "$WORK/state/challenges/$FILE_TOKEN"
+printf '%s.%s' "$FILE_TOKEN" "$THUMBPRINT" > "$WORK/state/challenges/$FILE_TOKEN"
 chmod 644 "$WORK/state/challenges/$FILE_TOKEN"
 printf 'handlers=java.util.logging.ConsoleHandler\n.level=WARNING\n' > "$WORK/jul.properties"
 
 start() { # port [state-dir]
     mkfifo "$WORK/in.$1"
     setsid java "-Djava.util.logging.config.file=$WORK/jul.properties" -cp "$CP" \
-        dev.acmefilter.bench.ChallengeServer "$1" "$TOKEN" "$TOKEN.thumbprint" "${@:2}" \
+        dev.acmefilter.bench.ChallengeServer "$1" "$TOKEN" "$TOKEN.$THUMBPRINT" "${@:2}" \
         < "$WORK/in.$1" > "$WORK/out.$1" 2>&1 &
     PIDS+=($!)
     exec {fd}> "$WORK/in.$1"
@@ -52,7 +53,7 @@ P_MEM=$(free_port); start "$P_MEM"
 P_LAY=$(free_port); start "$P_LAY" "$WORK/state"
 U_MEM=http://127.0.0.1:$P_MEM/.well-known/acme-challenge
 U_LAY=http://127.0.0.1:$P_LAY/.well-known/acme-challenge
-[[ $(curl -s "$U_LAY/$FILE_TOKEN") == "$FILE_TOKEN.thumbprint" ]] || { echo "the token file is not served" >&2; exit 1; }
+[[ $(curl -s "$U_LAY/$FILE_TOKEN") == "$FILE_TOKEN.$THUMBPRINT" ]] || { echo "the token file is not served" >&2; exit 1; }
 [[ $(curl -s -o /dev/null -w '%{http_code}' "$U_LAY/unknownToken123") == 404 ]] || { echo "no 404" >&2; exit 1; }
 
 rps() { wrk -t2 -c32 -d"$2"s "$1" 2>&1 | awk '/^Requests\/sec:/ { printf "%d", $2 }'; }
