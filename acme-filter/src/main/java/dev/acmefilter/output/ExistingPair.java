@@ -27,6 +27,8 @@ import java.util.Set;
  * <table>
  *   <caption>Policy</caption>
  *   <tr><th>On disk</th><th>Decision</th></tr>
+ *   <tr><td>either path is a symbolic link (which {@link CertificatePairWriter} never writes
+ *       through)</td><td>ERROR</td></tr>
  *   <tr><td>neither file</td><td>PROVISION</td></tr>
  *   <tr><td>a file exists but cannot be read or parsed</td><td>ERROR (the caller must not touch the files)</td></tr>
  *   <tr><td>certificate fine, key file missing or not matching</td><td>REPLACE</td></tr>
@@ -52,6 +54,14 @@ public final class ExistingPair {
         Objects.requireNonNull(renewBefore, "renewBefore");
         Objects.requireNonNull(clock, "clock");
 
+        for (Path file : List.of(certificate, key)) {
+            if (Files.isSymbolicLink(file)) {
+                // the writer would refuse it: say so now, before anything is ordered
+                return new PairDecision(PairDecision.Action.ERROR, "the " + (file == key ? "private key" : "certificate")
+                        + " file " + file + " is a symbolic link, which is never written through: point the setting at"
+                        + " the file itself, or put the file in the link's place", Optional.empty());
+            }
+        }
         boolean certificateExists = exists(certificate);
         boolean keyExists = exists(key);
         if (!certificateExists && !keyExists) {
