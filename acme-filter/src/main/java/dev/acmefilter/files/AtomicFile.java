@@ -123,7 +123,7 @@ public final class AtomicFile {
             } else {
                 Files.createLink(file, temporary);
                 placed = true;
-                Files.delete(temporary);
+                removeLinkedTemporary(temporary);
             }
             listener.reached(Step.PLACED, temporary);
         } catch (IOException | RuntimeException e) {
@@ -138,6 +138,15 @@ public final class AtomicFile {
         }
         Folders.sync(folder);
         listener.reached(Step.FOLDER_SYNCED, temporary);
+    }
+
+    /** After {@link #createNew}'s link: the file is in place, so a temporary name that stays is only a leftover. */
+    private static void removeLinkedTemporary(Path temporary) {
+        try {
+            Files.delete(temporary);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot remove {0} (the next write beside it will): {1}", temporary, e.toString());
+        }
     }
 
     /** A fresh temporary name beside {@code target}: {@code .<name>.<16 hex digits>.tmp}. */
