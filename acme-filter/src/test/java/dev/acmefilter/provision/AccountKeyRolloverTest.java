@@ -77,6 +77,28 @@ class AccountKeyRolloverTest {
     }
 
     @Test
+    void anAccountKeyFileThatIsASymbolicLinkIsRefusedNamingItBeforeTheCaIsAsked() throws Exception {
+        AcmeSettings settings = settings();
+        URL account;
+        try (AcmeClient client = new AcmeClient(settings)) {
+            account = client.account().getLocation();
+        }
+        Path real = Files.move(settings.accountKeyFile(), dir.resolve("real.key"));
+        byte[] realPem = Files.readAllBytes(real);
+        Files.createSymbolicLink(settings.accountKeyFile(), real);
+
+        assertThatThrownBy(() -> AccountKeyRollover.rollover(settings)).isInstanceOf(ProvisioningException.class)
+                .hasMessageContaining(settings.accountKeyFile() + ": is a symbolic link");
+
+        assertThat(Files.isSymbolicLink(settings.accountKeyFile())).isTrue();
+        assertThat(real).hasBinaryContent(realPem);
+        assertThat(AccountKeyRollover.pendingFile(settings.accountKeyFile())).doesNotExist();
+        try (AcmeClient client = new AcmeClient(settings)) {
+            assertThat(accountOf(client, AccountKeys.load(real))).isEqualTo(account);
+        }
+    }
+
+    @Test
     void aRolloverGivesTheAccountANewKeyOfTheConfiguredType() throws Exception {
         AcmeSettings settings = settings();
         URL account;
