@@ -1,8 +1,6 @@
 package dev.acmefilter.files;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
@@ -56,15 +54,9 @@ public record FileAttributes(Set<PosixFilePermission> mode, Optional<UserPrincip
     public static Optional<FileAttributes> read(Path file) throws IOException {
         PosixFileAttributes existing;
         try {
-            existing = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            existing = RegularFile.attributes(file);
         } catch (NoSuchFileException e) {
             return Optional.empty();
-        }
-        if (existing.isSymbolicLink()) {
-            throw UnsafeFileException.symbolicLink(file);
-        }
-        if (!existing.isRegularFile()) {
-            throw UnsafeFileException.notRegular(file);
         }
         return Optional.of(new FileAttributes(existing.permissions(), Optional.of(existing.owner()),
                 Optional.of(existing.group()), false));

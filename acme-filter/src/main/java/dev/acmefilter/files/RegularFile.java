@@ -8,7 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.Arrays;
 
 /**
@@ -28,14 +28,7 @@ public final class RegularFile {
      * @throws UnsafeFileException when it is a symbolic link, not a regular file, or larger than {@code maxBytes}
      */
     public static byte[] read(Path file, int maxBytes) throws IOException {
-        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
-                LinkOption.NOFOLLOW_LINKS);
-        if (attributes.isSymbolicLink()) {
-            throw UnsafeFileException.symbolicLink(file);
-        }
-        if (!attributes.isRegularFile()) {
-            throw UnsafeFileException.notRegular(file);
-        }
+        PosixFileAttributes attributes = attributes(file);
         if (attributes.size() > maxBytes) {
             throw UnsafeFileException.tooLarge(file, maxBytes);
         }
@@ -54,6 +47,24 @@ public final class RegularFile {
             throw UnsafeFileException.tooLarge(file, maxBytes); // grew since the check above
         }
         return Arrays.copyOf(buffer.array(), buffer.position());
+    }
+
+    /**
+     * The attributes of {@code file}, read without following a link.
+     *
+     * @throws NoSuchFileException when nothing is there
+     * @throws UnsafeFileException when it is a symbolic link or not a regular file
+     */
+    public static PosixFileAttributes attributes(Path file) throws IOException {
+        PosixFileAttributes attributes = Files.readAttributes(file, PosixFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS);
+        if (attributes.isSymbolicLink()) {
+            throw UnsafeFileException.symbolicLink(file);
+        }
+        if (!attributes.isRegularFile()) {
+            throw UnsafeFileException.notRegular(file);
+        }
+        return attributes;
     }
 
     private static UnsafeFileException withCause(UnsafeFileException e, Throwable cause) {

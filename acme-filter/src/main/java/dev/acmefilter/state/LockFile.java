@@ -1,5 +1,6 @@
 package dev.acmefilter.state;
 
+import dev.acmefilter.files.RegularFile;
 import dev.acmefilter.files.UnsafeFileException;
 
 import java.io.IOException;
@@ -150,14 +151,7 @@ public final class LockFile {
      * root, of the folder's owner): never is another user's file truncated.
      */
     private void checkOwner() throws IOException {
-        PosixFileAttributes attributes = Files.readAttributes(file, PosixFileAttributes.class,
-                LinkOption.NOFOLLOW_LINKS);
-        if (attributes.isSymbolicLink()) {
-            throw UnsafeFileException.symbolicLink(file);
-        }
-        if (!attributes.isRegularFile()) {
-            throw UnsafeFileException.notRegular(file);
-        }
+        PosixFileAttributes attributes = RegularFile.attributes(file);
         long me = new com.sun.security.auth.module.UnixSystem().getUid();
         int owner = (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
         if (owner == me) {
