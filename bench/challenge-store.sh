@@ -23,16 +23,17 @@ note "challenge store: wrk ${WRK_ARGS[*]}, $ROUNDS rounds of ${WRK_SECONDS} s pe
 
 TOKEN=$(random_token)
 FILE_TOKEN=$(random_token)
+THUMBPRINT=$(random_token) # 43 base64url characters, like a SHA-256 JWK thumbprint: the only form a store serves
 mkdir -p "$WORK/state/challenges"
-printf '%s.thumbprint' "$FILE_TOKEN" > "$WORK/state/challenges/$FILE_TOKEN"
+printf '%s.%s' "$FILE_TOKEN" "$THUMBPRINT" > "$WORK/state/challenges/$FILE_TOKEN"
 chmod 644 "$WORK/state/challenges/$FILE_TOKEN"
 printf 'handlers=java.util.logging.ConsoleHandler\n.level=WARNING\n' > "$WORK/jul.properties"
 CHALLENGE_JVM_OPTS=("-Djava.util.logging.config.file=$WORK/jul.properties")
-P_MEM=$(free_port); start_challenge_server "$P_MEM" "$TOKEN" "$TOKEN.thumbprint"
-P_LAY=$(free_port); start_challenge_server "$P_LAY" "$TOKEN" "$TOKEN.thumbprint" "$WORK/state"
+P_MEM=$(free_port); start_challenge_server "$P_MEM" "$TOKEN" "$TOKEN.$THUMBPRINT"
+P_LAY=$(free_port); start_challenge_server "$P_LAY" "$TOKEN" "$TOKEN.$THUMBPRINT" "$WORK/state"
 U_MEM=http://127.0.0.1:$P_MEM/.well-known/acme-challenge
 U_LAY=http://127.0.0.1:$P_LAY/.well-known/acme-challenge
-[[ $(curl -s "$U_LAY/$FILE_TOKEN") == "$FILE_TOKEN.thumbprint" ]] || die "the token file is not served"
+[[ $(curl -s "$U_LAY/$FILE_TOKEN") == "$FILE_TOKEN.$THUMBPRINT" ]] || die "the token file is not served"
 [[ $(status_of "$U_LAY/unknownToken123") == 404 ]] || die "no 404"
 
 # key and URL of each measured request

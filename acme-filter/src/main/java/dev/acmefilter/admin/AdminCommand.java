@@ -6,6 +6,7 @@ import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.config.ConfigException;
 import dev.acmefilter.config.ConfigLocator;
 import dev.acmefilter.config.ConfigLoader;
+import dev.acmefilter.output.CertificatePairWriter;
 import dev.acmefilter.provision.AccountKeyRollover;
 import dev.acmefilter.provision.CertificateRevocation;
 import dev.acmefilter.provision.Delivery;
@@ -240,17 +241,34 @@ public final class AdminCommand {
             out.println(id + ": revoked " + cert.certificatePath() + " (serial " + serial + ", reason "
                     + line.reason().label() + "), signed with the " + revoked.signedWith());
         }
-        if (line.noRenew()) {
-            out.println(id + ": no replacement ordered (--no-renew): the homeserver keeps serving the revoked"
-                    + " certificate until one is written; run 'acme-admin renew' when ready");
-            return OK;
-        }
         try {
+            if (line.noRenew()) {
+                out.println(id + ": no replacement ordered (--no-renew): the homeserver keeps serving the revoked"
+                        + " certificate until one is written; run 'acme-admin renew' when ready");
+                return OK;
+            }
             return renew(id, cert);
         } catch (ProvisioningException e) {
             throw new ProvisioningException("the certificate (serial " + serial + ") is revoked, but ordering its"
                     + " replacement failed: " + e.getMessage() + "; run 'acme-admin renew' again once that is fixed",
                     e);
+        } finally {
+            if (line.reason() == CertificateRevocation.Reason.KEY_COMPROMISE) {
+                removeKeyBackups(id, cert, revoked.certificate());
+            }
+        }
+    }
+
+    /** After a revocation for key compromise (and its renewal, which backs the old pair up): no copy of that key stays. */
+    private void removeKeyBackups(String id, CertificateSettings cert, X509Certificate revoked) {
+        try {
+            List<Path> removed = CertificatePairWriter.forSettings(cert, clock).removeKeyBackups(revoked);
+            out.println(id + ": " + (removed.isEmpty() ? "no backup of the compromised key to remove" : "removed "
+                    + removed.size() + (removed.size() == 1 ? " backup" : " backups") + " of the compromised key: "
+                    + String.join(", ", removed.stream().map(Path::toString).toList())));
+        } catch (IOException e) {
+            err.println("acme-admin: warning: cannot remove the backups of the compromised key beside "
+                    + cert.privateKeyPath() + ": " + e.getMessage());
         }
     }
 

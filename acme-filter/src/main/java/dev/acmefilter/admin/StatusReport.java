@@ -3,6 +3,7 @@ package dev.acmefilter.admin;
 import dev.acmefilter.config.AccountSettings;
 import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.output.Pem;
+import dev.acmefilter.output.SubjectAltNames;
 import dev.acmefilter.renewal.RenewalPolicy;
 import dev.acmefilter.state.LockFile;
 import dev.acmefilter.state.StateFile;
@@ -15,13 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -81,7 +79,7 @@ final class StatusReport {
         Instant now = clock.instant();
         long daysLeft = Duration.between(now, notAfter).toDays();
         line(out, "serial", leaf.getSerialNumber().toString(16));
-        line(out, "names", String.join(", ", dnsNames(leaf)));
+        line(out, "names", String.join(", ", SubjectAltNames.dnsNames(leaf)));
         line(out, "issuer", leaf.getIssuerX500Principal().getName());
         line(out, "not after", notAfter + (now.isAfter(notAfter) ? " (EXPIRED)" : " (" + daysLeft + " days left)"));
         RenewalPolicy.Decision renewal = RenewalPolicy.decide(leaf, settings.reprovisionThreshold(), Optional.empty(),
@@ -130,21 +128,6 @@ final class StatusReport {
         } catch (IOException | UnsupportedOperationException e) {
             return file.toString();
         }
-    }
-
-    private static List<String> dnsNames(X509Certificate leaf) {
-        List<String> names = new ArrayList<>();
-        try {
-            Collection<List<?>> entries = leaf.getSubjectAlternativeNames();
-            if (entries != null) {
-                for (List<?> entry : entries) {
-                    names.add(String.valueOf(entry.get(1)));
-                }
-            }
-        } catch (CertificateParsingException e) {
-            names.add("(unreadable: " + e.getMessage() + ")");
-        }
-        return names;
     }
 
     private static void line(PrintStream out, String label, String value) {

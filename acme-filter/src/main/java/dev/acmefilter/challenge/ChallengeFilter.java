@@ -24,9 +24,13 @@ import java.util.Set;
  *
  * <p>{@code GET} and {@code HEAD} of a pending token get {@code 200 text/plain} whose body
  * is exactly the key authorization; any other token gets {@code 404}, and any other
- * method {@code 405}. A token is looked up only when it is made of base64url characters
- * ({@code A-Z a-z 0-9 - _}), so percent-encoded or dotted input ({@code ..%2f}) never
- * reaches the store or the file system. The {@code Host} header is deliberately not
+ * method {@code 405}. A token is looked up only when it has {@link AcmeToken}'s syntax
+ * (base64url characters {@code A-Z a-z 0-9 - _}, no longer than the init-param
+ * {@value #MAX_TOKEN_LENGTH_PARAM}), so percent-encoded or dotted input ({@code ..%2f}) never reaches the store or the
+ * file system. That syntax is the one rule for tokens: every {@link ChallengeStore} keeps
+ * tokens up to {@link AcmeToken#MAX_LENGTH} ({@value AcmeToken#MAX_LENGTH}) characters, the
+ * highest value this filter's limit accepts, so no setting of the filter makes a stored token
+ * unreachable; the limit only narrows what is looked up. The {@code Host} header is deliberately not
  * checked: a proxy such as nginx's {@code proxy_pass http://localhost:8009;} rewrites it.
  * Every other path goes down the chain untouched; the jar's {@code web-fragment.xml} maps
  * the filter to the challenge path only, so other requests never even enter it.
@@ -41,8 +45,8 @@ import java.util.Set;
  * <dd>Name of the servlet context attribute that holds the {@link ChallengeStore}.
  *     Default {@link #DEFAULT_STORE_ATTRIBUTE}.</dd>
  * <dt>{@value #MAX_TOKEN_LENGTH_PARAM}</dt>
- * <dd>Longest token looked up, 1 to 1024. Default {@value #DEFAULT_MAX_TOKEN_LENGTH};
- *     CAs send 43 characters (256 bits of base64url).</dd>
+ * <dd>Longest token looked up, 1 to {@value AcmeToken#MAX_LENGTH}. Default
+ *     {@value #DEFAULT_MAX_TOKEN_LENGTH}; CAs send 43 characters (256 bits of base64url).</dd>
  * </dl>
  */
 public class ChallengeFilter implements Filter {
@@ -104,14 +108,14 @@ public class ChallengeFilter implements Filter {
     private static int parseMaxTokenLength(String filterName, String value) {
         try {
             int n = Integer.parseInt(value.trim());
-            if (n >= 1 && n <= 1024) {
+            if (n >= 1 && n <= AcmeToken.MAX_LENGTH) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // fall through to the error below
         }
         throw new ConfigException("filter " + filterName + ": init-param '" + MAX_TOKEN_LENGTH_PARAM + "' is '"
-                + value + "'; expected an integer from 1 to 1024");
+                + value + "'; expected an integer from 1 to " + AcmeToken.MAX_LENGTH);
     }
 
     @Override
@@ -134,7 +138,7 @@ public class ChallengeFilter implements Filter {
             response.setContentLength(0);
             return;
         }
-        String answer = isToken(token) ? store().find(token).orElse(null) : null;
+        String answer = AcmeToken.isToken(token, maxTokenLength) ? store().find(token).orElse(null) : null;
         byte[] body = answer == null ? NOT_FOUND_BODY : answer.getBytes(StandardCharsets.US_ASCII);
         response.setStatus(answer == null ? HttpServletResponse.SC_NOT_FOUND : HttpServletResponse.SC_OK);
         response.setContentType("text/plain");
@@ -164,22 +168,6 @@ public class ChallengeFilter implements Filter {
             return null;
         }
         return uri.substring(start + PATH_PREFIX.length());
-    }
-
-    private boolean isToken(String token) {
-        int n = token.length();
-        if (n == 0 || n > maxTokenLength) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            char c = token.charAt(i);
-            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '_';
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private ChallengeStore store() {

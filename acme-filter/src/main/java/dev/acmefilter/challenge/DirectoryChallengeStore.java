@@ -1,13 +1,17 @@
 package dev.acmefilter.challenge;
 
+import dev.acmefilter.files.AtomicFile;
+import dev.acmefilter.files.FileAttributes;
+import dev.acmefilter.files.Folders;
+import dev.acmefilter.files.RegularFile;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -18,16 +22,23 @@ import java.util.Optional;
  * HTTP), so the files are 0644 in a 0755 folder: readable by the container's user whoever
  * wrote them.
  *
- * <p>Only base64url tokens of at most {@value #MAX_TOKEN_LENGTH} characters ever become a
- * path, so nothing outside the folder is reachable. A lookup is one {@code stat} (and one
- * read when the file exists): the folder is never listed, so unknown tokens stay cheap.
- * Files are written to a dot-named temporary file and renamed, so a reader sees all of a
- * key authorization or nothing.
+ * <p>The folder is treated as hostile (another user may write it): only tokens of
+ * {@link AcmeToken}'s syntax ever become a path, so nothing outside the folder is reachable;
+ * a file is read without following a link and only up to {@value #MAX_FILE_SIZE} bytes; and
+ * only content of the form {@code <token>.<base64url thumbprint>} whose token is the file's
+ * name is ever returned. Anything else (a link to the private key, a folder, a FIFO, another
+ * token's answer, a line break) is "not found", with one warning naming the file.
+ *
+ * <p>A lookup is one {@code stat} (and one read when the file exists): the folder is never
+ * listed, so unknown tokens stay cheap. Files are written with {@link AtomicFile}, so a reader
+ * sees all of a key authorization or nothing.
  */
 public final class DirectoryChallengeStore implements ChallengeStore {
 
-    /** Longest token stored; CAs send 43 characters. */
-    public static final int MAX_TOKEN_LENGTH = 128;
+    private static final System.Logger LOG = System.getLogger(DirectoryChallengeStore.class.getName());
+    /** The most a challenge file is read: a key authorization for the longest token is not even this long. */
+    static final int MAX_FILE_SIZE = 256;
+    private static final FileAttributes PUBLIC = FileAttributes.of("rw-r--r--");
 
     private final Path folder;
 
@@ -44,24 +55,21 @@ public final class DirectoryChallengeStore implements ChallengeStore {
         return folder;
     }
 
+    /**
+     * @throws IllegalArgumentException when {@code token} is not a token or
+     *         {@code keyAuthorization} not its key authorization: they could never be served
+     */
     @Override
     public void put(String token, String keyAuthorization) {
         Objects.requireNonNull(keyAuthorization, "keyAuthorization");
-        Path file = fileOf(token).orElseThrow(() -> new IllegalArgumentException(
-                "not an ACME token (base64url, 1 to " + MAX_TOKEN_LENGTH + " characters): " + token));
+        Path file = folder.resolve(AcmeToken.requireToken(token));
+        if (!AcmeToken.isKeyAuthorization(token, keyAuthorization)) {
+            throw new IllegalArgumentException("not a key authorization for the token " + token + " (expected the"
+                    + " token, a dot and a " + AcmeToken.THUMBPRINT_LENGTH + "-character base64url thumbprint)");
+        }
         try {
-            if (!Files.isDirectory(folder)) {
-                Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rwxr-xr-x")));
-            }
-            Path tmp = Files.createTempFile(folder, "." + token, ".tmp");
-            try {
-                Files.writeString(tmp, keyAuthorization, StandardCharsets.US_ASCII);
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            Folders.create(folder, Folders.OPEN_MODE, Optional.empty());
+            AtomicFile.replace(file, keyAuthorization.getBytes(StandardCharsets.US_ASCII), PUBLIC);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot publish the ACME challenge in " + folder + ": " + e, e);
         }
@@ -69,43 +77,36 @@ public final class DirectoryChallengeStore implements ChallengeStore {
 
     @Override
     public Optional<String> find(String token) {
-        Optional<Path> file = fileOf(token);
-        if (file.isEmpty() || !Files.isRegularFile(file.get())) {
+        if (!AcmeToken.isToken(token)) {
             return Optional.empty();
         }
+        Path file = folder.resolve(token);
+        String content;
         try {
-            return Optional.of(Files.readString(file.get(), StandardCharsets.US_ASCII));
+            // ISO-8859-1 maps every byte to one char: anything not ASCII fails the check below
+            content = new String(RegularFile.read(file, MAX_FILE_SIZE), StandardCharsets.ISO_8859_1);
         } catch (NoSuchFileException e) {
-            return Optional.empty(); // removed between the two calls
+            return Optional.empty();
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the ACME challenge " + file.get() + ": " + e, e);
+            LOG.log(Level.WARNING, "ACME challenge {0} not served: {1}", file, e.getMessage());
+            return Optional.empty();
         }
+        if (!AcmeToken.isKeyAuthorization(token, content)) {
+            LOG.log(Level.WARNING, "ACME challenge {0} not served: it does not hold the key authorization of the"
+                    + " token {1} (the token, a dot and a base64url thumbprint)", file, token);
+            return Optional.empty();
+        }
+        return Optional.of(content);
     }
 
     @Override
     public void remove(String token) {
-        Optional<Path> file = fileOf(token);
-        if (file.isPresent()) {
+        if (AcmeToken.isToken(token)) {
             try {
-                Files.deleteIfExists(file.get());
+                Files.deleteIfExists(folder.resolve(token));
             } catch (IOException e) {
-                throw new UncheckedIOException("Cannot remove the ACME challenge " + file.get() + ": " + e, e);
+                throw new UncheckedIOException("Cannot remove the ACME challenge " + folder.resolve(token) + ": " + e, e);
             }
         }
-    }
-
-    private Optional<Path> fileOf(String token) {
-        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
-            return Optional.empty();
-        }
-        for (int i = 0; i < token.length(); i++) {
-            char c = token.charAt(i);
-            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '_';
-            if (!ok) {
-                return Optional.empty();
-            }
-        }
-        return Optional.of(folder.resolve(token));
     }
 }

@@ -27,15 +27,15 @@ public class InMemoryChallengeStore implements ChallengeStore {
         return SHARED;
     }
 
+    /** @throws IllegalArgumentException when {@code token} is not an {@link AcmeToken} */
     @Override
     public void put(String token, String keyAuthorization) {
-        pending.put(Objects.requireNonNull(token, "token"),
-                Objects.requireNonNull(keyAuthorization, "keyAuthorization"));
+        pending.put(AcmeToken.requireToken(token), Objects.requireNonNull(keyAuthorization, "keyAuthorization"));
     }
 
     @Override
     public Optional<String> find(String token) {
-        return Optional.ofNullable(pending.get(token));
+        return AcmeToken.isToken(token) ? Optional.ofNullable(pending.get(token)) : Optional.empty();
     }
 
     @Override

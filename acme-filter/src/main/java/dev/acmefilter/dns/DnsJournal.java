@@ -20,7 +20,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 
 import dev.acmefilter.state.LockFile;
-import dev.acmefilter.state.PrivateFile;
+import dev.acmefilter.files.AtomicFile;
+import dev.acmefilter.files.FileAttributes;
 
 /**
  * The TXT records we added and have not removed yet, in a small file of the state folder,
@@ -198,7 +199,8 @@ final class DnsJournal {
             if (after.isEmpty()) {
                 Files.deleteIfExists(file);
             } else {
-                PrivateFile.replace(file, (String.join("\n", after) + "\n").getBytes(StandardCharsets.UTF_8));
+                AtomicFile.replace(file, (String.join("\n", after) + "\n").getBytes(StandardCharsets.UTF_8),
+                        FileAttributes.OWNER_ONLY);
             }
         } catch (IOException | TimeoutException e) {
             throw failure("write", e);

@@ -2,38 +2,29 @@ package dev.acmefilter.output;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 import dev.acmefilter.config.CertificateSettings;
+import dev.acmefilter.files.FileAttributes;
+import dev.acmefilter.files.Folders;
+import dev.acmefilter.files.NewFile;
+import dev.acmefilter.files.UnsafeFileException;
 
 /**
  * Writes a full-chain certificate PEM and its private-key PEM so that a crash (kill -9,
@@ -43,9 +34,9 @@ import dev.acmefilter.config.CertificateSettings;
  * <h2>Protocol</h2>
  * <ol>
  *   <li>Create missing parent folders ({@code 0750}, with the configured group).</li>
- *   <li>Write {@code <key>.new} and {@code <cert>.new} completely, with their final owner, group
- *       and mode, and fsync them. The key file is created owner-only from the start and only
- *       widened (if at all) to its final mode after its group/owner are set.</li>
+ *   <li>Create {@code <key>.new} and {@code <cert>.new} with {@link NewFile} (exclusively, never
+ *       through a link, with their final owner, group and mode before their first byte), write
+ *       them through the channel that created them and fsync them.</li>
  *   <li>Keep the current pair as {@code <file>.<yyyyMMdd'T'HHmmss'Z'>.bak} hard links (or
  *       owner-only copies where hard links are not possible); the originals stay in place.
  *       fsync the folders.</li>
@@ -55,9 +46,11 @@ import dev.acmefilter.config.CertificateSettings;
  *   <li>Delete the journal; fsync its folder.</li>
  * </ol>
  * {@link #recover()} (run at the start of every {@link #write}, and to be called at start-up):
- * with a complete journal, it finishes the renames for whichever {@code .new} files still exist
- * and deletes the journal; without one (or with an incomplete one) it deletes stray
- * {@code .new} files. Recovery is idempotent, so a crash during recovery is also safe.
+ * with a complete journal ({@link PairJournal}) naming exactly this writer's two files, it
+ * finishes the renames for whichever {@code .new} files (regular files, never links) still
+ * exist and deletes the journal; otherwise (no journal, an incomplete one, or one that is too
+ * large, a link or about other files: a warning) it deletes it and stray {@code .new} files.
+ * Recovery is idempotent, so a crash during recovery is also safe.
  *
  * <p>Deviation from a strict "backup after commit" order: the backups are made <em>before</em>
  * the commit point, so a roll-forward after a crash always has a backup of the old pair. If
@@ -73,9 +66,10 @@ import dev.acmefilter.config.CertificateSettings;
  * {@link IOException} explaining why - a key silently owned by the wrong user could lock
  * Synapse out. New files get the mode and group from {@link FileOptions}.
  *
- * <p>Requires a POSIX file system. A path that is a symbolic link is replaced by a regular
- * file (the link's target is left alone). One writer (one process) must own a pair of paths;
- * calls on one instance are serialised.
+ * <p>Requires a POSIX file system. A certificate or key path that is a symbolic link (or not a
+ * regular file) is an error that names it: its owner and mode are never read through the
+ * link, nor is the link replaced. One writer (one process) must own a pair of paths; calls
+ * on one instance are serialised.
  */
 public final class CertificatePairWriter {
 
@@ -83,21 +77,8 @@ public final class CertificatePairWriter {
 
     static final String NEW_SUFFIX = ".new";
     static final String JOURNAL_SUFFIX = ".journal";
-    static final String BACKUP_SUFFIX = ".bak";
     /** How many backups of each file survive a successful write. */
-    public static final int KEPT_BACKUPS = 5;
-    private static final java.util.regex.Pattern BACKUP_STAMP_PATTERN =
-            java.util.regex.Pattern.compile("\\d{8}T\\d{6}Z(-\\d+)?\\.bak");
-    static final DateTimeFormatter BACKUP_STAMP =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-
-    private static final String JOURNAL_HEADER = "acme-filter certificate update journal v1";
-    private static final String JOURNAL_KEY = "key=";
-    private static final String JOURNAL_CERTIFICATE = "certificate=";
-    private static final String JOURNAL_END = "end";
-    private static final int MAX_JOURNAL_SIZE = 64 * 1024;
-    private static final Set<PosixFilePermission> OWNER_BITS = EnumSet.of(PosixFilePermission.OWNER_READ,
-            PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
+    public static final int KEPT_BACKUPS = PairBackups.KEPT;
 
     /** Every point between two file-system operations of {@link #write}, in order. */
     enum Step {
@@ -193,8 +174,8 @@ public final class CertificatePairWriter {
             recover();
             Optional<GroupPrincipal> group = lookupGroup();
             writePair(certificateBytes, keyBytes, group);
-            pruneBackups(key);
-            pruneBackups(certificate);
+            PairBackups.prune(key);
+            PairBackups.prune(certificate);
         } finally {
             Arrays.fill(keyBytes, (byte) 0);
         }
@@ -204,14 +185,14 @@ public final class CertificatePairWriter {
 
     private void writePair(byte[] certificateBytes, byte[] keyBytes, Optional<GroupPrincipal> group)
             throws IOException {
-        createParents(key.getParent(), group);
-        createParents(certificate.getParent(), group);
+        Folders.create(key.getParent(), FileOptions.DIRECTORY_MODE, group);
+        Folders.create(certificate.getParent(), FileOptions.DIRECTORY_MODE, group);
         step(Step.PARENTS_READY);
 
         List<Path> backups = new ArrayList<>();
         boolean committed = false;
         try {
-            Target keyTarget = target(key, options.newKeyMode(), group);
+            FileAttributes keyTarget = target(key, options.newKeyMode(), group);
             if (keyTarget.mode().contains(PosixFilePermission.OTHERS_READ)) {
                 LOG.log(Level.WARNING, "the private key file {0} is readable by every user (mode {1}); keeping"
                         + " its mode as it is", key, PosixFilePermissions.toString(keyTarget.mode()));
@@ -222,17 +203,17 @@ public final class CertificatePairWriter {
                     target(certificate, options.newCertificateMode(), group), Step.CERTIFICATE_NEW_CREATED);
             step(Step.CERTIFICATE_NEW_WRITTEN);
 
-            String backupSuffix = backupSuffix();
-            backup(key, backupSuffix, backups);
+            String backupSuffix = PairBackups.suffix(clock, key, certificate);
+            PairBackups.keep(key, backupSuffix, backups);
             step(Step.KEY_BACKED_UP);
-            backup(certificate, backupSuffix, backups);
+            PairBackups.keep(certificate, backupSuffix, backups);
             step(Step.CERTIFICATE_BACKED_UP);
             syncDirectories();
             step(Step.DIRECTORIES_SYNCED);
 
             writeJournal();
             committed = true;
-            syncDirectory(certificate.getParent());
+            Folders.sync(certificate.getParent());
             step(Step.JOURNAL_WRITTEN);
 
             Files.move(newFile(key), key, StandardCopyOption.ATOMIC_MOVE);
@@ -243,7 +224,7 @@ public final class CertificatePairWriter {
             step(Step.RENAMES_SYNCED);
 
             Files.delete(journal());
-            syncDirectory(certificate.getParent());
+            Folders.sync(certificate.getParent());
             step(Step.JOURNAL_DELETED);
         } catch (IOException | RuntimeException e) {
             if (!committed) {
@@ -270,12 +251,24 @@ public final class CertificatePairWriter {
     public synchronized void recover() throws IOException {
         Path journal = journal();
         if (Files.exists(journal, LinkOption.NOFOLLOW_LINKS)) {
-            Optional<List<Path>> finals = readJournal(journal);
-            if (finals.isPresent()) {
-                rollForward(finals.get(), journal);
+            Optional<List<Path>> finals;
+            try {
+                finals = PairJournal.read(journal);
+            } catch (UnsafeFileException e) {
+                LOG.log(Level.WARNING, "discarding the certificate update journal: {0}", e.getMessage());
+                finals = Optional.of(List.of());
+            }
+            if (finals.isPresent() && finals.get().equals(List.of(key, certificate))) {
+                rollForward(journal);
                 return;
             }
-            LOG.log(Level.WARNING, "discarding an unfinished certificate update (incomplete journal {0})", journal);
+            if (finals.isEmpty()) {
+                LOG.log(Level.WARNING, "discarding an unfinished certificate update (incomplete journal {0})", journal);
+            } else if (!finals.get().isEmpty()) {
+                LOG.log(Level.WARNING, "discarding the certificate update journal {0}: it names {1}, not this"
+                        + " writer''s files {2}; nothing it names was renamed", journal, finals.get(),
+                        List.of(key, certificate));
+            }
             Files.deleteIfExists(newFile(key));
             Files.deleteIfExists(newFile(certificate));
             Files.delete(journal);
@@ -290,24 +283,31 @@ public final class CertificatePairWriter {
         }
     }
 
-    private void rollForward(List<Path> finals, Path journal) throws IOException {
-        Set<Path> folders = new LinkedHashSet<>();
-        for (Path target : finals) {
+    private void rollForward(Path journal) throws IOException {
+        for (Path target : List.of(key, certificate)) {
             Path pending = newFile(target);
-            if (Files.exists(pending, LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.isRegularFile(pending, LinkOption.NOFOLLOW_LINKS)) {
                 Files.move(pending, target, StandardCopyOption.ATOMIC_MOVE);
+            } else if (Files.deleteIfExists(pending)) {
+                LOG.log(Level.WARNING, "removed {0}: not a regular file, so not a file this writer made", pending);
             }
-            folders.add(target.getParent());
         }
-        for (Path folder : folders) {
-            syncDirectory(folder);
-        }
+        syncDirectories();
         Files.delete(journal);
-        syncDirectory(journal.getParent());
-        if (!finals.contains(key)) {
-            LOG.log(Level.WARNING, "the interrupted update was for the key file {0}, not {1}", finals, key);
-        }
+        Folders.sync(journal.getParent());
         LOG.log(Level.INFO, "finished an interrupted certificate update of {0}", certificate);
+    }
+
+    /**
+     * Removes the backups ({@code <key>.<stamp>.bak}) that hold the private key of
+     * {@code revoked}: after a revocation for key compromise no copy of that key should stay
+     * where a restore could bring it back. Backups of other keys, and the certificate's
+     * backups, stay.
+     *
+     * @return the backups removed, oldest first
+     */
+    public synchronized List<Path> removeKeyBackups(X509Certificate revoked) throws IOException {
+        return PairBackups.removeKeyBackups(key, revoked);
     }
 
     // ---- steps ---------------------------------------------------------------------------
@@ -316,166 +316,28 @@ public final class CertificatePairWriter {
         listener.reached(step);
     }
 
-    private record Target(Set<PosixFilePermission> mode, Optional<UserPrincipal> owner,
-            Optional<GroupPrincipal> group) {
+    /**
+     * The attributes the new file at {@code path} must get: the old file's (read without
+     * following a link: a link is an error naming it), or those for a new file.
+     */
+    private static FileAttributes target(Path path, Set<PosixFilePermission> newMode,
+            Optional<GroupPrincipal> newGroup) throws IOException {
+        Optional<FileAttributes> old = FileAttributes.read(path);
+        return old.isPresent() ? old.get() : FileAttributes.of(newMode).withGroup(newGroup);
     }
 
-    /** The attributes the new file at {@code path} must get: the old file's, or those for a new file. */
-    private static Target target(Path path, Set<PosixFilePermission> newMode, Optional<GroupPrincipal> newGroup)
-            throws IOException {
-        if (Files.exists(path)) {
-            PosixFileAttributes old = Files.readAttributes(path, PosixFileAttributes.class);
-            return new Target(old.permissions(), Optional.of(old.owner()), Optional.of(old.group()));
-        }
-        return new Target(newMode, Optional.empty(), newGroup);
-    }
-
-    private void writeNewFile(Path file, byte[] content, Target target, Step created) throws IOException {
-        Set<PosixFilePermission> initial = EnumSet.noneOf(PosixFilePermission.class);
-        initial.addAll(target.mode());
-        initial.retainAll(OWNER_BITS);
-        try (FileChannel channel = FileChannel.open(file,
-                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                PosixFilePermissions.asFileAttribute(initial))) {
+    private void writeNewFile(Path file, byte[] content, FileAttributes target, Step created) throws IOException {
+        try (NewFile written = NewFile.create(file, target)) {
             step(created);
-            ByteBuffer buffer = ByteBuffer.wrap(content);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            applyAttributes(file, target);
-            channel.force(true);
-        }
-    }
-
-    private static void applyAttributes(Path file, Target target) throws IOException {
-        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS);
-        if (view == null) {
-            throw new IOException("not a POSIX file system: " + file);
-        }
-        PosixFileAttributes current = view.readAttributes();
-        if (target.owner().isPresent() && !target.owner().get().equals(current.owner())) {
-            try {
-                view.setOwner(target.owner().get());
-            } catch (FileSystemException | SecurityException e) {
-                throw new IOException("cannot keep the owner " + target.owner().get().getName() + " of "
-                        + withoutSuffix(file) + " (this process runs as " + current.owner().getName()
-                        + "; only root can change a file's owner); nothing was changed", e);
-            }
-        }
-        if (target.group().isPresent() && !target.group().get().equals(current.group())) {
-            try {
-                view.setGroup(target.group().get());
-            } catch (FileSystemException | SecurityException e) {
-                throw new IOException("cannot give " + withoutSuffix(file) + " the group "
-                        + target.group().get().getName() + " (the process must be root or a member of it)"
-                        + "; nothing was changed", e);
-            }
-        }
-        view.setPermissions(target.mode());
-    }
-
-    private static Path withoutSuffix(Path file) {
-        String name = file.getFileName().toString();
-        return name.endsWith(NEW_SUFFIX)
-                ? file.resolveSibling(name.substring(0, name.length() - NEW_SUFFIX.length()))
-                : file;
-    }
-
-    private String backupSuffix() {
-        String stamp = BACKUP_STAMP.format(clock.instant());
-        for (int n = 1; ; n++) {
-            String suffix = "." + stamp + (n == 1 ? "" : "-" + n) + BACKUP_SUFFIX;
-            if (!Files.exists(sibling(key, suffix), LinkOption.NOFOLLOW_LINKS)
-                    && !Files.exists(sibling(certificate, suffix), LinkOption.NOFOLLOW_LINKS)) {
-                return suffix;
-            }
-        }
-    }
-
-    /** Deletes all but the newest {@link #KEPT_BACKUPS} backups of {@code original}; best effort. */
-    private static void pruneBackups(Path original) {
-        String prefix = original.getFileName().toString() + ".";
-        List<Path> backups;
-        try (var files = Files.list(original.getParent())) {
-            backups = files.filter(p -> {
-                String name = p.getFileName().toString();
-                return name.startsWith(prefix)
-                        && BACKUP_STAMP_PATTERN.matcher(name.substring(prefix.length())).matches();
-            }).sorted().toList();
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot list old backups of {0}: {1}", original, e.toString());
-            return;
-        }
-        for (int i = 0; i < backups.size() - KEPT_BACKUPS; i++) {
-            try {
-                Files.deleteIfExists(backups.get(i));
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, "cannot delete the old backup {0}: {1}", backups.get(i), e.toString());
-            }
-        }
-    }
-
-    /** Keeps the current file (if any) as a hard link, or else an owner-only copy with the same attributes. */
-    private static void backup(Path original, String suffix, List<Path> made) throws IOException {
-        if (!Files.exists(original)) {
-            return;
-        }
-        Path backup = sibling(original, suffix);
-        try {
-            Files.createLink(backup, original.toRealPath());
-            made.add(backup);
-            return;
-        } catch (FileAlreadyExistsException e) {
-            throw e;
-        } catch (UnsupportedOperationException | FileSystemException e) {
-            LOG.log(Level.DEBUG, "no hard link for the backup of {0} ({1}); copying", original, e.toString());
-        }
-        PosixFileAttributes attributes = Files.readAttributes(original, PosixFileAttributes.class);
-        Set<PosixFilePermission> initial = EnumSet.noneOf(PosixFilePermission.class);
-        initial.addAll(attributes.permissions());
-        initial.retainAll(OWNER_BITS);
-        byte[] content = Files.readAllBytes(original);
-        try (FileChannel channel = FileChannel.open(backup,
-                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                PosixFilePermissions.asFileAttribute(initial))) {
-            made.add(backup);
-            channel.write(ByteBuffer.wrap(content));
-            applyAttributes(backup, new Target(attributes.permissions(), Optional.of(attributes.owner()),
-                    Optional.of(attributes.group())));
-            channel.force(true);
-        } finally {
-            Arrays.fill(content, (byte) 0);
+            written.write(content);
         }
     }
 
     private void writeJournal() throws IOException {
-        String text = JOURNAL_HEADER + "\n" + JOURNAL_KEY + key + "\n" + JOURNAL_CERTIFICATE + certificate + "\n"
-                + JOURNAL_END + "\n";
-        try (FileChannel channel = FileChannel.open(journal(),
-                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                PosixFilePermissions.asFileAttribute(FileOptions.DEFAULT_KEY_MODE))) {
+        try (NewFile journal = NewFile.create(journal(), FileAttributes.OWNER_ONLY)) {
             step(Step.JOURNAL_CREATED);
-            ByteBuffer buffer = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
+            journal.write(PairJournal.text(key, certificate));
         }
-    }
-
-    /** The final paths named by a complete journal (key first), or empty when the journal is incomplete. */
-    private static Optional<List<Path>> readJournal(Path journal) throws IOException {
-        if (Files.size(journal) > MAX_JOURNAL_SIZE) {
-            return Optional.empty();
-        }
-        List<String> lines = List.of(new String(Files.readAllBytes(journal), StandardCharsets.UTF_8).split("\n"));
-        if (lines.size() != 4 || !lines.get(0).equals(JOURNAL_HEADER) || !lines.get(1).startsWith(JOURNAL_KEY)
-                || !lines.get(2).startsWith(JOURNAL_CERTIFICATE) || !lines.get(3).equals(JOURNAL_END)) {
-            return Optional.empty();
-        }
-        return Optional.of(List.of(Path.of(lines.get(1).substring(JOURNAL_KEY.length())),
-                Path.of(lines.get(2).substring(JOURNAL_CERTIFICATE.length()))));
     }
 
     private void rollBack(List<Path> backups, Exception cause) {
@@ -503,41 +365,10 @@ public final class CertificatePairWriter {
         }
     }
 
-    private static void createParents(Path folder, Optional<GroupPrincipal> group) throws IOException {
-        List<Path> missing = new ArrayList<>();
-        for (Path p = folder; p != null && !Files.isDirectory(p); p = p.getParent()) {
-            missing.add(0, p);
-        }
-        for (Path p : missing) {
-            try {
-                Files.createDirectory(p, PosixFilePermissions.asFileAttribute(FileOptions.DIRECTORY_MODE));
-            } catch (FileAlreadyExistsException e) {
-                if (Files.isDirectory(p)) {
-                    continue; // created meanwhile
-                }
-                throw e;
-            }
-            if (group.isPresent()) {
-                Files.getFileAttributeView(p, PosixFileAttributeView.class).setGroup(group.get());
-            }
-            Files.setPosixFilePermissions(p, FileOptions.DIRECTORY_MODE); // exact, whatever the umask
-            LOG.log(Level.INFO, "created folder {0}", p);
-            if (p.getParent() != null) {
-                syncDirectory(p.getParent());
-            }
-        }
-    }
-
     private void syncDirectories() throws IOException {
-        syncDirectory(key.getParent());
+        Folders.sync(key.getParent());
         if (!certificate.getParent().equals(key.getParent())) {
-            syncDirectory(certificate.getParent());
-        }
-    }
-
-    private static void syncDirectory(Path folder) throws IOException {
-        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
-            channel.force(true);
+            Folders.sync(certificate.getParent());
         }
     }
 
@@ -551,7 +382,7 @@ public final class CertificatePairWriter {
         return sibling(target, NEW_SUFFIX);
     }
 
-    private static Path sibling(Path file, String suffix) {
+    static Path sibling(Path file, String suffix) {
         return file.resolveSibling(file.getFileName() + suffix);
     }
 

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.PrivateKey;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +27,8 @@ import java.util.Set;
  * <table>
  *   <caption>Policy</caption>
  *   <tr><th>On disk</th><th>Decision</th></tr>
+ *   <tr><td>either path is a symbolic link (which {@link CertificatePairWriter} never writes
+ *       through)</td><td>ERROR</td></tr>
  *   <tr><td>neither file</td><td>PROVISION</td></tr>
  *   <tr><td>a file exists but cannot be read or parsed</td><td>ERROR (the caller must not touch the files)</td></tr>
  *   <tr><td>certificate fine, key file missing or not matching</td><td>REPLACE</td></tr>
@@ -40,7 +41,6 @@ import java.util.Set;
  */
 public final class ExistingPair {
 
-    private static final int SAN_DNS_NAME = 2;
     private static final DateTimeFormatter DATE = DateTimeFormatter.ISO_INSTANT;
 
     private ExistingPair() {
@@ -54,6 +54,14 @@ public final class ExistingPair {
         Objects.requireNonNull(renewBefore, "renewBefore");
         Objects.requireNonNull(clock, "clock");
 
+        for (Path file : List.of(certificate, key)) {
+            if (Files.isSymbolicLink(file)) {
+                // the writer would refuse it: say so now, before anything is ordered
+                return new PairDecision(PairDecision.Action.ERROR, "the " + (file == key ? "private key" : "certificate")
+                        + " file " + file + " is a symbolic link, which is never written through: point the setting at"
+                        + " the file itself, or put the file in the link's place", Optional.empty());
+            }
+        }
         boolean certificateExists = exists(certificate);
         boolean keyExists = exists(key);
         if (!certificateExists && !keyExists) {
@@ -113,7 +121,8 @@ public final class ExistingPair {
 
     /** The configured names (lower case, in order) that the certificate's SAN dNSName entries do not cover. */
     static List<String> missingNames(X509Certificate leaf, Collection<String> names) {
-        Set<String> dnsNames = dnsNames(leaf);
+        Set<String> dnsNames = new LinkedHashSet<>();
+        SubjectAltNames.dnsNames(leaf).forEach(name -> dnsNames.add(normalise(name)));
         List<String> missing = new ArrayList<>();
         for (String name : new LinkedHashSet<>(names)) {
             String wanted = normalise(name);
@@ -130,24 +139,6 @@ public final class ExistingPair {
         }
         int dot = name.indexOf('.');
         return dot > 0 && dnsNames.contains("*" + name.substring(dot));
-    }
-
-    private static Set<String> dnsNames(X509Certificate leaf) {
-        Set<String> result = new LinkedHashSet<>();
-        try {
-            Collection<List<?>> entries = leaf.getSubjectAlternativeNames();
-            if (entries != null) {
-                for (List<?> entry : entries) {
-                    if (entry.size() >= 2 && Integer.valueOf(SAN_DNS_NAME).equals(entry.get(0))
-                            && entry.get(1) instanceof String dns) {
-                        result.add(normalise(dns));
-                    }
-                }
-            }
-        } catch (CertificateParsingException e) {
-            // a broken SAN extension covers nothing
-        }
-        return result;
     }
 
     private static String normalise(String name) {

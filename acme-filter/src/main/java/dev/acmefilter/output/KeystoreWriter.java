@@ -3,54 +3,42 @@ package dev.acmefilter.output;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.config.KeystoreSettings;
+import dev.acmefilter.files.AtomicFile;
+import dev.acmefilter.files.FileAttributes;
+import dev.acmefilter.files.Folders;
 
 /**
  * Writes the certificate chain and its key as a PKCS#12 keystore ({@code acme.keystore})
  * for Java servers that cannot read PEM files.
  *
- * <p>Crash-safe on its own: the keystore is written to {@code <path>.new} beside the
- * target, synced, and renamed over it atomically, so a reader sees the old or the new
- * keystore, never half of one. A stale {@code .new} from a crash is simply overwritten.
- * It is one file, so it needs none of {@link CertificatePairWriter}'s journal; it is
- * written after the PEM pair, which stays the reference.
+ * <p>Crash-safe on its own: written with {@link AtomicFile} (a temporary file beside it,
+ * synced, renamed over it atomically), so a reader sees the old or the new keystore, never
+ * half of one; a temporary file left by a crash is removed by the next write. It is one
+ * file, so it needs none of {@link CertificatePairWriter}'s journal; it is written after the
+ * PEM pair, which stays the reference.
  *
  * <p>A new keystore gets the mode and group of a new key file ({@code 0600} by default);
- * a replaced one keeps its owner, group and mode. The password protects both the file
+ * a replaced one keeps its owner, group and mode, read without following a link: a keystore
+ * path that is a symbolic link is an error naming it. The password protects both the file
  * and the key entry; it is never logged or put into a message.
  */
 public final class KeystoreWriter {
 
     private static final System.Logger LOG = System.getLogger(KeystoreWriter.class.getName());
     private static final String TYPE = "PKCS12";
-    private static final Set<PosixFilePermission> OWNER_BITS = EnumSet.of(PosixFilePermission.OWNER_READ,
-            PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
 
     private final Path path;
     private final char[] password;
@@ -100,20 +88,15 @@ public final class KeystoreWriter {
                     + chain.get(0).getSubjectX500Principal().getName() + "; the keystore was not written");
         }
         byte[] content = encode(chain, privateKey);
-        Path temporary = path.resolveSibling(path.getFileName() + ".new");
         try {
-            createParent();
-            Files.deleteIfExists(temporary);
-            writeFile(temporary, content, target());
-            Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory(path.getParent());
-        } catch (IOException | RuntimeException e) {
-            try {
-                Files.deleteIfExists(temporary);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
+            Optional<FileAttributes> current = FileAttributes.read(path);
+            if (current.isPresent()) {
+                AtomicFile.replace(path, content, current.get());
+            } else {
+                Optional<GroupPrincipal> group = group();
+                Folders.create(path.getParent(), FileOptions.DIRECTORY_MODE, group);
+                AtomicFile.replace(path, content, FileAttributes.of(options.newKeyMode()).withGroup(group));
             }
-            throw e;
         } finally {
             Arrays.fill(content, (byte) 0);
         }
@@ -135,65 +118,12 @@ public final class KeystoreWriter {
         }
     }
 
-    /** Mode, owner and group of the file to write: the current file's, else those of a new key file. */
-    private Target target() throws IOException {
-        if (Files.isRegularFile(path)) {
-            PosixFileAttributes current = Files.readAttributes(path, PosixFileAttributes.class);
-            return new Target(current.permissions(), Optional.of(current.owner()), Optional.of(current.group()));
+    /** {@code acme.file_group}, for a new keystore and a new folder. */
+    private Optional<GroupPrincipal> group() throws IOException {
+        if (options.group().isEmpty()) {
+            return Optional.empty();
         }
-        Optional<GroupPrincipal> group = Optional.empty();
-        if (options.group().isPresent()) {
-            group = Optional.of(path.getFileSystem().getUserPrincipalLookupService()
-                    .lookupPrincipalByGroupName(options.group().get()));
-        }
-        return new Target(options.newKeyMode(), Optional.empty(), group);
-    }
-
-    private record Target(Set<PosixFilePermission> mode, Optional<UserPrincipal> owner,
-            Optional<GroupPrincipal> group) {
-    }
-
-    /** Created owner-only, widened to the final mode only after owner and group are right. */
-    private void writeFile(Path file, byte[] content, Target target) throws IOException {
-        Set<PosixFilePermission> initial = EnumSet.noneOf(PosixFilePermission.class);
-        initial.addAll(target.mode());
-        initial.retainAll(OWNER_BITS);
-        try (FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(initial))) {
-            ByteBuffer buffer = ByteBuffer.wrap(content);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class,
-                    LinkOption.NOFOLLOW_LINKS);
-            PosixFileAttributes current = view.readAttributes();
-            try {
-                if (target.owner().isPresent() && !target.owner().get().equals(current.owner())) {
-                    view.setOwner(target.owner().get());
-                }
-                if (target.group().isPresent() && !target.group().get().equals(current.group())) {
-                    view.setGroup(target.group().get());
-                }
-            } catch (FileSystemException | SecurityException e) {
-                throw new IOException("cannot keep the owner and group of " + path + " (this process runs as "
-                        + current.owner().getName() + "); the keystore was not changed", e);
-            }
-            view.setPermissions(target.mode());
-            channel.force(true);
-        }
-    }
-
-    private void createParent() throws IOException {
-        Path folder = path.getParent();
-        if (!Files.isDirectory(folder)) {
-            Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(FileOptions.DIRECTORY_MODE));
-            LOG.log(Level.INFO, "created folder {0}", folder);
-        }
-    }
-
-    private static void syncDirectory(Path folder) throws IOException {
-        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
+        return Optional.of(path.getFileSystem().getUserPrincipalLookupService()
+                .lookupPrincipalByGroupName(options.group().get()));
     }
 }

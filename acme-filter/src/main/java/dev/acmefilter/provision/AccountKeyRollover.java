@@ -2,8 +2,10 @@ package dev.acmefilter.provision;
 
 import dev.acmefilter.config.AccountSettings;
 import dev.acmefilter.config.KeyType;
+import dev.acmefilter.files.AtomicFile;
+import dev.acmefilter.files.FileAttributes;
+import dev.acmefilter.files.RegularFile;
 import dev.acmefilter.state.LockFile;
-import dev.acmefilter.state.PrivateFile;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.exception.AcmeServerException;
@@ -13,10 +15,12 @@ import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.URL;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -35,6 +39,8 @@ public final class AccountKeyRollover {
     private static final System.Logger LOG = System.getLogger(AccountKeyRollover.class.getName());
     private static final URI ACCOUNT_DOES_NOT_EXIST = URI.create("urn:ietf:params:acme:error:accountDoesNotExist");
     private static final Duration LOCK_TIMEOUT = Duration.ofMinutes(2);
+    /** Far more than any PEM key pair. */
+    private static final int MAX_KEY_SIZE = 64 * 1024;
 
     /**
      * @param account    the account's URL, unchanged by the rollover
@@ -81,7 +87,7 @@ public final class AccountKeyRollover {
                 throw new ProvisioningException("acme.account_key_file: " + keyFile + " does not exist, so there is no"
                         + " account key to roll over", null);
             }
-            byte[] oldPem = Files.readAllBytes(keyFile);
+            byte[] oldPem = RegularFile.read(keyFile, MAX_KEY_SIZE);
             Login login;
             try {
                 login = client.existingLogin(AccountKeys.load(keyFile));
@@ -95,7 +101,7 @@ public final class AccountKeyRollover {
             KeyPair newKey = KeyPairs.create(newKeyType);
             byte[] newPem = KeyPairs.pem(newKey);
             Path pending = pendingFile(keyFile);
-            PrivateFile.replace(pending, newPem);
+            AtomicFile.replace(pending, newPem, FileAttributes.OWNER_ONLY);
             try {
                 login.getAccount().changeKey(newKey);
             } catch (AcmeServerException e) {
@@ -142,8 +148,9 @@ public final class AccountKeyRollover {
         if (!Files.exists(pending)) {
             return; // settled by the process that held the lock before
         }
-        byte[] newPem = Files.readAllBytes(pending);
-        byte[] currentPem = Files.exists(keyFile) ? Files.readAllBytes(keyFile) : null;
+        byte[] newPem = RegularFile.read(pending, MAX_KEY_SIZE);
+        byte[] currentPem = Files.exists(keyFile, LinkOption.NOFOLLOW_LINKS) ? RegularFile.read(keyFile, MAX_KEY_SIZE)
+                : null;
         if (Arrays.equals(newPem, currentPem)) {
             Files.delete(pending); // only the clean-up was left
             return;
@@ -163,12 +170,19 @@ public final class AccountKeyRollover {
         }
     }
 
-    /** Old key to {@code .old}, new key into the key file, then the {@code .new} file goes. */
+    /**
+     * Old key to {@code .old}, new key into the key file, then the {@code .new} file goes. Both
+     * are 0600 with the key file's owner and group (when this process may give them: a
+     * rollover run as root leaves the files readable by the webapp's user).
+     */
     private static void commit(Path keyFile, byte[] oldPem, byte[] newPem) throws IOException {
+        Optional<FileAttributes> current = FileAttributes.read(keyFile);
+        FileAttributes ownedLikeTheKey = current.isEmpty() ? FileAttributes.OWNER_ONLY
+                : FileAttributes.OWNER_ONLY.withOwnerAndGroupOf(current.get()).ownerIfPossible();
         if (oldPem != null) {
-            PrivateFile.replaceOwnedLike(oldFile(keyFile), oldPem, keyFile);
+            AtomicFile.replace(oldFile(keyFile), oldPem, ownedLikeTheKey);
         }
-        PrivateFile.replaceOwnedLike(keyFile, newPem, keyFile);
+        AtomicFile.replace(keyFile, newPem, ownedLikeTheKey);
         Files.delete(pendingFile(keyFile));
     }
 }

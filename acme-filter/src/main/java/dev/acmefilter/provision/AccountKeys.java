@@ -2,7 +2,9 @@ package dev.acmefilter.provision;
 
 import dev.acmefilter.config.ConfigException;
 import dev.acmefilter.config.KeyType;
-import dev.acmefilter.state.PrivateFile;
+import dev.acmefilter.files.AtomicFile;
+import dev.acmefilter.files.FileAttributes;
+import dev.acmefilter.files.Folders;
 import org.shredzone.acme4j.util.KeyPairUtils;
 
 import java.io.IOException;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.util.Optional;
 
 /**
  * The ACME account key ({@code acme.account_key_file}): the account's identity at the CA.
@@ -82,6 +85,7 @@ public final class AccountKeys {
 
     /** Writes the key owner-only and never over an existing file. */
     private static void writeNew(Path file, KeyPair keyPair) throws IOException {
-        PrivateFile.createNew(file, KeyPairs.pem(keyPair));
+        Folders.create(file.toAbsolutePath().getParent(), Folders.OPEN_MODE, Optional.empty());
+        AtomicFile.createNew(file, KeyPairs.pem(keyPair), FileAttributes.OWNER_ONLY);
     }
 }

@@ -70,8 +70,9 @@ public final class CertificateRevocation {
      * @param serial         the revoked certificate's serial number
      * @param signedWith     "account key" or "certificate key"
      * @param alreadyRevoked the CA said it was revoked before
+     * @param certificate    the revoked certificate
      */
-    public record Result(BigInteger serial, String signedWith, boolean alreadyRevoked) {
+    public record Result(BigInteger serial, String signedWith, boolean alreadyRevoked, X509Certificate certificate) {
     }
 
     private CertificateRevocation() {
@@ -111,7 +112,7 @@ public final class CertificateRevocation {
                 if (ALREADY_REVOKED.equals(e.getType())) {
                     LOG.log(Level.INFO, "Certificate {0} (serial {1}) was already revoked", settings.certificatePath(),
                             serial);
-                    return new Result(leaf.getSerialNumber(), "", true);
+                    return new Result(leaf.getSerialNumber(), "", true, leaf);
                 }
                 throw AcmeClient.translate("Revoking the certificate " + settings.certificatePath() + " (serial "
                         + serial + ") failed", e);
@@ -125,7 +126,7 @@ public final class CertificateRevocation {
     private static Result revoked(CertificateSettings settings, X509Certificate leaf, Reason reason, String signedWith) {
         LOG.log(Level.INFO, "Revoked the certificate {0} (serial {1}, reason {2}), signed with the {3}",
                 settings.certificatePath(), leaf.getSerialNumber().toString(16), reason.label(), signedWith);
-        return new Result(leaf.getSerialNumber(), signedWith, false);
+        return new Result(leaf.getSerialNumber(), signedWith, false, leaf);
     }
 
     private static KeyPair certificateKey(CertificateSettings settings, X509Certificate leaf) throws ProvisioningException {

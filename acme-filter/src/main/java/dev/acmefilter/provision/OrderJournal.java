@@ -1,17 +1,21 @@
 package dev.acmefilter.provision;
 
-import dev.acmefilter.state.PrivateFile;
+import dev.acmefilter.files.AtomicFile;
+import dev.acmefilter.files.FileAttributes;
+import dev.acmefilter.files.RegularFile;
 import dev.acmefilter.state.StateFile;
 import org.shredzone.acme4j.util.KeyPairUtils;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
 import java.lang.System.Logger.Level;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.Optional;
@@ -25,6 +29,8 @@ import java.util.Optional;
 final class OrderJournal {
 
     private static final System.Logger LOG = System.getLogger(OrderJournal.class.getName());
+    /** Far more than any PEM key pair we write. */
+    private static final int MAX_KEY_SIZE = 64 * 1024;
 
     private final StateFile state;
     private final Path keyFile;
@@ -62,10 +68,11 @@ final class OrderJournal {
     }
 
     Optional<KeyPair> pendingKey() {
-        if (!Files.exists(keyFile)) {
+        if (!Files.exists(keyFile, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
-        try (Reader reader = Files.newBufferedReader(keyFile, StandardCharsets.US_ASCII)) {
+        try (Reader reader = new StringReader(new String(RegularFile.read(keyFile, MAX_KEY_SIZE),
+                StandardCharsets.US_ASCII))) {
             return Optional.of(KeyPairUtils.readKeyPair(reader));
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "Ignoring the unreadable pending certificate key {0}: {1}", keyFile, e.toString());
@@ -80,7 +87,7 @@ final class OrderJournal {
 
     /** Called before the CSR is sent: from then on the order can only be completed with this key. */
     void finalizing(KeyPair key) throws IOException {
-        PrivateFile.replace(keyFile, KeyPairs.pem(key));
+        AtomicFile.replace(keyFile, KeyPairs.pem(key), FileAttributes.OWNER_ONLY);
     }
 
     /** The order is finished (its certificate written) or abandoned: forget it. */

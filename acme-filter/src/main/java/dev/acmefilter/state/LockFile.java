@@ -1,5 +1,8 @@
 package dev.acmefilter.state;
 
+import dev.acmefilter.files.RegularFile;
+import dev.acmefilter.files.UnsafeFileException;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -7,8 +10,11 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +36,12 @@ import java.util.concurrent.TimeoutException;
  * a file when <em>any</em> of its descriptors for that file is closed, so only one channel
  * per file may be open at a time. The holder writes what it does into the file, which the
  * message of a waiter that gives up quotes.
+ *
+ * <p>The state folder may be writable by another user, so the lock file is opened without
+ * following a link, and written only once it is known to be a regular file of this process's
+ * user (or, for root, of the folder's owner, who could replace it anyway) and the very file
+ * this process locked. A link, a folder or another user's file in its place is an error that
+ * names it, and is left as it is.
  */
 public final class LockFile {
 
@@ -73,8 +85,10 @@ public final class LockFile {
                     + describe(timeout));
         }
         FileChannel channel = null;
+        FileChannel probe = null;
         try {
             channel = open();
+            checkOwner();
             while (true) {
                 FileLock lock;
                 try {
@@ -83,8 +97,10 @@ public final class LockFile {
                     lock = null; // not expected behind the semaphore; treated as held
                 }
                 if (lock != null) {
+                    probe = verifySameFile();
+                    checkOwner();
                     record(channel, holder);
-                    return new Held(channel, lock, local);
+                    return new Held(channel, probe, lock, local);
                 }
                 if (System.nanoTime() - deadline >= 0) {
                     throw new TimeoutException("the lock " + file + " was held for more than " + describe(timeout)
@@ -96,6 +112,9 @@ public final class LockFile {
             if (channel != null) {
                 channel.close();
             }
+            if (probe != null) {
+                probe.close();
+            }
             local.release();
             throw e;
         }
@@ -105,11 +124,73 @@ public final class LockFile {
         Files.createDirectories(file.getParent());
         try {
             return FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException e) { // ELOOP comes as a bare IOException
+            throw unsafe(e);
         }
+    }
+
+    /** The reason a lock file cannot be opened, when it is not where a lock file could be. */
+    private IOException unsafe(IOException e) {
+        UnsafeFileException reason = null;
+        if (Files.isSymbolicLink(file)) {
+            reason = UnsafeFileException.symbolicLink(file);
+        } else if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            reason = UnsafeFileException.notRegular(file);
+        }
+        if (reason == null) {
+            return e;
+        }
+        reason.initCause(e);
+        return reason;
+    }
+
+    /**
+     * Refuses anything but a regular file of this process's user (or, when this process is
+     * root, of the folder's owner): never is another user's file truncated.
+     */
+    private void checkOwner() throws IOException {
+        PosixFileAttributes attributes = RegularFile.attributes(file);
+        long me = new com.sun.security.auth.module.UnixSystem().getUid();
+        int owner = (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        if (owner == me) {
+            return;
+        }
+        Path folder = file.getParent();
+        if (me == 0 && owner == (Integer) Files.getAttribute(folder, "unix:uid")) {
+            return;
+        }
+        String user = System.getProperty("user.name");
+        throw UnsafeFileException.foreignOwner(file, attributes.owner().getName(),
+                me == 0 ? user + " (this process) nor " + Files.getOwner(folder).getName() + " (the folder's owner)"
+                        : user + " (this process)");
+    }
+
+    /**
+     * Opens the lock file's name again, without following a link, and checks that it is the
+     * file this JVM just locked ({@link OverlappingFileLockException} says so). The returned
+     * channel must stay open while the lock is held: closing it would release the lock.
+     */
+    private FileChannel verifySameFile() throws IOException {
+        FileChannel probe;
+        try {
+            probe = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            throw UnsafeFileException.replaced(file);
+        } catch (IOException e) {
+            throw unsafe(e);
+        }
+        try {
+            FileLock other = probe.tryLock(0, Long.MAX_VALUE, true);
+            if (other != null) {
+                other.release();
+            }
+        } catch (OverlappingFileLockException same) {
+            return probe;
+        }
+        probe.close();
+        throw UnsafeFileException.replaced(file);
     }
 
     private static String describe(Duration d) {
@@ -146,7 +227,7 @@ public final class LockFile {
         if (!local.tryAcquire()) {
             return Optional.of("this process");
         }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             FileLock probe;
             try {
                 probe = channel.tryLock(0, Long.MAX_VALUE, true);
@@ -166,12 +247,14 @@ public final class LockFile {
     /** A held lock; {@link #close()} releases it. */
     public static final class Held implements AutoCloseable {
         private final FileChannel channel;
+        private final FileChannel probe;
         private final FileLock lock;
         private final Semaphore local;
         private boolean released;
 
-        private Held(FileChannel channel, FileLock lock, Semaphore local) {
+        private Held(FileChannel channel, FileChannel probe, FileLock lock, Semaphore local) {
             this.channel = channel;
+            this.probe = probe;
             this.lock = lock;
             this.local = local;
         }
@@ -190,6 +273,7 @@ public final class LockFile {
             }
             try {
                 channel.close();
+                probe.close();
             } catch (IOException e) {
                 // nothing more to release
             } finally {

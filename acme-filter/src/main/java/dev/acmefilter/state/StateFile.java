@@ -11,19 +11,31 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.UnaryOperator;
+
+import dev.acmefilter.files.AtomicFile;
+import dev.acmefilter.files.FileAttributes;
+import dev.acmefilter.files.Folders;
+import dev.acmefilter.files.RegularFile;
+import dev.acmefilter.files.UnsafeFileException;
 
 /**
  * The {@link RenewalState} of one certificate, kept in a small properties file (beside the
  * account key, or in {@code acme.state_dir}). Written to a temporary file, synced and
- * renamed, so a crash leaves the old or the new state, never half of one. A state file that
- * cannot be parsed is set aside (renamed {@code .corrupt}) and counts as a fresh start: the
- * backoff then starts over, which is safe, while refusing to run would not be.
+ * renamed ({@link AtomicFile}), so a crash leaves the old or the new state, never half of one.
+ * A state file that cannot be parsed, or is larger than {@value #MAX_SIZE} bytes, is set aside
+ * (renamed {@code .corrupt}) and counts as a fresh start: the backoff then starts over, which
+ * is safe, while refusing to run would not be. A state file that is a symbolic link is never
+ * read nor written through: it reads as a fresh start with a warning, and saving fails
+ * naming it.
  */
 public final class StateFile {
 
     private static final System.Logger LOG = System.getLogger(StateFile.class.getName());
+    /** Far more than a state holds (a few hundred bytes). */
+    static final int MAX_SIZE = 64 * 1024;
 
     private final Path file;
 
@@ -70,8 +82,14 @@ public final class StateFile {
     private RenewalState read() {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = new String(RegularFile.read(file, MAX_SIZE), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
+            return RenewalState.INITIAL;
+        } catch (UnsafeFileException e) {
+            if (e.kind() == UnsafeFileException.Kind.TOO_LARGE) {
+                return setAside(e.getReason());
+            }
+            LOG.log(Level.WARNING, "Cannot read the renewal state: {0}; starting with a fresh state", e.getMessage());
             return RenewalState.INITIAL;
         } catch (IOException e) {
             LOG.log(Level.WARNING, "Cannot read the renewal state {0} ({1}); starting with a fresh state", file, e);
@@ -84,16 +102,20 @@ public final class StateFile {
                     Integer.parseInt(p.getProperty("consecutive_failures", "0")), instant(p, "next_attempt"),
                     p.getProperty("pending_order"), p.getProperty("last_error"), p.getProperty("alerted"));
         } catch (IOException | IllegalArgumentException | DateTimeParseException e) {
-            Path aside = file.resolveSibling(file.getFileName() + ".corrupt");
-            LOG.log(Level.WARNING, "The renewal state {0} cannot be parsed ({1}); moved it to {2} and starting"
-                    + " with a fresh state", file, e.getMessage(), aside);
-            try {
-                Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException moveFailed) {
-                LOG.log(Level.WARNING, "Cannot move {0} aside: {1}", file, moveFailed);
-            }
-            return RenewalState.INITIAL;
+            return setAside(e.getMessage());
         }
+    }
+
+    private RenewalState setAside(String problem) {
+        Path aside = file.resolveSibling(file.getFileName() + ".corrupt");
+        LOG.log(Level.WARNING, "The renewal state {0} cannot be parsed ({1}); moved it to {2} and starting"
+                + " with a fresh state", file, problem, aside);
+        try {
+            Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException moveFailed) {
+            LOG.log(Level.WARNING, "Cannot move {0} aside: {1}", file, moveFailed);
+        }
+        return RenewalState.INITIAL;
     }
 
     private void write(RenewalState state) throws IOException {
@@ -113,8 +135,14 @@ public final class StateFile {
         }
         StringWriter text = new StringWriter();
         p.store(text, "ACME renewal state of one certificate; safe to delete (the backoff starts over)");
+        Folders.create(file.getParent(), Folders.OPEN_MODE, Optional.empty());
         // keeps the owner when the admin command runs as root: the webapp must still read it
-        PrivateFile.replaceOwnedLike(file, text.toString().getBytes(StandardCharsets.UTF_8), file);
+        FileAttributes attributes = FileAttributes.OWNER_ONLY;
+        Optional<FileAttributes> current = FileAttributes.read(file);
+        if (current.isPresent()) {
+            attributes = attributes.withOwnerAndGroupOf(current.get()).ownerIfPossible();
+        }
+        AtomicFile.replace(file, text.toString().getBytes(StandardCharsets.UTF_8), attributes);
     }
 
     private static Instant instant(Properties p, String key) {

@@ -3,6 +3,7 @@ package dev.acmefilter.status;
 import dev.acmefilter.config.ReloadSettings;
 import dev.acmefilter.config.VerifySettings;
 import dev.acmefilter.output.Pem;
+import dev.acmefilter.output.SubjectAltNames;
 import dev.acmefilter.provision.Delivery;
 import dev.acmefilter.provision.ManagedCertificate;
 import dev.acmefilter.provision.Provisioner;
@@ -16,13 +17,10 @@ import dev.acmefilter.state.RenewalState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -87,7 +85,7 @@ public record CertificateStatus(String id, List<String> names, Path certificateP
 
         static OnDisk of(X509Certificate leaf) {
             return new OnDisk(leaf.getSerialNumber().toString(16), leaf.getIssuerX500Principal().getName(),
-                    leaf.getSubjectX500Principal().getName(), CertificateStatus.dnsNames(leaf), leaf.getNotBefore().toInstant(),
+                    leaf.getSubjectX500Principal().getName(), SubjectAltNames.dnsNames(leaf), leaf.getNotBefore().toInstant(),
                     leaf.getNotAfter().toInstant());
         }
 
@@ -145,20 +143,4 @@ public record CertificateStatus(String id, List<String> names, Path certificateP
         return onDisk.map(c -> Math.floorDiv(Duration.between(at, c.notAfter()).toSeconds(), 86_400L));
     }
 
-    private static List<String> dnsNames(X509Certificate leaf) {
-        List<String> names = new ArrayList<>();
-        try {
-            Collection<List<?>> entries = leaf.getSubjectAlternativeNames();
-            if (entries != null) {
-                for (List<?> entry : entries) {
-                    if (Integer.valueOf(2).equals(entry.get(0)) && entry.get(1) instanceof String name) {
-                        names.add(name);
-                    }
-                }
-            }
-        } catch (CertificateParsingException e) {
-            // an unparsable extension: report the certificate without names rather than not at all
-        }
-        return names;
-    }
 }

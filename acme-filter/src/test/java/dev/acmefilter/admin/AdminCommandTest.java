@@ -221,6 +221,17 @@ class AdminCommandTest {
         assertThat(revoke.out()).contains("default: revoked " + settings.certificatePath() + " (serial "
                 + old.getSerialNumber().toString(16) + ", reason keyCompromise), signed with the account key")
                 .contains("default: new certificate written to");
+        // the renewal kept the revoked pair as backups: the copy of the compromised key must go
+        List<Path> keyBackups;
+        try (var files = Files.list(settings.privateKeyPath().getParent())) {
+            keyBackups = files.filter(p -> p.getFileName().toString().startsWith("localhost.key.")
+                    && p.getFileName().toString().endsWith(".bak")).toList();
+        }
+        for (Path backup : keyBackups) {
+            assertThat(KeyMatch.matches(old, Pem.readPrivateKey(backup))).as(backup.toString()).isFalse();
+        }
+        assertThat(revoke.out()).containsPattern("default: removed 1 backup of the compromised key: "
+                + java.util.regex.Pattern.quote(settings.privateKeyPath().toString()) + "\\.\\d{8}T\\d{6}Z\\.bak\n");
     }
 
     @Test

@@ -159,6 +159,23 @@ class ChallengeFilterTest {
     }
 
     @Test
+    void theLongestTokenTheFilterMayBeSetToServeIsServedFromTheFolderTheAdminCommandWrites(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path stateDir) throws Exception {
+        DirectoryChallengeStore folder = DirectoryChallengeStore.inStateDir(stateDir);
+        FilterHolder holder = new FilterHolder(new ChallengeFilter(folder));
+        holder.setInitParameter(ChallengeFilter.MAX_TOKEN_LENGTH_PARAM, Integer.toString(AcmeToken.MAX_LENGTH));
+        start("/", holder);
+        String longest = "L".repeat(AcmeToken.MAX_LENGTH);
+        String keyAuthorization = longest + KEY_AUTHZ.substring(TOKEN.length());
+
+        folder.put(longest, keyAuthorization);
+
+        HttpTester.Response response = get(ChallengeFilter.PATH_PREFIX + longest);
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(response.getContent()).isEqualTo(keyAuthorization);
+    }
+
+    @Test
     void emptyTokenIs404() throws Exception {
         start();
 
@@ -245,14 +262,14 @@ class ChallengeFilterTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0", "-1", "2000", "many", ""})
+    @ValueSource(strings = {"0", "-1", "201", "2000", "many", ""})
     void invalidMaxTokenLengthFailsTheStartNamingIt(String value) {
         ChallengeFilter filter = new ChallengeFilter();
 
         assertThatThrownBy(() -> filter.init(config(Map.of("max-token-length", value))))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("filter acme-challenge: init-param 'max-token-length' is '" + value
-                        + "'; expected an integer from 1 to 1024");
+                        + "'; expected an integer from 1 to 200");
     }
 
     @Test

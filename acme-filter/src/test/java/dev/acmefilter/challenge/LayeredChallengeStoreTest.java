@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class LayeredChallengeStoreTest {
 
+    private static final String THUMBPRINT = "9jg46WB3rR_AHD-EBXdN7cBkH1WOu0tA3M9fm21mqTI";
+
     @TempDir
     Path stateDir;
 
@@ -17,12 +19,12 @@ class LayeredChallengeStoreTest {
         InMemoryChallengeStore memory = new InMemoryChallengeStore();
         DirectoryChallengeStore folder = DirectoryChallengeStore.inStateDir(stateDir);
         LayeredChallengeStore store = new LayeredChallengeStore(memory, folder);
-        folder.put("both", "from the folder");
-        folder.put("folderOnly", "from the folder");
+        folder.put("both", "both." + THUMBPRINT);
+        folder.put("folderOnly", "folderOnly." + THUMBPRINT);
         memory.put("both", "from memory");
 
         assertThat(store.find("both")).contains("from memory");
-        assertThat(store.find("folderOnly")).contains("from the folder");
+        assertThat(store.find("folderOnly")).contains("folderOnly." + THUMBPRINT);
         assertThat(store.find("neither")).isEmpty();
     }
 
@@ -30,7 +32,7 @@ class LayeredChallengeStoreTest {
     void putsAndRemovesGoToTheFirstStoreOnly() {
         InMemoryChallengeStore memory = new InMemoryChallengeStore();
         DirectoryChallengeStore folder = DirectoryChallengeStore.inStateDir(stateDir);
-        folder.put("shared", "from the folder");
+        folder.put("shared", "shared." + THUMBPRINT);
         LayeredChallengeStore store = new LayeredChallengeStore(memory, folder);
 
         store.put("own", "answer");
@@ -38,6 +40,6 @@ class LayeredChallengeStoreTest {
 
         assertThat(memory.find("own")).contains("answer");
         assertThat(folder.find("own")).isEmpty();
-        assertThat(folder.find("shared")).as("the other process's token stays").contains("from the folder");
+        assertThat(folder.find("shared")).as("the other process's token stays").contains("shared." + THUMBPRINT);
     }
 }

@@ -28,6 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.acmefilter.output.CertificatePairWriter.Step;
+import dev.acmefilter.testing.LogCapture;
 
 class CertificatePairWriterTest {
 
@@ -284,6 +285,124 @@ class CertificatePairWriterTest {
     void certificateAndKeyMustBeDifferentFiles() {
         assertThatThrownBy(() -> new CertificatePairWriter(cert, cert, FileOptions.defaults(), CLOCK))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aJournalNamingOtherFilesIsDiscardedWithoutRenamingAnything() throws IOException {
+        writer(FileOptions.defaults()).write(oldChain, oldKeys.getPrivate());
+        byte[] oldCert = Files.readAllBytes(cert);
+        Path victim = Files.writeString(dir.resolve("etc-shadow"), "root:secret\n");
+        Files.writeString(dir.resolve("etc-shadow.new"), "root::\n");
+        Files.writeString(dir.resolve("tls/certs/fullchain.pem.journal"), "acme-filter certificate update journal v1\n"
+                + "key=" + victim + "\ncertificate=" + cert + "\nend\n");
+
+        try (LogCapture log = LogCapture.of(CertificatePairWriter.class)) {
+            writer(FileOptions.defaults()).recover();
+            assertThat(log.warnings()).singleElement().asString().contains(cert + ".journal").contains(victim.toString());
+        }
+
+        assertThat(victim).hasContent("root:secret");
+        assertThat(dir.resolve("etc-shadow.new")).hasContent("root::");
+        assertThat(cert).hasBinaryContent(oldCert);
+        assertThat(leftovers()).containsExactly(dir.resolve("etc-shadow.new"));
+    }
+
+    @Test
+    void aJournalThatIsASymbolicLinkIsNotFollowed() throws IOException {
+        writer(FileOptions.defaults()).write(oldChain, oldKeys.getPrivate());
+        byte[] oldCert = Files.readAllBytes(cert);
+        byte[] oldKey = Files.readAllBytes(key);
+        Path planted = Files.writeString(dir.resolve("planted-journal"), "acme-filter certificate update journal v1\n"
+                + "key=" + key + "\ncertificate=" + cert + "\nend\n");
+        Files.createSymbolicLink(writer(FileOptions.defaults()).journal(), planted);
+        Files.writeString(CertificatePairWriter.newFile(cert), "planted certificate");
+        Files.writeString(CertificatePairWriter.newFile(key), "planted key");
+
+        writer(FileOptions.defaults()).recover();
+
+        assertThat(cert).hasBinaryContent(oldCert);
+        assertThat(key).hasBinaryContent(oldKey);
+        assertThat(planted).exists();
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void aJournalLargerThanAnyRealOneIsDiscarded() throws IOException {
+        writer(FileOptions.defaults()).write(oldChain, oldKeys.getPrivate());
+        byte[] oldCert = Files.readAllBytes(cert);
+        Files.writeString(CertificatePairWriter.newFile(cert), "planted certificate");
+        Files.writeString(writer(FileOptions.defaults()).journal(), "acme-filter certificate update journal v1\n"
+                + "key=" + key + "\ncertificate=" + cert + "\nend\n" + "\n".repeat(100_000));
+
+        writer(FileOptions.defaults()).recover();
+
+        assertThat(cert).hasBinaryContent(oldCert);
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void aCertificatePathThatIsASymbolicLinkIsAnErrorNamingItAndNothingChanges() throws IOException {
+        Path shared = dir.resolve("shared/fullchain.pem");
+        new CertificatePairWriter(shared, dir.resolve("shared/privkey.pem"), FileOptions.defaults(), CLOCK)
+                .write(oldChain, oldKeys.getPrivate());
+        byte[] sharedBytes = Files.readAllBytes(shared);
+        Files.createDirectories(cert.getParent());
+        Files.createSymbolicLink(cert, shared);
+
+        assertThatThrownBy(() -> writer(FileOptions.defaults()).write(newChain, newKeys.getPrivate()))
+                .isInstanceOf(IOException.class).hasMessageContaining(cert.toString())
+                .hasMessageContaining("symbolic link");
+
+        assertThat(Files.isSymbolicLink(cert)).isTrue();
+        assertThat(shared).hasBinaryContent(sharedBytes);
+        assertThat(key).doesNotExist();
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void aKeyPathThatIsASymbolicLinkIsAnErrorNamingIt() throws IOException {
+        writer(FileOptions.defaults()).write(oldChain, oldKeys.getPrivate());
+        byte[] oldKey = Files.readAllBytes(key);
+        Path elsewhere = Files.writeString(dir.resolve("elsewhere.key"), "another key");
+        Files.delete(key);
+        Files.createSymbolicLink(key, elsewhere);
+
+        assertThatThrownBy(() -> writer(FileOptions.defaults()).write(newChain, newKeys.getPrivate()))
+                .isInstanceOf(IOException.class).hasMessageContaining(key.toString())
+                .hasMessageContaining("symbolic link");
+
+        assertThat(elsewhere).hasContent("another key");
+        assertThat(Pem.readCertificates(cert)).isEqualTo(oldChain);
+        assertThat(oldKey).isNotEmpty();
+        assertThat(leftovers()).isEmpty();
+        assertThat(backups()).isEmpty();
+    }
+
+    @Test
+    void theBackupsOfACompromisedKeyAreRemovedAndThoseOfOtherKeysKept() throws IOException {
+        KeyPair third = TestCerts.ecKey();
+        List<X509Certificate> thirdChain = List.of(TestCerts.validFor(third, NOW, 90, "new.example.org"));
+        new CertificatePairWriter(cert, key, FileOptions.defaults(), CLOCK).write(oldChain, oldKeys.getPrivate());
+        new CertificatePairWriter(cert, key, FileOptions.defaults(), Clock.offset(CLOCK, java.time.Duration.ofDays(1)))
+                .write(newChain, newKeys.getPrivate());
+        new CertificatePairWriter(cert, key, FileOptions.defaults(), Clock.offset(CLOCK, java.time.Duration.ofDays(2)))
+                .write(oldChain, oldKeys.getPrivate()); // the old key again, as with acme.keep_key
+        new CertificatePairWriter(cert, key, FileOptions.defaults(), Clock.offset(CLOCK, java.time.Duration.ofDays(3)))
+                .write(thirdChain, third.getPrivate());
+        Path oldKeyBackup1 = key.resolveSibling("privkey.pem.20250103T030405Z.bak");
+        Path newKeyBackup = key.resolveSibling("privkey.pem.20250104T030405Z.bak");
+        Path oldKeyBackup2 = key.resolveSibling("privkey.pem.20250105T030405Z.bak");
+        assertThat(Pem.readPrivateKey(oldKeyBackup2).getEncoded()).isEqualTo(oldKeys.getPrivate().getEncoded());
+
+        List<Path> removed = writer(FileOptions.defaults()).removeKeyBackups(oldChain.get(0));
+
+        assertThat(removed).containsExactly(oldKeyBackup1, oldKeyBackup2);
+        assertThat(oldKeyBackup1).doesNotExist();
+        assertThat(oldKeyBackup2).doesNotExist();
+        assertThat(Pem.readPrivateKey(newKeyBackup).getEncoded()).isEqualTo(newKeys.getPrivate().getEncoded());
+        assertThat(cert.resolveSibling("fullchain.pem.20250103T030405Z.bak")).exists();
+        assertThat(Pem.readPrivateKey(key).getEncoded()).isEqualTo(third.getPrivate().getEncoded());
+        assertThat(writer(FileOptions.defaults()).removeKeyBackups(oldChain.get(0))).isEmpty();
     }
 
     // ---- helpers ---------------------------------------------------------------------

@@ -190,6 +190,28 @@ class ExistingPairTest {
     }
 
     @Test
+    void aCertificateOrKeyPathThatIsASymbolicLinkIsAnErrorNamingItSoThatNothingIsOrderedInVain() throws IOException {
+        KeyPair keys = TestCerts.ecKey();
+        X509Certificate expiring = TestCerts.validFor(keys, NOW, 10, "matrix.example.org", "example.org");
+        Path real = dir.resolve("real.pem");
+        Files.write(real, Pem.encodeCertificates(List.of(expiring)));
+        Files.write(key, Pem.encodePrivateKey(keys.getPrivate()));
+        Files.createSymbolicLink(cert, real);
+
+        PairDecision decision = decide();
+
+        assertThat(decision.action()).isEqualTo(Action.ERROR);
+        assertThat(decision.reason()).isEqualTo("the certificate file " + cert + " is a symbolic link, which is never"
+                + " written through: point the setting at the file itself, or put the file in the link's place");
+
+        Files.delete(cert);
+        Files.move(real, cert);
+        Path realKey = Files.move(key, dir.resolve("real.key"));
+        Files.createSymbolicLink(key, realKey);
+        assertThat(decide().reason()).startsWith("the private key file " + key + " is a symbolic link");
+    }
+
+    @Test
     void danglingSymlinkIsAnErrorNotAProvision() throws IOException {
         Files.createSymbolicLink(cert, dir.resolve("nowhere.pem"));
         assertThat(decide().action()).isEqualTo(Action.ERROR);

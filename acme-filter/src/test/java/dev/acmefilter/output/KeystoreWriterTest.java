@@ -3,6 +3,7 @@ package dev.acmefilter.output;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,12 +93,29 @@ class KeystoreWriterTest {
     void onlyTheKeystoreIsLeftInItsFolderEvenAfterAStaleTemporaryFile() throws Exception {
         Path path = dir.resolve("tls/acme.p12");
         Files.createDirectories(path.getParent());
-        Files.writeString(path.resolveSibling("acme.p12.new"), "left by a crash");
+        Files.writeString(path.resolveSibling(".acme.p12.0123456789abcdef.tmp"), "left by a crash");
 
         writer(path).write(List.of(leaf), keys.getPrivate());
 
         try (var files = Files.list(path.getParent())) {
             assertThat(files).containsExactly(path);
+        }
+    }
+
+    @Test
+    void aKeystorePathThatIsASymbolicLinkIsAnErrorNamingItAndItsTargetIsLeftAlone() throws Exception {
+        Path elsewhere = Files.writeString(dir.resolve("elsewhere"), "not a keystore");
+        Path path = dir.resolve("acme.p12");
+        Files.createSymbolicLink(path, elsewhere);
+
+        assertThatThrownBy(() -> writer(path).write(List.of(leaf), keys.getPrivate()))
+                .isInstanceOf(IOException.class).hasMessageContaining(path.toString())
+                .hasMessageContaining("symbolic link");
+
+        assertThat(Files.isSymbolicLink(path)).isTrue();
+        assertThat(elsewhere).hasContent("not a keystore");
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactlyInAnyOrder(path, elsewhere);
         }
     }
 

@@ -67,6 +67,22 @@ public final class TestCerts {
         }
     }
 
+    /** A self-signed certificate, valid for 90 days from now, whose subjectAltName holds exactly {@code sans}. */
+    public static X509Certificate withSubjectAltNames(KeyPair keys, GeneralName... sans) {
+        try {
+            X500Name subject = new X500Name("CN=test");
+            Instant now = Instant.now();
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
+                    BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(now.minusSeconds(60)),
+                    Date.from(now.plusSeconds(90L * 86_400)), subject, keys.getPublic());
+            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
+            return new JcaX509CertificateConverter()
+                    .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A certificate valid from a day before {@code now} to {@code days} days after it. */
     public static X509Certificate validFor(KeyPair keys, Instant now, long days, String... names) {
         return selfSigned(keys, now.minusSeconds(86_400), now.plusSeconds(days * 86_400), names);

@@ -70,6 +70,28 @@ class AccountKeyRolloverTest {
     }
 
     @Test
+    void anAccountKeyFileThatIsASymbolicLinkIsRefusedNamingItBeforeTheCaIsAsked() throws Exception {
+        CertificateSettings settings = settings();
+        URL account;
+        try (AcmeClient client = new AcmeClient(settings)) {
+            account = client.account().getLocation();
+        }
+        Path real = Files.move(settings.account().accountKeyFile(), dir.resolve("real.key"));
+        byte[] realPem = Files.readAllBytes(real);
+        Files.createSymbolicLink(settings.account().accountKeyFile(), real);
+
+        assertThatThrownBy(() -> AccountKeyRollover.rollover(settings.account())).isInstanceOf(ProvisioningException.class)
+                .hasMessageContaining(settings.account().accountKeyFile() + ": is a symbolic link");
+
+        assertThat(Files.isSymbolicLink(settings.account().accountKeyFile())).isTrue();
+        assertThat(real).hasBinaryContent(realPem);
+        assertThat(AccountKeyRollover.pendingFile(settings.account().accountKeyFile())).doesNotExist();
+        try (AcmeClient client = new AcmeClient(settings)) {
+            assertThat(accountOf(client, AccountKeys.load(real))).isEqualTo(account);
+        }
+    }
+
+    @Test
     void aRolloverGivesTheAccountANewKeyOfTheConfiguredType() throws Exception {
         CertificateSettings settings = settings();
         URL account;

@@ -1,9 +1,11 @@
 package dev.acmefilter.state;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -99,6 +101,57 @@ class LockFileTest {
                 new LockFile(dir.resolve("x.lock")).acquire(Duration.ofMillis(100), "nested");
             }
         }).isInstanceOf(TimeoutException.class).hasMessageContaining("held by another task of this process");
+    }
+
+    @Test
+    void aSymlinkInPlaceOfTheLockFileIsRefusedNamingItAndItsTargetIsLeftAlone() throws Exception {
+        Path victim = Files.writeString(dir.resolve("homeserver.yaml"), "server_name: example.org\n");
+        Path lockPath = dir.resolve("x.lock");
+        Files.createSymbolicLink(lockPath, victim);
+
+        assertThatThrownBy(() -> new LockFile(lockPath).acquire(Duration.ofSeconds(1), "renew"))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(lockPath.toString()).hasMessageContaining("symbolic link");
+
+        assertThat(victim).hasContent("server_name: example.org");
+        assertThat(Files.isSymbolicLink(lockPath)).isTrue();
+    }
+
+    @Test
+    void aLockFileOwnedByAnotherUserIsRefusedNamingItAndLeftAsItIs() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "only root can give a file away");
+        Path lockPath = Files.writeString(dir.resolve("x.lock"), "someone else's file\n");
+        Files.setOwner(lockPath, lockPath.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+
+        assertThatThrownBy(() -> new LockFile(lockPath).acquire(Duration.ofSeconds(1), "renew"))
+                .isInstanceOf(IOException.class)
+                .hasMessage(lockPath + ": belongs to nobody, not to root (this process) nor root (the folder's owner);"
+                        + " it is left as it is (remove it if it is not needed)");
+
+        assertThat(lockPath).hasContent("someone else's file");
+    }
+
+    @Test
+    void rootTakesALockFileOfTheFoldersOwnerAsItIs() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "only root can give a file away");
+        var nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        Path folder = Files.createDirectory(dir.resolve("state"));
+        Files.setOwner(folder, nobody);
+        Path lockPath = Files.writeString(folder.resolve("x.lock"), "");
+        Files.setOwner(lockPath, nobody);
+
+        try (LockFile.Held held = new LockFile(lockPath).acquire(Duration.ofSeconds(1), "admin command: renew")) {
+            assertThat(Files.readString(lockPath)).contains("admin command: renew");
+        }
+        assertThat(Files.getOwner(lockPath)).isEqualTo(nobody);
+    }
+
+    @Test
+    void aFolderInPlaceOfTheLockFileIsRefusedNamingIt() throws Exception {
+        Path lockPath = Files.createDirectories(dir.resolve("x.lock"));
+
+        assertThatThrownBy(() -> new LockFile(lockPath).acquire(Duration.ofSeconds(1), "renew"))
+                .isInstanceOf(IOException.class).hasMessageContaining(lockPath.toString());
     }
 
     @Test

@@ -3,12 +3,14 @@ package dev.acmefilter.state;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class StateFileTest {
 
@@ -50,6 +52,31 @@ class StateFileTest {
         new StateFile(file).update(s -> s.withAlerted(""));
         assertThat(new StateFile(file).load().alerted()).isNull();
         assertThat(Files.readString(file)).doesNotContain("alerted");
+    }
+
+    @Test
+    void aStateFileThatIsASymbolicLinkIsNeverWrittenThroughNorCopiedFrom() throws Exception {
+        Path victim = Files.writeString(dir.resolve("victim"), "root:secret\n");
+        Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rw-r-----"));
+        Path file = dir.resolve("s.properties");
+        Files.createSymbolicLink(file, victim);
+
+        assertThatThrownBy(() -> new StateFile(file).update(s -> s.withAlerted("failing")))
+                .isInstanceOf(IOException.class).hasMessageContaining(file.toString())
+                .hasMessageContaining("symbolic link");
+
+        assertThat(Files.isSymbolicLink(file)).isTrue();
+        assertThat(victim).hasContent("root:secret");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(victim))).isEqualTo("rw-r-----");
+    }
+
+    @Test
+    void aHugeStateFileIsSetAsideUnreadAndTheStateStartsOver() throws Exception {
+        Path file = dir.resolve("s.properties");
+        Files.writeString(file, "consecutive_failures=3\n" + "#".repeat(200_000));
+
+        assertThat(new StateFile(file).load()).isEqualTo(RenewalState.INITIAL);
+        assertThat(dir.resolve("s.properties.corrupt")).exists();
     }
 
     @Test

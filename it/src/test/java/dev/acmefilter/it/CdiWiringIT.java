@@ -86,7 +86,9 @@ class CdiWiringIT {
         assertThat(cdi.getProperty("store.scope")).isEqualTo("jakarta.enterprise.context.ApplicationScoped");
 
         String token = "it-" + UUID.randomUUID().toString().replace("-", "");
-        String keyAuthorization = token + ".thumbprint-" + System.nanoTime();
+        // the only form the folder's files are served in: the token, a dot, a base64url SHA-256 thumbprint
+        String keyAuthorization = token + "." + java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(token.getBytes()));
         URI challenge = base.toURI().resolve("/.well-known/acme-challenge/" + token);
         assertThat(ItEnvironment.get(challenge).statusCode()).as("before the put").isEqualTo(404);
 
@@ -102,7 +104,9 @@ class CdiWiringIT {
     @Test
     void aTokenFileWrittenByTheAdminCommandIntoTheStateDirIsAnswered() throws Exception {
         String token = "admin-" + UUID.randomUUID().toString().replace("-", "");
-        String keyAuthorization = token + ".thumbprint-" + System.nanoTime();
+        // the only form the folder's files are served in: the token, a dot, a base64url SHA-256 thumbprint
+        String keyAuthorization = token + "." + java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(token.getBytes()));
         URI challenge = base.toURI().resolve("/.well-known/acme-challenge/" + token);
         // what DirectoryChallengeStore writes: <state_dir>/challenges/<token>, the state dir being the account key's
         Path file = homeserver.yaml().resolveSibling("challenges").resolve(token);
