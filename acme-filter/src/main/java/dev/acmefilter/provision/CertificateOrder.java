@@ -1,7 +1,6 @@
 package dev.acmefilter.provision;
 
 import dev.acmefilter.challenge.ChallengeStore;
-import dev.acmefilter.config.KeyType;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Authorization;
 import org.shredzone.acme4j.Certificate;
@@ -201,9 +200,5 @@ final class CertificateOrder {
         }
         return new ProvisioningException(message.toString(), problem.getType().toString(), detail, identifier,
                 null, null);
-    }
-
-    static KeyPair createKey(KeyType keyType) {
-        return KeyPairs.create(keyType);
     }
 }

@@ -198,7 +198,7 @@ public class Provisioner implements RenewalCheck {
         }
         // validity, names and key only: when to renew a valid certificate is RenewalPolicy's call
         PairDecision decision = ExistingPair.decide(settings.certificatePath(), settings.privateKeyPath(),
-                settings.domains(), Duration.ZERO, clock);
+                settings.domains(), clock);
         switch (decision.action()) {
             case ERROR -> throw new ProvisioningException(decision.reason() + "; the files were left untouched", null);
             case KEEP -> {

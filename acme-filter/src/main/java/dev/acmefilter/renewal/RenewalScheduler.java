@@ -37,7 +37,7 @@ public final class RenewalScheduler implements AutoCloseable {
     /** Shortest time between two checks, whatever the certificate says. */
     static final Duration MIN_INTERVAL = Duration.ofMinutes(1);
 
-    private final RenewalCheck provisioner;
+    private final RenewalCheck check;
     private final StateFile stateFile;
     private final Clock clock;
     private final DoubleSupplier random;
@@ -50,8 +50,8 @@ public final class RenewalScheduler implements AutoCloseable {
     private final List<CheckListener> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean closing;
 
-    public RenewalScheduler(RenewalCheck provisioner, StateFile stateFile, Clock clock) {
-        this(provisioner, stateFile, clock, () -> ThreadLocalRandom.current().nextDouble());
+    public RenewalScheduler(RenewalCheck check, StateFile stateFile, Clock clock) {
+        this(check, stateFile, clock, () -> ThreadLocalRandom.current().nextDouble());
     }
 
     /**
@@ -59,19 +59,19 @@ public final class RenewalScheduler implements AutoCloseable {
      * schedulers use: its size bounds how many orders run at once. The pool's owner shuts
      * it down; {@link #close()} only cancels this scheduler's next check.
      */
-    public RenewalScheduler(RenewalCheck provisioner, StateFile stateFile, Clock clock,
+    public RenewalScheduler(RenewalCheck check, StateFile stateFile, Clock clock,
                             ScheduledExecutorService shared) {
-        this(provisioner, stateFile, clock, () -> ThreadLocalRandom.current().nextDouble(), shared);
+        this(check, stateFile, clock, () -> ThreadLocalRandom.current().nextDouble(), shared);
     }
 
-    RenewalScheduler(RenewalCheck provisioner, StateFile stateFile, Clock clock, DoubleSupplier random) {
-        this(provisioner, stateFile, clock, random, null);
+    RenewalScheduler(RenewalCheck check, StateFile stateFile, Clock clock, DoubleSupplier random) {
+        this(check, stateFile, clock, random, null);
     }
 
-    private RenewalScheduler(RenewalCheck provisioner, StateFile stateFile, Clock clock, DoubleSupplier random,
+    private RenewalScheduler(RenewalCheck check, StateFile stateFile, Clock clock, DoubleSupplier random,
                              ScheduledExecutorService shared) {
         this.random = random;
-        this.provisioner = provisioner;
+        this.check = check;
         this.stateFile = stateFile;
         this.clock = clock;
         this.ownsExecutor = shared == null;
@@ -100,14 +100,14 @@ public final class RenewalScheduler implements AutoCloseable {
     private void schedule(Duration delay) {
         if (!executor.isShutdown() && !closing) {
             try {
-                next = executor.schedule(this::check, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+                next = executor.schedule(this::checkAndReschedule, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 // the shared pool is shutting down: nothing more to schedule
             }
         }
     }
 
-    private void check() {
+    private void checkAndReschedule() {
         try {
             Instant next = runOnce();
             schedule(Duration.between(clock.instant(), next));
@@ -127,7 +127,7 @@ public final class RenewalScheduler implements AutoCloseable {
         Instant start = clock.instant();
         save(s -> s.attempted(start));
         try {
-            RenewalCheck.Outcome result = provisioner.check();
+            RenewalCheck.Outcome result = check.check();
             lastResult = result;
             lastFailure = null;
             Instant at = clock.instant().plus(afterSuccess(result));
@@ -141,7 +141,7 @@ public final class RenewalScheduler implements AutoCloseable {
             if (closing || Thread.currentThread().isInterrupted()) {
                 // our own shutdown broke the check: not the CA's fault, so no backoff for the next start
                 LOG.log(Level.INFO, "Certificate check of {0} stopped: the application is stopping ({1})",
-                        provisioner.describe(), e.toString());
+                        check.describe(), e.toString());
                 throw new InterruptedException("stopping");
             }
             Optional<Instant> retryAfter = e instanceof RenewalCheck.RetryAfter r ? r.retryAfter() : Optional.empty();
@@ -150,7 +150,7 @@ public final class RenewalScheduler implements AutoCloseable {
             String message = describe(e);
             save(s -> s.failed(at, message));
             LOG.log(Level.ERROR, "Certificate check of {0} failed ({1} in a row): {2}; next attempt at {3}",
-                    provisioner.describe(), failures, message, at);
+                    check.describe(), failures, message, at);
             if (!(e instanceof RenewalCheck.RetryAfter)) {
                 LOG.log(Level.DEBUG, "Stack trace of the failure", e);
             }
@@ -204,7 +204,7 @@ public final class RenewalScheduler implements AutoCloseable {
                 listener.afterCheck(report);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "A listener of the certificate check of {0} failed (renewal goes on): {1}",
-                        provisioner.describe(), e.toString());
+                        check.describe(), e.toString());
             }
         }
     }

@@ -35,10 +35,6 @@ public final class StatusDocument {
         return health.stream().allMatch(Health::healthy);
     }
 
-    public List<Health> health() {
-        return health;
-    }
-
     // ---------------------------------------------------------------- JSON
 
     /** The JSON status document. */

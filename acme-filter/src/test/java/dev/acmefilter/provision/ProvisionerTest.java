@@ -164,7 +164,7 @@ class ProvisionerTest {
     void anOrderFinalizedJustBeforeACrashIsCompletedWithTheKeptKey() throws Exception {
         CertificateSettings settings = settings(dir, "localhost").build();
         OrderJournal journal = OrderJournal.forCertificate(settings.stateDir(), settings.certificatePath());
-        KeyPair key = CertificateOrder.createKey(settings.order().keyType());
+        KeyPair key = KeyPairs.create(settings.order().keyType());
         try (AcmeClient client = new AcmeClient(settings)) {
             Order order = client.login().getAccount().newOrder().domains("localhost").create();
             journal.orderCreated(order.getLocation());
