@@ -174,7 +174,7 @@ public final class AdminCommand {
             try {
                 result = provisioner.renewNow();
             } catch (ProvisioningException e) {
-                hintWhenTheCaCouldNotReachUs(e, cert);
+                ChallengeHint.after(e, cert).ifPresent(hint -> err.println("acme-admin: hint: " + hint));
                 throw e;
             }
             X509Certificate leaf = result.leaf();
@@ -217,7 +217,7 @@ public final class AdminCommand {
             try {
                 result = provisioner.renewNow();
             } catch (ProvisioningException e) {
-                hintWhenTheCaCouldNotReachUs(e, production);
+                ChallengeHint.after(e, production).ifPresent(hint -> err.println("acme-admin: hint: " + hint));
                 throw e;
             }
             X509Certificate leaf = result.leaf();
@@ -250,9 +250,11 @@ public final class AdminCommand {
         try {
             return renew(id, cert);
         } catch (ProvisioningException e) {
-            throw new ProvisioningException("the certificate (serial " + serial + ") is revoked, but ordering its"
-                    + " replacement failed: " + e.getMessage() + "; run 'acme-admin renew' again once that is fixed",
-                    e);
+            ProvisioningException.Builder replacement = ProvisioningException.builder(e.kind(), "the certificate"
+                    + " (serial " + serial + ") is revoked, but ordering its replacement failed: " + e.getMessage()
+                    + "; run 'acme-admin renew' again once that is fixed").cause(e);
+            e.problem().ifPresent(replacement::problem);
+            throw replacement.build();
         }
     }
 
@@ -279,17 +281,6 @@ public final class AdminCommand {
             }
         } catch (IOException | UnsupportedOperationException e) {
             // no state dir yet, or no owners on this file system: nothing to warn about
-        }
-    }
-
-    /** After a failed validation: the likely cause is that no webapp answers from the shared folder. */
-    private void hintWhenTheCaCouldNotReachUs(ProvisioningException e, CertificateSettings settings) {
-        String message = String.valueOf(e.getMessage());
-        if (message.contains("http-01 validation") || message.contains("Pre-flight")) {
-            err.println("acme-admin: hint: the CA fetches the challenges from the running webapp, which answers them"
-                    + " from " + DirectoryChallengeStore.inStateDir(settings.stateDir()).folder() + ": is acme.war"
-                    + " running with this homeserver.yaml (as a user that can read that folder), and does port "
-                    + "80 of " + String.join(", ", settings.domains()) + " reach it?");
         }
     }
 }

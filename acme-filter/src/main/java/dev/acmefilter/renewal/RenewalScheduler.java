@@ -9,7 +9,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -47,6 +50,7 @@ public final class RenewalScheduler implements AutoCloseable {
     private volatile RenewalCheck.Outcome lastResult;
     private volatile Exception lastFailure;
     private final AtomicLong failedChecks = new AtomicLong();
+    private final Map<String, AtomicLong> failuresByKind = new ConcurrentHashMap<>();
     private final List<CheckListener> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean closing;
 
@@ -148,7 +152,8 @@ public final class RenewalScheduler implements AutoCloseable {
             int failures = stateFile.load().consecutiveFailures() + 1;
             Instant at = Backoff.next(clock.instant(), failures, retryAfter, random);
             String message = describe(e);
-            save(s -> s.failed(at, message));
+            String kind = check.failureKind(e);
+            save(s -> s.failed(at, message, kind));
             LOG.log(Level.ERROR, "Certificate check of {0} failed ({1} in a row): {2}; next attempt at {3}",
                     check.describe(), failures, message, at);
             if (!(e instanceof RenewalCheck.RetryAfter)) {
@@ -156,6 +161,7 @@ public final class RenewalScheduler implements AutoCloseable {
             }
             lastFailure = e;
             failedChecks.incrementAndGet();
+            failuresByKind.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
             tellListeners(Optional.empty(), Optional.of(e));
             return at;
         }
@@ -217,6 +223,16 @@ public final class RenewalScheduler implements AutoCloseable {
     /** Checks that failed since this scheduler was created. */
     public long failedChecks() {
         return failedChecks.get();
+    }
+
+    /**
+     * Checks that failed since this scheduler was created, by {@link RenewalCheck#failureKind
+     * kind}, in the order of the kinds' names; kinds that never failed are absent.
+     */
+    public Map<String, Long> failedChecksByKind() {
+        Map<String, Long> counts = new TreeMap<>();
+        failuresByKind.forEach((kind, count) -> counts.put(kind, count.get()));
+        return counts;
     }
 
     public Optional<RenewalCheck.Outcome> lastResult() {

@@ -308,7 +308,8 @@ class AdminCommandTest {
     @Test
     void statusShowsTheCertificateAndStateButNoKeyMaterial() throws Exception {
         StateFile.forCertificate(settings.stateDir(), settings.certificatePath())
-                .update(s -> s.failed(java.time.Instant.parse("2030-01-02T03:04:05Z"), "the CA said no"))
+                .update(s -> s.failed(java.time.Instant.parse("2030-01-02T03:04:05Z"), "the CA said no",
+                        "rate_limited"))
                 .consecutiveFailures();
         X509Certificate leaf = leafOnDisk();
 
@@ -325,6 +326,7 @@ class AdminCommandTest {
                 .contains("failures in a row: 1")
                 .contains("next attempt:      2030-01-02T03:04:05Z")
                 .contains("last error:        the CA said no")
+                .contains("last error kind:   rate_limited")
                 .contains("running now:       nothing")
                 .contains("account key:       " + settings.account().accountKeyFile() + ", mode rw-------");
         for (Path key : List.of(settings.privateKeyPath(), settings.account().accountKeyFile())) {
@@ -389,6 +391,26 @@ class AdminCommandTest {
         assertThat(badSetting.err()).startsWith("acme-admin: " + config + ": acme.key_type: 'dsa' is not a supported"
                 + " key type");
         assertThat(Files.readAllBytes(settings.certificatePath())).isEqualTo(certificate);
+    }
+
+    @Test
+    void anOrderTheCaCannotValidateExitsOneWithTheHintAboutTheRunningWebapp() throws Exception {
+        // a name this account never validated: Pebble cannot reuse an authorization, it must ask the webapp
+        writeConfig("""
+                  certificates:
+                    - {id: hint, domains: [hint.example.org], certificate_path: tls/hint.crt, private_key_path: tls/hint.key}
+                """);
+        container.stop(); // nothing answers the challenges any more
+
+        Run renew = run("--config", yaml.toString(), "renew", "--cert", "hint");
+
+        assertThat(renew.status()).as(renew.err()).isEqualTo(AdminCommand.FAILED);
+        assertThat(renew.err()).contains("acme-admin: http-01 validation of hint.example.org failed")
+                .contains("acme-admin: hint: the CA fetches the challenges from the running webapp, which answers them"
+                        + " from " + settings.stateDir().resolve("challenges") + ": is acme.war running with this"
+                        + " homeserver.yaml (as a user that can read that folder), and does port 80 of"
+                        + " hint.example.org reach it?");
+        assertThat(home.resolve("tls/hint.crt")).doesNotExist();
     }
 
     @Test
