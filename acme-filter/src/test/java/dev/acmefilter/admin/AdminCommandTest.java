@@ -373,6 +373,8 @@ class AdminCommandTest {
                 "acme-admin: --cert needs a value; expected a certificate id such as default");
         cases.put(List.of("--config", config, "renew", "--force"),
                 "acme-admin: unknown option '--force' for renew; expected --cert, --dry-run, --directory, --output");
+        cases.put(List.of("--config", config, "status", "--config", config),
+                "acme-admin: --config is given 2 times, but reading a config from several files is not supported yet");
         cases.put(List.of("--config", home.resolve("missing.yaml").toString(), "status"),
                 "acme-admin: " + home.resolve("missing.yaml") + ": no such file; expected Synapse's homeserver.yaml");
         byte[] certificate = Files.readAllBytes(settings.certificatePath());
