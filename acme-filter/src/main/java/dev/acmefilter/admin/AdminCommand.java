@@ -45,40 +45,6 @@ public final class AdminCommand {
     public static final int FAILED = 1;
     public static final int USAGE = 2;
 
-    static final String USAGE_TEXT = """
-            Usage: acme-admin [--config PATH] COMMAND [OPTIONS]
-
-            Commands:
-              status [--cert ID]          files, names, serial, expiry, days left and renewal state
-                                          of each certificate (never any key material); exits 1 when
-                                          a certificate is missing, unreadable or expired
-              renew [--cert ID]           order a new certificate now and write it (the running
-                                          webapp answers the CA's challenges)
-                    [--dry-run [--directory URL] [--output DIR]]
-                                          instead: a full order against a test CA (default: Let's
-                                          Encrypt staging for Let's Encrypt, else acme.url), written
-                                          to DIR (default <state_dir>/dry-run); production files
-                                          are not touched, nothing is reloaded
-              revoke [--cert ID] [--reason REASON] [--no-renew]
-                                          revoke the certificate on disk, then order its replacement
-                                          at once (not with --no-renew); REASON: unspecified (default),
-                                          keyCompromise, superseded, cessationOfOperation,
-                                          affiliationChanged
-              rollover-account-key        give the ACME account a new key; the old one is kept as
-                                          <account_key_file>.old
-
-            Options:
-              --config PATH   Synapse's config: a file or a folder of *.yaml files, or several
-                              separated by ':' (default: $ACME_CONFIG, else Debian's
-                              /etc/matrix-synapse/homeserver.yaml and conf.d/, else Docker's
-                              /data/homeserver.yaml)
-              --cert ID       the certificate: default (the one for server_name) or the id of
-                              an acme.certificates entry; default: default, else the only one
-              -h, --help      this text
-
-            Exit status: 0 done, 1 the operation failed, 2 wrong command line or configuration.
-            """;
-
     private final UnaryOperator<String> env;
     private final PrintStream out;
     private final PrintStream err;
@@ -106,20 +72,20 @@ public final class AdminCommand {
     /** Runs one command; returns the exit status. */
     public int run(String... args) {
         try {
-            CommandLine line = CommandLine.parse(args);
+            AdminArguments line = AdminArguments.parse(args);
             if (line.help()) {
-                out.print(USAGE_TEXT);
+                out.print(AdminArguments.usage());
                 return OK;
             }
-            AcmeConfig settings = ConfigLoader.load(configFiles(line));
-            if (!line.command().equals(CommandLine.STATUS) && !line.dryRun()) {
+            AcmeConfig settings = load(line.configs());
+            if (!line.command().equals(AdminArguments.STATUS) && !line.dryRun()) {
                 warnWhenNotTheOwner(settings.stateDir());
             }
             return switch (line.command()) {
-                case CommandLine.STATUS -> status(settings, line);
-                case CommandLine.RENEW -> line.dryRun() ? dryRun(settings, line) : renew(settings, line);
-                case CommandLine.REVOKE -> revoke(settings, line);
-                case CommandLine.ROLLOVER -> rollover(settings);
+                case AdminArguments.STATUS -> status(settings, line);
+                case AdminArguments.RENEW -> renew(settings, line);
+                case AdminArguments.REVOKE -> revoke(settings, line);
+                case AdminArguments.ROLLOVER -> rollover(settings);
                 default -> throw new UsageException("unknown command " + line.command());
             };
         } catch (UsageException e) {
@@ -142,15 +108,17 @@ public final class AdminCommand {
         }
     }
 
-    /** {@code --config}, else where the webapp looks ({@link ConfigLocator}: acme.config, ACME_CONFIG, the usual layouts). */
-    private List<Path> configFiles(CommandLine line) {
-        if (line.config().isPresent()) {
-            return ConfigLocator.split(line.config().get().toString());
-        }
-        return ConfigLocator.locate(name -> null, System::getProperty, env);
+    /**
+     * The configuration in {@code configs} (every {@code --config}, each a path or several
+     * separated by ':'), else where the webapp finds it ({@link ConfigLocator}: acme.config,
+     * ACME_CONFIG, Debian's and Docker's layouts).
+     */
+    private AcmeConfig load(List<Path> configs) {
+        return ConfigLoader.load(configs.isEmpty() ? ConfigLocator.locate(name -> null, System::getProperty, env)
+                : configs.stream().flatMap(p -> ConfigLocator.split(p.toString()).stream()).toList());
     }
 
-    private int status(AcmeConfig settings, CommandLine line) {
+    private int status(AcmeConfig settings, AdminArguments line) {
         StatusReport report = new StatusReport(clock);
         List<String> ids = line.cert().map(List::of).orElseGet(() -> CertificateIds.ids(settings));
         boolean healthy = true;
@@ -161,76 +129,78 @@ public final class AdminCommand {
         return healthy ? OK : FAILED;
     }
 
-    private int renew(AcmeConfig settings, CommandLine line) throws ProvisioningException, InterruptedException {
-        String id = line.cert().orElseGet(() -> CertificateIds.implied(settings));
-        return renew(id, CertificateIds.resolve(settings, id));
-    }
-
-    private int renew(String id, CertificateSettings cert) throws ProvisioningException, InterruptedException {
-        Provisioner provisioner = new Provisioner(cert, DirectoryChallengeStore.inStateDir(cert.stateDir()), clock);
-        try {
-            ProvisionResult result;
-            try {
-                result = provisioner.renewNow();
-            } catch (ProvisioningException e) {
-                hintWhenTheCaCouldNotReachUs(e, cert);
-                throw e;
-            }
-            X509Certificate leaf = result.leaf();
-            if (result.outcome() == ProvisionResult.Outcome.KEPT) {
-                out.println(id + ": kept " + cert.certificatePath() + " (serial " + leaf.getSerialNumber().toString(16)
-                        + "): another process wrote it while this command waited; " + result.reason());
-                return OK;
-            }
-            out.println(id + ": new certificate written to " + cert.certificatePath() + " and "
-                    + cert.privateKeyPath() + ": serial " + leaf.getSerialNumber().toString(16) + ", valid until "
-                    + leaf.getNotAfter().toInstant() + ", names " + String.join(", ", cert.domains()) + " ("
-                    + result.elapsed().toMillis() + " ms)");
-            Optional<Delivery> delivery = provisioner.lastDelivery();
-            if (delivery.isPresent()) {
-                delivery.get().keystore().ifPresent(k -> out.println("  keystore: " + k));
-                delivery.get().reload().ifPresent(r -> out.println("  reload: " + r.message()));
-                delivery.get().verify().ifPresent(v -> out.println("  verification: " + v.message()));
-                if (!delivery.get().ok()) {
-                    err.println("acme-admin: the certificate is written, but delivering it failed (see above)");
-                    return FAILED;
-                }
-            }
-            return OK;
-        } finally {
-            provisioner.close();
-        }
-    }
-
-    private int dryRun(AcmeConfig settings, CommandLine line) throws ProvisioningException, InterruptedException {
+    /** {@code renew}, and {@code renew --dry-run}: the same order, the latter with its own CA and files. */
+    private int renew(AcmeConfig settings, AdminArguments line) throws ProvisioningException, InterruptedException {
         String id = line.cert().orElseGet(() -> CertificateIds.implied(settings));
         CertificateSettings production = CertificateIds.resolve(settings, id);
+        if (!line.dryRun()) {
+            return order(id, production, Optional.empty());
+        }
         DryRun dry = DryRun.of(production, line.directory(), line.output());
         out.println(id + ": dry run against " + dry.directory() + " into " + dry.output()
                 + "; production files are not touched");
-        // the challenges still go where the running webapp answers them
-        Provisioner provisioner = new Provisioner(dry.settings(),
-                DirectoryChallengeStore.inStateDir(production.stateDir()), clock);
+        return order(id, production, Optional.of(dry));
+    }
+
+    /**
+     * The one path of {@code renew}, {@code renew --dry-run} and the replacement after
+     * {@code revoke}: orders a certificate now (for {@code production}, or the dry run's
+     * settings), answering the CA's challenges through the running webapp, and prints what
+     * was written, and for a real renewal how it was delivered.
+     */
+    private int order(String id, CertificateSettings production, Optional<DryRun> dry)
+            throws ProvisioningException, InterruptedException {
+        CertificateSettings cert = dry.map(DryRun::settings).orElse(production);
+        // a dry run's challenges too go where the running webapp answers them
+        Provisioner provisioner = new Provisioner(cert, DirectoryChallengeStore.inStateDir(production.stateDir()),
+                clock);
         try {
             ProvisionResult result;
             try {
                 result = provisioner.renewNow();
             } catch (ProvisioningException e) {
-                hintWhenTheCaCouldNotReachUs(e, production);
+                ChallengeHint.after(e, production).ifPresent(hint -> err.println("acme-admin: hint: " + hint));
                 throw e;
             }
             X509Certificate leaf = result.leaf();
-            out.println(id + ": dry run succeeded: certificate for " + String.join(", ", dry.settings().domains())
-                    + " written to " + dry.settings().certificatePath() + ": serial "
-                    + leaf.getSerialNumber().toString(16) + ", issuer " + leaf.getIssuerX500Principal().getName()
-                    + ", valid until " + leaf.getNotAfter().toInstant() + " (" + result.elapsed().toMillis() + " ms)");
-            return OK;
+            String serial = leaf.getSerialNumber().toString(16);
+            if (dry.isPresent()) {
+                out.println(id + ": dry run succeeded: certificate for " + String.join(", ", cert.domains())
+                        + " written to " + cert.certificatePath() + ": serial " + serial + ", issuer "
+                        + leaf.getIssuerX500Principal().getName() + ", valid until " + leaf.getNotAfter().toInstant()
+                        + " (" + result.elapsed().toMillis() + " ms)");
+                return OK;
+            }
+            if (result.outcome() == ProvisionResult.Outcome.KEPT) {
+                out.println(id + ": kept " + cert.certificatePath() + " (serial " + serial + "): another process"
+                        + " wrote it while this command waited; " + result.reason());
+                return OK;
+            }
+            out.println(id + ": new certificate written to " + cert.certificatePath() + " and "
+                    + cert.privateKeyPath() + ": serial " + serial + ", valid until " + leaf.getNotAfter().toInstant()
+                    + ", names " + String.join(", ", cert.domains()) + " (" + result.elapsed().toMillis() + " ms)");
+            return printDelivery(provisioner.lastDelivery());
         } finally {
             provisioner.close();
         }
     }
 
-    private int revoke(AcmeConfig settings, CommandLine line) throws ProvisioningException, InterruptedException {
+    /** The keystore, reload and verification after a new certificate; {@link #FAILED} when one failed. */
+    private int printDelivery(Optional<Delivery> delivery) {
+        if (delivery.isEmpty()) {
+            return OK;
+        }
+        delivery.get().keystore().ifPresent(k -> out.println("  keystore: " + k));
+        delivery.get().reload().ifPresent(r -> out.println("  reload: " + r.message()));
+        delivery.get().verify().ifPresent(v -> out.println("  verification: " + v.message()));
+        if (!delivery.get().ok()) {
+            err.println("acme-admin: the certificate is written, but delivering it failed (see above)");
+            return FAILED;
+        }
+        return OK;
+    }
+
+    private int revoke(AcmeConfig settings, AdminArguments line) throws ProvisioningException, InterruptedException {
         String id = line.cert().orElseGet(() -> CertificateIds.implied(settings));
         CertificateSettings cert = CertificateIds.resolve(settings, id);
         CertificateRevocation.Result revoked = CertificateRevocation.revoke(cert, line.reason());
@@ -247,11 +217,15 @@ public final class AdminCommand {
                         + " certificate until one is written; run 'acme-admin renew' when ready");
                 return OK;
             }
-            return renew(id, cert);
+            // a compromised key is never reused, whatever acme.keep_key says
+            return order(id, line.reason() == CertificateRevocation.Reason.KEY_COMPROMISE
+                    ? cert.toBuilder().keepKey(false).build() : cert, Optional.empty());
         } catch (ProvisioningException e) {
-            throw new ProvisioningException("the certificate (serial " + serial + ") is revoked, but ordering its"
-                    + " replacement failed: " + e.getMessage() + "; run 'acme-admin renew' again once that is fixed",
-                    e);
+            ProvisioningException.Builder replacement = ProvisioningException.builder(e.kind(), "the certificate"
+                    + " (serial " + serial + ") is revoked, but ordering its replacement failed: " + e.getMessage()
+                    + "; run 'acme-admin renew' again once that is fixed").cause(e);
+            e.problem().ifPresent(replacement::problem);
+            throw replacement.build();
         } finally {
             if (line.reason() == CertificateRevocation.Reason.KEY_COMPROMISE) {
                 removeKeyBackups(id, cert, revoked.certificate());
@@ -295,17 +269,6 @@ public final class AdminCommand {
             }
         } catch (IOException | UnsupportedOperationException e) {
             // no state dir yet, or no owners on this file system: nothing to warn about
-        }
-    }
-
-    /** After a failed validation: the likely cause is that no webapp answers from the shared folder. */
-    private void hintWhenTheCaCouldNotReachUs(ProvisioningException e, CertificateSettings settings) {
-        String message = String.valueOf(e.getMessage());
-        if (message.contains("http-01 validation") || message.contains("Pre-flight")) {
-            err.println("acme-admin: hint: the CA fetches the challenges from the running webapp, which answers them"
-                    + " from " + DirectoryChallengeStore.inStateDir(settings.stateDir()).folder() + ": is acme.war"
-                    + " running with this homeserver.yaml (as a user that can read that folder), and does port "
-                    + "80 of " + String.join(", ", settings.domains()) + " reach it?");
         }
     }
 }

@@ -27,7 +27,8 @@ import java.util.Properties;
 /**
  * What {@code acme-admin status} prints about one certificate: its files, the names it
  * covers, serial, expiry and days left, when it will be renewed, and the renewal state
- * (failures in a row, next attempt, last error, an order in progress, a check running now).
+ * (failures in a row, next attempt, last error and its kind, an order in progress, a check
+ * running now).
  * Reads files only, and never anything secret: of the keys, only paths and modes are shown.
  */
 final class StatusReport {
@@ -108,6 +109,7 @@ final class StatusReport {
         line(out, "next attempt", state.getProperty("next_attempt", "-"));
         if (state.getProperty("last_error") != null) {
             line(out, "last error", state.getProperty("last_error"));
+            line(out, "last error kind", state.getProperty("last_error_kind", "-"));
         }
         if (state.getProperty("pending_order") != null) {
             line(out, "order in progress", state.getProperty("pending_order"));

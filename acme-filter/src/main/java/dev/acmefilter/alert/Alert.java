@@ -24,11 +24,13 @@ import java.util.Optional;
  * @param notAfter            its expiry, when a certificate is on disk
  * @param consecutiveFailures checks failed in a row
  * @param lastError           the last failure's message, when the last check failed
+ * @param lastErrorKind       its kind ({@code validation}, {@code rate_limited}, ...: what a receiver
+ *                            decides by, instead of the message's words), when known
  * @param nextAttempt         when the next check is due
  */
 public record Alert(AlertEvent event, String certificateId, List<String> names, Path certificatePath, String message,
                     Instant at, Optional<Long> daysLeft, Optional<Instant> notAfter, int consecutiveFailures,
-                    Optional<String> lastError, Optional<Instant> nextAttempt) {
+                    Optional<String> lastError, Optional<String> lastErrorKind, Optional<Instant> nextAttempt) {
 
     public static final String EVENT_VARIABLE = "ACME_ALERT_EVENT";
     public static final String CERTIFICATE_ID_VARIABLE = "ACME_CERTIFICATE_ID";
@@ -39,6 +41,7 @@ public record Alert(AlertEvent event, String certificateId, List<String> names, 
     public static final String NOT_AFTER_VARIABLE = "ACME_NOT_AFTER";
     public static final String FAILURES_VARIABLE = "ACME_CONSECUTIVE_FAILURES";
     public static final String LAST_ERROR_VARIABLE = "ACME_LAST_ERROR";
+    public static final String LAST_ERROR_KIND_VARIABLE = "ACME_LAST_ERROR_KIND";
     public static final String NEXT_ATTEMPT_VARIABLE = "ACME_NEXT_ATTEMPT";
 
     public Alert {
@@ -59,6 +62,7 @@ public record Alert(AlertEvent event, String certificateId, List<String> names, 
         notAfter.ifPresent(t -> env.put(NOT_AFTER_VARIABLE, DateTimeFormatter.ISO_INSTANT.format(t)));
         env.put(FAILURES_VARIABLE, Integer.toString(consecutiveFailures));
         lastError.ifPresent(e -> env.put(LAST_ERROR_VARIABLE, e));
+        lastErrorKind.ifPresent(k -> env.put(LAST_ERROR_KIND_VARIABLE, k));
         nextAttempt.ifPresent(t -> env.put(NEXT_ATTEMPT_VARIABLE, DateTimeFormatter.ISO_INSTANT.format(t)));
         return env;
     }
@@ -76,6 +80,7 @@ public record Alert(AlertEvent event, String certificateId, List<String> names, 
         m.put("not_after", notAfter);
         m.put("consecutive_failures", consecutiveFailures);
         m.put("last_error", lastError);
+        m.put("last_error_kind", lastErrorKind);
         m.put("next_attempt", nextAttempt);
         return Json.write(m);
     }

@@ -83,6 +83,6 @@ public final class CertificateAlerts implements CheckListener {
         return new Alert(event, status.id(), status.names(), status.certificatePath(), message, status.at(),
                 status.daysLeft(), status.onDisk().map(CertificateStatus.OnDisk::notAfter),
                 status.state().consecutiveFailures(), Optional.ofNullable(status.state().lastError()),
-                status.state().nextAttemptTime());
+                Optional.ofNullable(status.state().lastErrorKind()), status.state().nextAttemptTime());
     }
 }

@@ -77,6 +77,7 @@ final class SchemaMigrations {
                         consecutive_failures integer NOT NULL DEFAULT 0,
                         next_attempt timestamptz,
                         last_error text,
+                        last_error_kind text,
                         alerted text,
                         pending_order text,
                         sealed_pending_key bytea,

@@ -57,7 +57,7 @@ public final class SharedState {
             RenewalState next = change.apply(read(c, id, true).orElse(RenewalState.INITIAL));
             try (PreparedStatement save = c.prepareStatement("UPDATE " + database.table("renewal_state")
                     + " SET last_attempt = ?, last_success = ?, consecutive_failures = ?, next_attempt = ?,"
-                    + " last_error = ?, alerted = ?,"
+                    + " last_error = ?, last_error_kind = ?, alerted = ?,"
                     + " sealed_pending_key = CASE WHEN pending_order IS NOT DISTINCT FROM ? THEN sealed_pending_key"
                     + " ELSE NULL END, pending_order = ? WHERE certificate_id = ?")) {
                 SqlTime.set(save, 1, next.lastAttempt());
@@ -65,10 +65,11 @@ public final class SharedState {
                 save.setInt(3, next.consecutiveFailures());
                 SqlTime.set(save, 4, next.nextAttempt());
                 save.setString(5, next.lastError());
-                save.setString(6, next.alerted());
-                save.setString(7, next.pendingOrder());
+                save.setString(6, next.lastErrorKind());
+                save.setString(7, next.alerted());
                 save.setString(8, next.pendingOrder());
-                save.setString(9, id);
+                save.setString(9, next.pendingOrder());
+                save.setString(10, id);
                 save.executeUpdate();
             }
             return next;
@@ -136,7 +137,8 @@ public final class SharedState {
 
     private Optional<RenewalState> read(Connection c, String certificateId, boolean forUpdate) throws SQLException {
         try (PreparedStatement q = c.prepareStatement("SELECT last_attempt, last_success, consecutive_failures,"
-                + " next_attempt, pending_order, last_error, alerted FROM " + database.table("renewal_state")
+                + " next_attempt, pending_order, last_error, last_error_kind, alerted FROM "
+                + database.table("renewal_state")
                 + " WHERE certificate_id = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
             q.setString(1, certificateId);
             try (ResultSet r = q.executeQuery()) {
@@ -145,7 +147,7 @@ public final class SharedState {
                 }
                 return Optional.of(new RenewalState(SqlTime.get(r, "last_attempt"), SqlTime.get(r, "last_success"),
                         r.getInt("consecutive_failures"), SqlTime.get(r, "next_attempt"), r.getString("pending_order"),
-                        r.getString("last_error"), r.getString("alerted")));
+                        r.getString("last_error"), r.getString("last_error_kind"), r.getString("alerted")));
             }
         }
     }

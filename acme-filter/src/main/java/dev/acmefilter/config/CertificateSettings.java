@@ -67,11 +67,6 @@ public record CertificateSettings(String id, List<String> domains, Path certific
         }
     }
 
-    /** The name the certificate is issued for first. */
-    public String primaryDomain() {
-        return domains.get(0);
-    }
-
     /** {@code "<file>: "} for messages that name a setting, or nothing when built by hand. */
     public String inFile() {
         return source.map(file -> file + ": ").orElse("");

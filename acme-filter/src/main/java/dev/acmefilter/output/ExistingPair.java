@@ -34,10 +34,13 @@ import java.util.Set;
  *   <tr><td>certificate fine, key file missing or not matching</td><td>REPLACE</td></tr>
  *   <tr><td>certificate does not name every configured domain (SAN dNSName, case-insensitive,
  *       {@code *.} wildcards cover one label)</td><td>REPLACE</td></tr>
- *   <tr><td>expired, or {@code notAfter - now <= renewBefore}</td><td>REPLACE</td></tr>
+ *   <tr><td>expired</td><td>REPLACE</td></tr>
  *   <tr><td>no certificate but a readable key file</td><td>REPLACE</td></tr>
  *   <tr><td>otherwise</td><td>KEEP</td></tr>
  * </table>
+ *
+ * <p>When to renew a certificate that is still valid is not decided here: that is
+ * {@code RenewalPolicy}'s call (threshold, lifetime, the CA's renewal window).
  */
 public final class ExistingPair {
 
@@ -46,12 +49,10 @@ public final class ExistingPair {
     private ExistingPair() {
     }
 
-    public static PairDecision decide(Path certificate, Path key, List<String> names, Duration renewBefore,
-            Clock clock) {
+    public static PairDecision decide(Path certificate, Path key, List<String> names, Clock clock) {
         Objects.requireNonNull(certificate, "certificate");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(names, "names");
-        Objects.requireNonNull(renewBefore, "renewBefore");
         Objects.requireNonNull(clock, "clock");
 
         for (Path file : List.of(certificate, key)) {
@@ -105,12 +106,6 @@ public final class ExistingPair {
         Instant notAfter = leaf.getNotAfter().toInstant();
         if (!now.isBefore(notAfter)) {
             problems.add("the certificate expired on " + DATE.format(notAfter));
-        } else {
-            Duration left = Duration.between(now, notAfter);
-            if (left.compareTo(renewBefore) <= 0) {
-                problems.add("the certificate expires on " + DATE.format(notAfter) + " (" + days(left)
-                        + " left), within the renewal window of " + days(renewBefore));
-            }
         }
         if (!problems.isEmpty()) {
             return new PairDecision(PairDecision.Action.REPLACE, String.join("; ", problems), Optional.of(leaf));

@@ -30,11 +30,6 @@ public record PairDecision(Action action, String reason, Optional<X509Certificat
         Objects.requireNonNull(leaf, "leaf");
     }
 
-    /** True for {@link Action#PROVISION} and {@link Action#REPLACE}: the caller may write new files. */
-    public boolean shouldWrite() {
-        return action == Action.PROVISION || action == Action.REPLACE;
-    }
-
     @Override
     public String toString() {
         return action + ": " + reason;

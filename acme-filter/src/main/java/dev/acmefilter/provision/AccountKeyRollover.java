@@ -84,8 +84,8 @@ public final class AccountKeyRollover {
         try (LockFile.Held held = lock(keyFile).acquire(LOCK_TIMEOUT, "account key rollover")) {
             finishPendingLocked(client, keyFile);
             if (!Files.exists(keyFile)) {
-                throw new ProvisioningException("acme.account_key_file: " + keyFile + " does not exist, so there is no"
-                        + " account key to roll over", null);
+                throw new ProvisioningException(FailureKind.FILES, "acme.account_key_file: " + keyFile + " does not"
+                        + " exist, so there is no account key to roll over", null);
             }
             byte[] oldPem = RegularFile.read(keyFile, MAX_KEY_SIZE);
             Login login;
@@ -93,8 +93,9 @@ public final class AccountKeyRollover {
                 login = client.existingLogin(AccountKeys.load(keyFile));
             } catch (AcmeServerException e) {
                 if (ACCOUNT_DOES_NOT_EXIST.equals(e.getType())) {
-                    throw new ProvisioningException("The CA at " + client.session().getServerUri() + " has no account"
-                            + " for the key in " + keyFile + ", so there is nothing to roll over", e);
+                    throw new ProvisioningException(FailureKind.CA_ERROR, "The CA at "
+                            + client.session().getServerUri() + " has no account for the key in " + keyFile
+                            + ", so there is nothing to roll over", e);
                 }
                 throw e;
             }
@@ -108,9 +109,10 @@ public final class AccountKeyRollover {
                 Files.deleteIfExists(pending); // the CA answered no: the old key stays the account's key
                 throw e;
             } catch (AcmeException e) {
-                throw new ProvisioningException("Account key rollover: the CA's answer did not arrive (" + e.getMessage()
-                        + "), so it is unknown whether it took the new key; " + pending + " is kept, and the next run"
-                        + " of this command or the webapp's next order asks the CA and finishes the change", e);
+                throw new ProvisioningException(FailureKind.NETWORK, "Account key rollover: the CA's answer did not"
+                        + " arrive (" + e.getMessage() + "), so it is unknown whether it took the new key; " + pending
+                        + " is kept, and the next run of this command or the webapp's next order asks the CA and"
+                        + " finishes the change", e);
             }
             commit(keyFile, oldPem, newPem);
             LOG.log(Level.INFO, "Account {0} now uses the new key in {1}; the old key is kept in {2}",
@@ -119,9 +121,10 @@ public final class AccountKeyRollover {
         } catch (AcmeException e) {
             throw AcmeClient.translate("Account key rollover failed", e);
         } catch (TimeoutException e) {
-            throw new ProvisioningException("Account key rollover: " + e.getMessage(), e);
+            throw new ProvisioningException(FailureKind.LOCKED, "Account key rollover: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new ProvisioningException("Account key rollover: cannot write beside " + keyFile + ": " + e, e);
+            throw new ProvisioningException(FailureKind.FILES, "Account key rollover: cannot write beside " + keyFile
+                    + ": " + e, e);
         }
     }
 

@@ -13,6 +13,7 @@ import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.connector.Resource;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.exception.AcmeLazyLoadingException;
+import org.shredzone.acme4j.exception.AcmeNetworkException;
 import org.shredzone.acme4j.exception.AcmeRateLimitedException;
 import org.shredzone.acme4j.exception.AcmeServerException;
 import org.shredzone.acme4j.exception.AcmeUserActionRequiredException;
@@ -130,8 +131,8 @@ public final class AcmeClient implements AutoCloseable {
         } catch (AcmeException e) {
             throw translate("Ordering a certificate for " + names + " failed", e);
         } catch (IOException e) {
-            throw new ProvisioningException("Cannot record the order in progress in " + settings.stateDir() + ": "
-                    + e, e);
+            throw new ProvisioningException(FailureKind.FILES, "Cannot record the order in progress in "
+                    + settings.stateDir() + ": " + e, e);
         }
     }
 
@@ -251,25 +252,26 @@ public final class AcmeClient implements AutoCloseable {
         return UNAUTHORIZED.equals(e.getType()) || MALFORMED.equals(e.getType());
     }
 
-    /** Turns acme4j's exceptions into ours, keeping the ACME problem and Retry-After. */
+    /** Turns acme4j's exceptions into ours, keeping the ACME problem and Retry-After, with the kind they mean. */
     static ProvisioningException translate(String what, AcmeException e) {
         if (e instanceof AcmeRateLimitedException limited) {
-            return new ProvisioningException(what + ": rate limited by the CA: " + detail(limited),
-                    limited.getType().toString(), limited.getProblem().getDetail().orElse(null),
-                    limited.getProblem().getIdentifier().map(id -> id.getValue()).orElse(null),
-                    limited.getRetryAfter().orElse(null), e);
+            ProvisioningException.Builder b = ProvisioningException.builder(FailureKind.RATE_LIMITED,
+                    what + ": rate limited by the CA: " + detail(limited))
+                    .problem(AcmeProblem.of(limited.getProblem(), null)).cause(e);
+            limited.getRetryAfter().ifPresent(b::retryAfter);
+            return b.build();
         }
         if (e instanceof AcmeUserActionRequiredException action) {
-            return new ProvisioningException(what + ": the CA requires an action by the admin: " + detail(action)
-                    + " (see " + action.getInstance() + ")",
-                    action.getType().toString(), action.getProblem().getDetail().orElse(null), null, null, e);
+            return ProvisioningException.builder(FailureKind.ACTION_REQUIRED, what
+                    + ": the CA requires an action by the admin: " + detail(action) + " (see " + action.getInstance()
+                    + ")").problem(AcmeProblem.of(action.getProblem(), null)).cause(e).build();
         }
         if (e instanceof AcmeServerException server) {
-            return new ProvisioningException(what + ": " + server.getType() + ": " + detail(server),
-                    server.getType().toString(), server.getProblem().getDetail().orElse(null),
-                    server.getProblem().getIdentifier().map(id -> id.getValue()).orElse(null), null, e);
+            return ProvisioningException.builder(FailureKind.CA_ERROR, what + ": " + server.getType() + ": "
+                    + detail(server)).problem(AcmeProblem.of(server.getProblem(), null)).cause(e).build();
         }
-        return new ProvisioningException(what + ": " + e.getMessage(), e);
+        FailureKind kind = e instanceof AcmeNetworkException ? FailureKind.NETWORK : FailureKind.CA_ERROR;
+        return new ProvisioningException(kind, what + ": " + e.getMessage(), e);
     }
 
     private static String detail(AcmeServerException e) {

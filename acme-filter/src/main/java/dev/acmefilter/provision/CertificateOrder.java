@@ -1,7 +1,6 @@
 package dev.acmefilter.provision;
 
 import dev.acmefilter.challenge.ChallengeStore;
-import dev.acmefilter.config.KeyType;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Authorization;
 import org.shredzone.acme4j.Certificate;
@@ -89,8 +88,9 @@ final class CertificateOrder {
             journal.finalizing(domainKey);
             order.execute(domainKey);
         } else {
-            domainKey = journal.pendingKey().orElseThrow(() -> new ProvisioningException("The resumed order "
-                    + journal.pendingOrder().orElse(null) + " was finalized with a key that is lost", null));
+            domainKey = journal.pendingKey().orElseThrow(() -> new ProvisioningException(FailureKind.FILES,
+                    "The resumed order " + journal.pendingOrder().orElse(null) + " was finalized with a key that is"
+                    + " lost", null));
         }
         poller.await(order, Set.of(Status.VALID, Status.INVALID), timeout, "the certificate to be issued");
         failIfInvalid(order, names);
@@ -151,8 +151,8 @@ final class CertificateOrder {
                 }
                 String name = auth.getIdentifier().getDomain();
                 Http01Challenge challenge = auth.findChallenge(Http01Challenge.class).orElseThrow(
-                        () -> new ProvisioningException("The CA offers no http-01 challenge for " + name
-                                + "; this provisioner can only answer http-01", null, null, name, null, null));
+                        () -> new ProvisioningException(FailureKind.CA_ERROR, "The CA offers no http-01 challenge"
+                                + " for " + name + "; this provisioner can only answer http-01", null));
                 store.put(challenge.getToken(), challenge.getAuthorization());
                 pending.put(auth, challenge);
             }
@@ -170,7 +170,7 @@ final class CertificateOrder {
                 if (status != Status.VALID) {
                     Problem problem = auth.findChallenge(Http01Challenge.class).flatMap(Challenge::getError)
                             .orElse(null);
-                    throw failure("http-01 validation of " + name + " failed", problem, name);
+                    throw failure(FailureKind.VALIDATION, "http-01 validation of " + name + " failed", problem, name);
                 }
                 LOG.log(Level.INFO, "The CA validated {0} (http-01)", name);
             }
@@ -181,29 +181,23 @@ final class CertificateOrder {
 
     private static void failIfInvalid(Order order, List<String> names) throws ProvisioningException {
         if (order.getStatus() == Status.INVALID) {
-            throw failure("The CA marked the order for " + names + " invalid", order.getError().orElse(null), null);
+            throw failure(FailureKind.CA_ERROR, "The CA marked the order for " + names + " invalid",
+                    order.getError().orElse(null), null);
         }
     }
 
-    static ProvisioningException failure(String what, Problem problem, String name) {
+    /** A failure of {@code kind} with the problem the CA gave for it, if any, in its message. */
+    static ProvisioningException failure(FailureKind kind, String what, Problem problem, String name) {
         if (problem == null) {
-            return new ProvisioningException(what + " (the CA gave no reason)", null, null, name, null, null);
+            return new ProvisioningException(kind, what + " (the CA gave no reason)", null);
         }
-        String identifier = problem.getIdentifier().map(Identifier::getValue).orElse(name);
-        String detail = problem.getDetail().orElse(problem.getTitle().orElse(""));
+        AcmeProblem acme = AcmeProblem.of(problem, name);
         StringBuilder message = new StringBuilder(what).append(": ").append(problem.getType());
-        if (!detail.isEmpty()) {
-            message.append(": ").append(detail);
-        }
+        acme.detail().filter(d -> !d.isEmpty()).ifPresent(d -> message.append(": ").append(d));
         for (Problem sub : problem.getSubProblems()) {
             message.append("; ").append(sub.getIdentifier().map(id -> id.getValue() + ": ").orElse(""))
                     .append(sub.getType()).append(": ").append(sub.getDetail().orElse(""));
         }
-        return new ProvisioningException(message.toString(), problem.getType().toString(), detail, identifier,
-                null, null);
-    }
-
-    static KeyPair createKey(KeyType keyType) {
-        return KeyPairs.create(keyType);
+        return ProvisioningException.builder(kind, message.toString()).problem(acme).build();
     }
 }

@@ -87,8 +87,8 @@ public final class CertificateRevocation {
             }
             leaf = chain.get(0);
         } catch (IOException | RuntimeException e) {
-            throw new ProvisioningException("Cannot read the certificate to revoke from " + settings.certificatePath()
-                    + ": " + e.getMessage(), e);
+            throw new ProvisioningException(FailureKind.FILES, "Cannot read the certificate to revoke from "
+                    + settings.certificatePath() + ": " + e.getMessage(), e);
         }
         String serial = leaf.getSerialNumber().toString(16);
         try (AcmeClient client = new AcmeClient(settings)) {
@@ -134,12 +134,13 @@ public final class CertificateRevocation {
         try {
             key = Pem.readPrivateKey(settings.privateKeyPath());
         } catch (IOException | RuntimeException e) {
-            throw new ProvisioningException("The account cannot revoke " + settings.certificatePath() + " and its key "
-                    + settings.privateKeyPath() + " cannot be read: " + e.getMessage(), e);
+            throw new ProvisioningException(FailureKind.FILES, "The account cannot revoke "
+                    + settings.certificatePath() + " and its key " + settings.privateKeyPath() + " cannot be read: "
+                    + e.getMessage(), e);
         }
         if (!KeyMatch.matches(leaf, key)) {
-            throw new ProvisioningException("The account cannot revoke " + settings.certificatePath() + " and "
-                    + settings.privateKeyPath() + " is not its key", null);
+            throw new ProvisioningException(FailureKind.FILES, "The account cannot revoke "
+                    + settings.certificatePath() + " and " + settings.privateKeyPath() + " is not its key", null);
         }
         return new KeyPair(leaf.getPublicKey(), key);
     }

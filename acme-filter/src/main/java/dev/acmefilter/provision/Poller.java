@@ -55,9 +55,11 @@ final class Poller {
             Instant now = clock.instant();
             Duration wait = nextWait(now, retryAfter, delay);
             if (now.plus(wait).isAfter(deadline)) {
-                throw new ProvisioningException("Timed out after " + timeout.toSeconds() + " s waiting for " + what
-                        + " (still " + status.name().toLowerCase() + ")", null, null, null,
-                        retryAfter.orElse(null), null);
+                ProvisioningException.Builder timedOut = ProvisioningException.builder(FailureKind.TIMEOUT,
+                        "Timed out after " + timeout.toSeconds() + " s waiting for " + what + " (still "
+                        + status.name().toLowerCase() + ")");
+                retryAfter.ifPresent(timedOut::retryAfter);
+                throw timedOut.build();
             }
             sleeper.sleep(wait);
             delay = grow(delay);

@@ -158,6 +158,12 @@ public class Provisioner implements RenewalCheck {
         return settings.id() + " (" + settings.certificatePath() + " " + settings.domains() + ")";
     }
 
+    /** The {@link FailureKind#label() label} of {@code failure}'s {@link FailureKind kind}. */
+    @Override
+    public String failureKind(Exception failure) {
+        return FailureKind.of(failure).label();
+    }
+
     private ProvisionResult check(boolean force) throws ProvisioningException, InterruptedException {
         Instant start = clock.instant();
         Optional<BigInteger> serialBefore = force ? serialOnDisk() : Optional.empty();
@@ -172,10 +178,10 @@ public class Provisioner implements RenewalCheck {
             }
             return checkLocked(force && !renewedMeanwhile, start);
         } catch (TimeoutException e) {
-            throw new ProvisioningException("Another check of " + settings.certificatePath() + " is still running: "
-                    + e.getMessage() + "; nothing was ordered", e);
+            throw new ProvisioningException(FailureKind.LOCKED, "Another check of " + settings.certificatePath()
+                    + " is still running: " + e.getMessage() + "; nothing was ordered", e);
         } catch (IOException e) {
-            throw new ProvisioningException("Cannot take the lock " + lock.path() + ": " + e, e);
+            throw new ProvisioningException(FailureKind.FILES, "Cannot take the lock " + lock.path() + ": " + e, e);
         }
     }
 
@@ -193,14 +199,15 @@ public class Provisioner implements RenewalCheck {
         try {
             writer.recover();
         } catch (IOException e) {
-            throw new ProvisioningException("Cannot complete an interrupted write of " + settings.certificatePath()
-                    + ": " + e, e);
+            throw new ProvisioningException(FailureKind.FILES, "Cannot complete an interrupted write of "
+                    + settings.certificatePath() + ": " + e, e);
         }
         // validity, names and key only: when to renew a valid certificate is RenewalPolicy's call
         PairDecision decision = ExistingPair.decide(settings.certificatePath(), settings.privateKeyPath(),
-                settings.domains(), Duration.ZERO, clock);
+                settings.domains(), clock);
         switch (decision.action()) {
-            case ERROR -> throw new ProvisioningException(decision.reason() + "; the files were left untouched", null);
+            case ERROR -> throw new ProvisioningException(FailureKind.FILES, decision.reason()
+                    + "; the files were left untouched", null);
             case KEEP -> {
                 X509Certificate leaf = decision.leaf().orElseThrow();
                 boolean orderLeft = journal.pendingOrder().isPresent();
@@ -229,17 +236,17 @@ public class Provisioner implements RenewalCheck {
             throws ProvisioningException, InterruptedException {
         PreflightReport pre = preflight().check(settings.domains());
         if (pre.blocksOrder()) {
-            throw new ProvisioningException("Pre-flight self-test failed, so no order was placed (acme.preflight.mode"
-                    + " is strict): " + pre.summary(), null);
+            throw new ProvisioningException(FailureKind.PREFLIGHT, "Pre-flight self-test failed, so no order was"
+                    + " placed (acme.preflight.mode is strict): " + pre.summary(), null);
         }
         ordersStarted.incrementAndGet();
         IssuedCertificate issued = client().order(settings, store, journal, replaces);
         try {
             writer.write(issued.chain(), issued.keyPair().getPrivate());
         } catch (IOException | RuntimeException e) {
-            throw new ProvisioningException("Certificate for " + settings.domains() + " was issued but could not be"
-                    + " written to " + settings.certificatePath() + " / " + settings.privateKeyPath() + ": " + e
-                    + "; the previous files are unchanged", e);
+            throw new ProvisioningException(FailureKind.FILES, "Certificate for " + settings.domains() + " was"
+                    + " issued but could not be written to " + settings.certificatePath() + " / "
+                    + settings.privateKeyPath() + ": " + e + "; the previous files are unchanged", e);
         }
         try {
             journal.clear();

@@ -25,6 +25,14 @@ public interface RenewalCheck {
     /** The name of what is checked, for log lines. */
     String describe();
 
+    /**
+     * What kind of failure {@code failure} (thrown by {@link #check()}) is, as a short word
+     * that never changes (such as {@code validation}): the scheduler keeps it with the last
+     * error, across restarts, and counts failures by it. The check knows its failures; the
+     * scheduler does not.
+     */
+    String failureKind(Exception failure);
+
     /** An exception that knows when the CA wants the next attempt at the earliest. */
     interface RetryAfter {
         Optional<Instant> retryAfter();

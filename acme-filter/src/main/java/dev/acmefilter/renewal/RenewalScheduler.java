@@ -9,7 +9,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -37,7 +40,7 @@ public final class RenewalScheduler implements AutoCloseable {
     /** Shortest time between two checks, whatever the certificate says. */
     static final Duration MIN_INTERVAL = Duration.ofMinutes(1);
 
-    private final RenewalCheck provisioner;
+    private final RenewalCheck check;
     private final StateFile stateFile;
     private final Clock clock;
     private final DoubleSupplier random;
@@ -47,11 +50,12 @@ public final class RenewalScheduler implements AutoCloseable {
     private volatile RenewalCheck.Outcome lastResult;
     private volatile Exception lastFailure;
     private final AtomicLong failedChecks = new AtomicLong();
+    private final Map<String, AtomicLong> failuresByKind = new ConcurrentHashMap<>();
     private final List<CheckListener> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean closing;
 
-    public RenewalScheduler(RenewalCheck provisioner, StateFile stateFile, Clock clock) {
-        this(provisioner, stateFile, clock, () -> ThreadLocalRandom.current().nextDouble());
+    public RenewalScheduler(RenewalCheck check, StateFile stateFile, Clock clock) {
+        this(check, stateFile, clock, () -> ThreadLocalRandom.current().nextDouble());
     }
 
     /**
@@ -59,19 +63,19 @@ public final class RenewalScheduler implements AutoCloseable {
      * schedulers use: its size bounds how many orders run at once. The pool's owner shuts
      * it down; {@link #close()} only cancels this scheduler's next check.
      */
-    public RenewalScheduler(RenewalCheck provisioner, StateFile stateFile, Clock clock,
+    public RenewalScheduler(RenewalCheck check, StateFile stateFile, Clock clock,
                             ScheduledExecutorService shared) {
-        this(provisioner, stateFile, clock, () -> ThreadLocalRandom.current().nextDouble(), shared);
+        this(check, stateFile, clock, () -> ThreadLocalRandom.current().nextDouble(), shared);
     }
 
-    RenewalScheduler(RenewalCheck provisioner, StateFile stateFile, Clock clock, DoubleSupplier random) {
-        this(provisioner, stateFile, clock, random, null);
+    RenewalScheduler(RenewalCheck check, StateFile stateFile, Clock clock, DoubleSupplier random) {
+        this(check, stateFile, clock, random, null);
     }
 
-    private RenewalScheduler(RenewalCheck provisioner, StateFile stateFile, Clock clock, DoubleSupplier random,
+    private RenewalScheduler(RenewalCheck check, StateFile stateFile, Clock clock, DoubleSupplier random,
                              ScheduledExecutorService shared) {
         this.random = random;
-        this.provisioner = provisioner;
+        this.check = check;
         this.stateFile = stateFile;
         this.clock = clock;
         this.ownsExecutor = shared == null;
@@ -100,14 +104,14 @@ public final class RenewalScheduler implements AutoCloseable {
     private void schedule(Duration delay) {
         if (!executor.isShutdown() && !closing) {
             try {
-                next = executor.schedule(this::check, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+                next = executor.schedule(this::checkAndReschedule, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 // the shared pool is shutting down: nothing more to schedule
             }
         }
     }
 
-    private void check() {
+    private void checkAndReschedule() {
         try {
             Instant next = runOnce();
             schedule(Duration.between(clock.instant(), next));
@@ -127,7 +131,7 @@ public final class RenewalScheduler implements AutoCloseable {
         Instant start = clock.instant();
         save(s -> s.attempted(start));
         try {
-            RenewalCheck.Outcome result = provisioner.check();
+            RenewalCheck.Outcome result = check.check();
             lastResult = result;
             lastFailure = null;
             Instant at = clock.instant().plus(afterSuccess(result));
@@ -141,21 +145,23 @@ public final class RenewalScheduler implements AutoCloseable {
             if (closing || Thread.currentThread().isInterrupted()) {
                 // our own shutdown broke the check: not the CA's fault, so no backoff for the next start
                 LOG.log(Level.INFO, "Certificate check of {0} stopped: the application is stopping ({1})",
-                        provisioner.describe(), e.toString());
+                        check.describe(), e.toString());
                 throw new InterruptedException("stopping");
             }
             Optional<Instant> retryAfter = e instanceof RenewalCheck.RetryAfter r ? r.retryAfter() : Optional.empty();
             int failures = stateFile.load().consecutiveFailures() + 1;
             Instant at = Backoff.next(clock.instant(), failures, retryAfter, random);
             String message = describe(e);
-            save(s -> s.failed(at, message));
+            String kind = check.failureKind(e);
+            save(s -> s.failed(at, message, kind));
             LOG.log(Level.ERROR, "Certificate check of {0} failed ({1} in a row): {2}; next attempt at {3}",
-                    provisioner.describe(), failures, message, at);
+                    check.describe(), failures, message, at);
             if (!(e instanceof RenewalCheck.RetryAfter)) {
                 LOG.log(Level.DEBUG, "Stack trace of the failure", e);
             }
             lastFailure = e;
             failedChecks.incrementAndGet();
+            failuresByKind.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
             tellListeners(Optional.empty(), Optional.of(e));
             return at;
         }
@@ -204,7 +210,7 @@ public final class RenewalScheduler implements AutoCloseable {
                 listener.afterCheck(report);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "A listener of the certificate check of {0} failed (renewal goes on): {1}",
-                        provisioner.describe(), e.toString());
+                        check.describe(), e.toString());
             }
         }
     }
@@ -217,6 +223,16 @@ public final class RenewalScheduler implements AutoCloseable {
     /** Checks that failed since this scheduler was created. */
     public long failedChecks() {
         return failedChecks.get();
+    }
+
+    /**
+     * Checks that failed since this scheduler was created, by {@link RenewalCheck#failureKind
+     * kind}, in the order of the kinds' names; kinds that never failed are absent.
+     */
+    public Map<String, Long> failedChecksByKind() {
+        Map<String, Long> counts = new TreeMap<>();
+        failuresByKind.forEach((kind, count) -> counts.put(kind, count.get()));
+        return counts;
     }
 
     public Optional<RenewalCheck.Outcome> lastResult() {

@@ -14,19 +14,14 @@ import java.util.Optional;
  * @param nextAttempt         the earliest moment for the next check; a restart waits for it
  * @param pendingOrder        the URL of an order that was created but not completed
  * @param lastError           the last failure's message, with the ACME problem
+ * @param lastErrorKind       the kind of the last failure ({@code validation}, {@code network}, ...), when known
  * @param alerted             the alert conditions already announced ({@code failing,expiring}), so that a
  *                            restart does not announce them again; null when none
  */
 public record RenewalState(Instant lastAttempt, Instant lastSuccess, int consecutiveFailures, Instant nextAttempt,
-                           String pendingOrder, String lastError, String alerted) {
+                           String pendingOrder, String lastError, String lastErrorKind, String alerted) {
 
-    public static final RenewalState INITIAL = new RenewalState(null, null, 0, null, null, null, null);
-
-    /** A state with nothing alerted. */
-    public RenewalState(Instant lastAttempt, Instant lastSuccess, int consecutiveFailures, Instant nextAttempt,
-                        String pendingOrder, String lastError) {
-        this(lastAttempt, lastSuccess, consecutiveFailures, nextAttempt, pendingOrder, lastError, null);
-    }
+    public static final RenewalState INITIAL = new RenewalState(null, null, 0, null, null, null, null, null);
 
     public Optional<Instant> nextAttemptTime() {
         return Optional.ofNullable(nextAttempt);
@@ -37,25 +32,29 @@ public record RenewalState(Instant lastAttempt, Instant lastSuccess, int consecu
     }
 
     public RenewalState attempted(Instant now) {
-        return new RenewalState(now, lastSuccess, consecutiveFailures, nextAttempt, pendingOrder, lastError, alerted);
+        return new RenewalState(now, lastSuccess, consecutiveFailures, nextAttempt, pendingOrder, lastError,
+                lastErrorKind, alerted);
     }
 
     public RenewalState succeeded(Instant now, Instant next) {
-        return new RenewalState(lastAttempt, now, 0, next, pendingOrder, null, alerted);
+        return new RenewalState(lastAttempt, now, 0, next, pendingOrder, null, null, alerted);
     }
 
-    public RenewalState failed(Instant next, String error) {
-        return new RenewalState(lastAttempt, lastSuccess, consecutiveFailures + 1, next, pendingOrder, error, alerted);
+    /** One more failure: {@code error} is its message, {@code kind} its kind (see {@link #lastErrorKind}). */
+    public RenewalState failed(Instant next, String error, String kind) {
+        return new RenewalState(lastAttempt, lastSuccess, consecutiveFailures + 1, next, pendingOrder, error, kind,
+                alerted);
     }
 
     public RenewalState withPendingOrder(String url) {
-        return new RenewalState(lastAttempt, lastSuccess, consecutiveFailures, nextAttempt, url, lastError, alerted);
+        return new RenewalState(lastAttempt, lastSuccess, consecutiveFailures, nextAttempt, url, lastError,
+                lastErrorKind, alerted);
     }
 
     /** The alert conditions announced so far; null or empty for none. */
     public RenewalState withAlerted(String conditions) {
         String value = conditions == null || conditions.isEmpty() ? null : conditions;
         return new RenewalState(lastAttempt, lastSuccess, consecutiveFailures, nextAttempt, pendingOrder, lastError,
-                value);
+                lastErrorKind, value);
     }
 }

@@ -100,7 +100,8 @@ public final class StateFile {
             p.load(new StringReader(text));
             return new RenewalState(instant(p, "last_attempt"), instant(p, "last_success"),
                     Integer.parseInt(p.getProperty("consecutive_failures", "0")), instant(p, "next_attempt"),
-                    p.getProperty("pending_order"), p.getProperty("last_error"), p.getProperty("alerted"));
+                    p.getProperty("pending_order"), p.getProperty("last_error"), p.getProperty("last_error_kind"),
+                    p.getProperty("alerted"));
         } catch (IOException | IllegalArgumentException | DateTimeParseException e) {
             return setAside(e.getMessage());
         }
@@ -129,6 +130,9 @@ public final class StateFile {
         }
         if (state.lastError() != null) {
             p.setProperty("last_error", state.lastError());
+        }
+        if (state.lastErrorKind() != null) {
+            p.setProperty("last_error_kind", state.lastErrorKind());
         }
         if (state.alerted() != null) {
             p.setProperty("alerted", state.alerted());

@@ -4,6 +4,7 @@ import dev.acmefilter.config.ReloadSettings;
 import dev.acmefilter.config.VerifySettings;
 import dev.acmefilter.output.Pem;
 import dev.acmefilter.output.SubjectAltNames;
+import dev.acmefilter.provision.AcmeProblem;
 import dev.acmefilter.provision.Delivery;
 import dev.acmefilter.provision.ManagedCertificate;
 import dev.acmefilter.provision.Provisioner;
@@ -22,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -46,6 +48,7 @@ import java.util.Optional;
  * @param ordersStarted       orders placed or resumed by this process
  * @param certificatesIssued  certificates issued and written by this process
  * @param failedChecks        checks that failed in this process
+ * @param failedChecksByKind  the same, by {@link dev.acmefilter.provision.FailureKind#label() kind}
  * @param reload              how a new certificate is made live (configured or Synapse's default), if at all
  * @param verify              where a new certificate is checked (configured or derived from Synapse's listeners)
  */
@@ -54,7 +57,8 @@ public record CertificateStatus(String id, List<String> names, Path certificateP
                                 Optional<Instant> nextRenewal, Optional<AriWindow> ariWindow, RenewalState state,
                                 Optional<AcmeProblem> lastProblem, Optional<Delivery> lastDelivery,
                                 long ordersStarted, long certificatesIssued, long failedChecks,
-                                Optional<ReloadSettings> reload, Optional<VerifySettings> verify) {
+                                Map<String, Long> failedChecksByKind, Optional<ReloadSettings> reload,
+                                Optional<VerifySettings> verify) {
 
     public CertificateStatus {
         Objects.requireNonNull(id, "id");
@@ -63,6 +67,7 @@ public record CertificateStatus(String id, List<String> names, Path certificateP
         Objects.requireNonNull(onDisk, "onDisk");
         Objects.requireNonNull(diskProblem, "diskProblem");
         Objects.requireNonNull(state, "state");
+        failedChecksByKind = Map.copyOf(failedChecksByKind);
         Objects.requireNonNull(reload, "reload");
         Objects.requireNonNull(verify, "verify");
     }
@@ -95,16 +100,6 @@ public record CertificateStatus(String id, List<String> names, Path certificateP
         }
     }
 
-    /**
-     * The problem an ACME server reported (RFC 8555, section 6.7).
-     *
-     * @param type       such as {@code urn:ietf:params:acme:error:connection}
-     * @param detail     the CA's words
-     * @param identifier the name it concerns, when the CA said
-     */
-    public record AcmeProblem(String type, Optional<String> detail, Optional<String> identifier) {
-    }
-
     /** Takes a snapshot of {@code certificate} now. */
     public static CertificateStatus of(ManagedCertificate certificate, Clock clock) {
         Provisioner provisioner = certificate.provisioner();
@@ -130,12 +125,12 @@ public record CertificateStatus(String id, List<String> names, Path certificateP
                                 .renewAt()));
         Optional<AcmeProblem> acmeProblem = scheduler.lastFailure()
                 .filter(ProvisioningException.class::isInstance).map(ProvisioningException.class::cast)
-                .flatMap(e -> e.problemType().map(type -> new AcmeProblem(type, e.problemDetail(), e.identifier())));
+                .flatMap(ProvisioningException::problem);
         return new CertificateStatus(certificate.id(), provisioner.settings().domains(), path, now,
                 leaf.map(OnDisk::of), problem, threshold, nextRenewal, provisioner.lastRenewalWindow(),
                 scheduler.state(), acmeProblem, provisioner.lastDelivery(), provisioner.ordersStarted(),
-                provisioner.certificatesIssued(), scheduler.failedChecks(), provisioner.settings().reload(),
-                provisioner.settings().verify());
+                provisioner.certificatesIssued(), scheduler.failedChecks(), scheduler.failedChecksByKind(),
+                provisioner.settings().reload(), provisioner.settings().verify());
     }
 
     /** Whole days until expiry, rounded down; negative once expired. */

@@ -1,7 +1,6 @@
 package dev.acmefilter.status;
 
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The verdict of the {@link HealthRule} on one certificate.
@@ -19,10 +18,5 @@ public record Health(String id, boolean failing, boolean expiring, List<String> 
 
     public boolean healthy() {
         return problems.isEmpty();
-    }
-
-    /** The first problem, for a one-line summary. */
-    public Optional<String> firstProblem() {
-        return problems.stream().findFirst();
     }
 }

@@ -2,8 +2,8 @@ package dev.acmefilter.status;
 
 /**
  * Prometheus' text exposition format (version 0.0.4), as much of it as the status needs:
- * metric families with {@code HELP} and {@code TYPE}, samples with one label,
- * {@code certificate="<id>"}. Label values are escaped as the format says (backslash,
+ * metric families with {@code HELP} and {@code TYPE}, samples labelled
+ * {@code certificate="<id>"}, some with one more label. Label values are escaped as the format says (backslash,
  * double quote, line feed); help texts likewise (backslash, line feed).
  */
 final class PrometheusText {
@@ -24,6 +24,12 @@ final class PrometheusText {
     void sample(String certificate, long value) {
         out.append(name).append("{certificate=\"").append(label(certificate)).append("\"} ").append(value)
                 .append('\n');
+    }
+
+    /** A sample with one more label, {@code name="value"}, after the certificate's. */
+    void sample(String certificate, String name, String value, long sample) {
+        out.append(this.name).append("{certificate=\"").append(label(certificate)).append("\",").append(name)
+                .append("=\"").append(label(value)).append("\"} ").append(sample).append('\n');
     }
 
     static String label(String value) {

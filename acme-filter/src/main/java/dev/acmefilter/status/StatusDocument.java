@@ -1,6 +1,7 @@
 package dev.acmefilter.status;
 
 import dev.acmefilter.provision.Delivery;
+import dev.acmefilter.provision.FailureKind;
 import dev.acmefilter.renewal.AriWindow;
 import dev.acmefilter.state.RenewalState;
 
@@ -33,10 +34,6 @@ public final class StatusDocument {
     /** Healthy when every certificate is (and when there is none: nothing is wrong). */
     public boolean healthy() {
         return health.stream().allMatch(Health::healthy);
-    }
-
-    public List<Health> health() {
-        return health;
     }
 
     // ---------------------------------------------------------------- JSON
@@ -86,6 +83,7 @@ public final class StatusDocument {
         } else {
             Map<String, Object> error = new LinkedHashMap<>();
             error.put("message", state.lastError());
+            error.put("kind", state.lastErrorKind());
             error.put("acme_problem", s.lastProblem().map(p -> {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("type", p.type());
@@ -195,6 +193,13 @@ public final class StatusDocument {
         certificates.forEach(s -> p.sample(s.id(), s.certificatesIssued()));
         p.family("acme_checks_failed_total", "counter", "Certificate checks that failed since the start.");
         certificates.forEach(s -> p.sample(s.id(), s.failedChecks()));
+        p.family("acme_check_failures_total", "counter",
+                "Certificate checks that failed since the start, by the kind of failure (see last_error.kind).");
+        for (CertificateStatus s : certificates) {
+            for (FailureKind kind : FailureKind.values()) {
+                p.sample(s.id(), "kind", kind.label(), s.failedChecksByKind().getOrDefault(kind.label(), 0L));
+            }
+        }
         return p.toString();
     }
 

@@ -71,17 +71,18 @@ class CommandChannelTest {
     }
 
     @Test
-    void theMessageAndLastErrorArePassedVerbatim() throws Exception {
+    void theMessageAndLastErrorWithItsKindArePassedVerbatim() throws Exception {
         Path out = dir.resolve("message.txt");
-        CertificateFixture f = watched("printf '%s\\n%s\\n' \"$ACME_ALERT_MESSAGE\" \"$ACME_LAST_ERROR\" > '" + out + "'",
-                Duration.ofSeconds(10));
+        CertificateFixture f = watched("printf '%s\\n%s\\n%s\\n' \"$ACME_ALERT_MESSAGE\" \"$ACME_LAST_ERROR\""
+                + " \"$ACME_LAST_ERROR_KIND\" > '" + out + "'", Duration.ofSeconds(10));
 
         failChecks(f, 2);
 
-        assertThat(Files.readAllLines(out)).hasSize(2);
+        assertThat(Files.readAllLines(out)).hasSize(3);
         assertThat(Files.readAllLines(out).get(0)).startsWith("certificate default [localhost, matrix.example.org]:"
                 + " 2 checks failed in a row (alert after 2)");
         assertThat(Files.readAllLines(out).get(1)).isEqualTo(f.scheduler.state().lastError());
+        assertThat(Files.readAllLines(out).get(2)).isEqualTo("validation");
     }
 
     @Test

@@ -116,12 +116,14 @@ class WebhookChannelTest {
         assertThat(failing.get("names")).isEqualTo(List.of("localhost", "matrix.example.org"));
         assertThat(failing.get("consecutive_failures")).isEqualTo(3L);
         assertThat((String) failing.get("last_error")).contains(CertificateFixture.PROBLEM_TYPE);
+        assertThat(failing.get("last_error_kind")).isEqualTo("validation");
         assertThat((String) failing.get("message")).startsWith("certificate default");
         assertThat(failing.get("days_left")).isInstanceOf(Long.class);
         Map<String, Object> recovered = JsonUtil.parseJson(bodies.get(1));
         assertThat(recovered.get("event")).isEqualTo("recovered");
         assertThat(recovered.get("consecutive_failures")).isEqualTo(0L);
         assertThat(recovered.get("last_error")).isNull();
+        assertThat(recovered.get("last_error_kind")).isNull();
     }
 
     @Test

@@ -49,7 +49,7 @@ class SharedOrderJournalTest extends ClusterTestBase {
         a.journal().finalizing(lease, TestCerts.ecKey());
         a.state().update(lease, s -> s.withPendingOrder("https://ca.example/order/3"));
         assertThat(a.journal().pendingKey("default")).as("the state's order changed: the key went with it").isEmpty();
-        a.state().update(lease, s -> s.failed(clock.instant(), "unrelated"));
+        a.state().update(lease, s -> s.failed(clock.instant(), "unrelated", "network"));
         assertThat(a.journal().pendingOrder("default")).contains(URI.create("https://ca.example/order/3").toURL());
     }
 

@@ -22,11 +22,12 @@ class SharedStateTest extends ClusterTestBase {
         assertThat(b.state().load("default")).isEqualTo(RenewalState.INITIAL);
 
         a.state().update(a.leases().tryAcquire("default").orElseThrow(),
-                s -> s.attempted(t).failed(t.plusSeconds(120), "urn:ietf:params:acme:error:rateLimited: slow down")
+                s -> s.attempted(t).failed(t.plusSeconds(120), "urn:ietf:params:acme:error:rateLimited: slow down",
+                        "rate_limited")
                         .withAlerted("failing"));
 
         assertThat(b.state().load("default")).isEqualTo(new RenewalState(t, null, 1, t.plusSeconds(120), null,
-                "urn:ietf:params:acme:error:rateLimited: slow down", "failing"));
+                "urn:ietf:params:acme:error:rateLimited: slow down", "rate_limited", "failing"));
         assertThat(b.state().load("element")).isEqualTo(RenewalState.INITIAL);
     }
 
@@ -40,7 +41,7 @@ class SharedStateTest extends ClusterTestBase {
         Instant t = clock.instant();
         b.state().update(current, s -> s.attempted(t).succeeded(t, t.plus(Duration.ofHours(12))));
 
-        assertThatThrownBy(() -> a.state().update(stale, s -> s.failed(t.plusSeconds(60), "stale news")))
+        assertThatThrownBy(() -> a.state().update(stale, s -> s.failed(t.plusSeconds(60), "stale news", "network")))
                 .isInstanceOf(StaleLeaseException.class);
         assertThatThrownBy(() -> a.state().saveAriWindow(stale, Optional.empty()))
                 .isInstanceOf(StaleLeaseException.class);

@@ -113,7 +113,7 @@ class ConfigLoaderTest {
         assertThat(c.listen().bindAddresses()).containsExactly("127.0.0.1", "::1");
         assertThat(s.reprovisionThreshold()).isEqualTo(Duration.ofDays(14));
         assertThat(s.domains()).containsExactly("matrix.example.org", "example.org", "chat.example.org");
-        assertThat(s.primaryDomain()).isEqualTo("matrix.example.org");
+        assertThat(s.domains().get(0)).isEqualTo("matrix.example.org");
         assertThat(s.account().contacts()).containsExactly("admin@example.org", "ops@example.org");
         assertThat(s.order().keyType()).isEqualTo(KeyType.RSA3072);
         assertThat(s.account().eab()).contains(new ExternalAccountBinding("kid-123", SECRET));

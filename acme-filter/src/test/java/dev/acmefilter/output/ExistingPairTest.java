@@ -22,7 +22,6 @@ class ExistingPairTest {
 
     private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-    private static final Duration WINDOW = Duration.ofDays(30);
     private static final List<String> NAMES = List.of("matrix.example.org", "example.org");
 
     @TempDir
@@ -32,7 +31,7 @@ class ExistingPairTest {
     private Path key;
 
     private PairDecision decide() {
-        return ExistingPair.decide(cert, key, NAMES, WINDOW, CLOCK);
+        return ExistingPair.decide(cert, key, NAMES, CLOCK);
     }
 
     private void install(KeyPair keys, X509Certificate certificate) throws IOException {
@@ -52,7 +51,6 @@ class ExistingPairTest {
         assertThat(decision.action()).isEqualTo(Action.PROVISION);
         assertThat(decision.reason()).isEqualTo("no certificate yet");
         assertThat(decision.leaf()).isEmpty();
-        assertThat(decision.shouldWrite()).isTrue();
     }
 
     @Test
@@ -65,7 +63,6 @@ class ExistingPairTest {
         assertThat(decision.action()).isEqualTo(Action.KEEP);
         assertThat(decision.reason()).contains("2025-07-31T12:00:00Z").contains("60 days left");
         assertThat(decision.leaf()).contains(leaf);
-        assertThat(decision.shouldWrite()).isFalse();
     }
 
     @Test
@@ -85,22 +82,14 @@ class ExistingPairTest {
     }
 
     @Test
-    void certificateInsideRenewalWindowIsReplaced() throws IOException {
+    void aValidCertificateCloseToExpiryIsKeptForTheRenewalPolicyToJudge() throws IOException {
         KeyPair keys = TestCerts.ecKey();
-        install(keys, TestCerts.validFor(keys, NOW, 10, "matrix.example.org", "example.org"));
+        install(keys, TestCerts.validFor(keys, NOW, 1, "matrix.example.org", "example.org"));
 
         PairDecision decision = decide();
-        assertThat(decision.action()).isEqualTo(Action.REPLACE);
-        assertThat(decision.reason()).contains("expires on 2025-06-11T12:00:00Z").contains("10 days left")
-                .contains("renewal window of 30 days");
+        assertThat(decision.action()).isEqualTo(Action.KEEP);
+        assertThat(decision.reason()).contains("valid until 2025-06-02T12:00:00Z").contains("1 day left");
         assertThat(decision.leaf()).isPresent();
-    }
-
-    @Test
-    void certificateExactlyAtWindowEdgeIsReplaced() throws IOException {
-        KeyPair keys = TestCerts.ecKey();
-        install(keys, TestCerts.validFor(keys, NOW, 30, "matrix.example.org", "example.org"));
-        assertThat(decide().action()).isEqualTo(Action.REPLACE);
     }
 
     @Test
@@ -162,7 +151,6 @@ class ExistingPairTest {
         PairDecision decision = decide();
         assertThat(decision.action()).isEqualTo(Action.ERROR);
         assertThat(decision.reason()).contains(cert.toString()).contains("no PEM CERTIFICATE");
-        assertThat(decision.shouldWrite()).isFalse();
     }
 
     @Test

@@ -157,14 +157,16 @@ class AccountKeyRolloverTest {
         CertificateSettings settings = settings();
 
         assertThatThrownBy(() -> AccountKeyRollover.rollover(settings.account()))
-                .isInstanceOf(ProvisioningException.class)
+                .isInstanceOfSatisfying(ProvisioningException.class,
+                        e -> assertThat(e.kind()).isEqualTo(FailureKind.FILES))
                 .hasMessage("acme.account_key_file: " + settings.account().accountKeyFile() + " does not exist, so there is no"
                         + " account key to roll over");
 
         byte[] unregistered = pem(KeyPairs.create(KeyType.EC256));
         Files.write(settings.account().accountKeyFile(), unregistered);
         assertThatThrownBy(() -> AccountKeyRollover.rollover(settings.account()))
-                .isInstanceOf(ProvisioningException.class)
+                .isInstanceOfSatisfying(ProvisioningException.class,
+                        e -> assertThat(e.kind()).isEqualTo(FailureKind.CA_ERROR))
                 .hasMessageStartingWith("The CA at " + settings.account().directoryUrl() + " has no account for the key in "
                         + settings.account().accountKeyFile() + ", so there is nothing to roll over");
         assertThat(Files.readAllBytes(settings.account().accountKeyFile())).isEqualTo(unregistered);

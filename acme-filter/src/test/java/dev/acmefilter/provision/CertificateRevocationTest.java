@@ -108,7 +108,8 @@ class CertificateRevocationTest {
         CertificateSettings settings = settings("client.key");
 
         assertThatThrownBy(() -> CertificateRevocation.revoke(settings, CertificateRevocation.Reason.UNSPECIFIED))
-                .isInstanceOf(ProvisioningException.class)
+                .isInstanceOfSatisfying(ProvisioningException.class,
+                        e -> assertThat(e.kind()).isEqualTo(FailureKind.FILES))
                 .hasMessageStartingWith("Cannot read the certificate to revoke from " + settings.certificatePath());
         assertThat(Files.exists(settings.account().accountKeyFile())).isFalse();
     }

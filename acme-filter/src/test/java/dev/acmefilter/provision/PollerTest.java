@@ -107,7 +107,8 @@ class PollerTest {
 
         assertThatThrownBy(() -> poller.await(new Resource(1000, Status.VALID, time, null), Set.of(Status.VALID),
                 Duration.ofSeconds(20), "the CA to validate example.org"))
-                .isInstanceOf(ProvisioningException.class)
+                .isInstanceOfSatisfying(ProvisioningException.class,
+                        e -> assertThat(e.kind()).isEqualTo(FailureKind.TIMEOUT))
                 .hasMessage("Timed out after 20 s waiting for the CA to validate example.org (still pending)");
         assertThat(time.now).isBeforeOrEqualTo(T0.plusSeconds(20));
     }

@@ -128,7 +128,8 @@ class ProvisionerTest {
         Provisioner provisioner = new Provisioner(settings, STORE);
         try {
             assertThatThrownBy(provisioner::provisionIfNeeded)
-                    .isInstanceOf(ProvisioningException.class)
+                    .isInstanceOfSatisfying(ProvisioningException.class,
+                            e -> assertThat(e.kind()).isEqualTo(FailureKind.NETWORK))
                     .hasMessageContaining("Ordering a certificate for [localhost] failed")
                     .hasStackTraceContaining("PKIX path building failed");
             assertThat(settings.certificatePath()).doesNotExist();
@@ -164,7 +165,7 @@ class ProvisionerTest {
     void anOrderFinalizedJustBeforeACrashIsCompletedWithTheKeptKey() throws Exception {
         CertificateSettings settings = settings(dir, "localhost").build();
         OrderJournal journal = OrderJournal.forCertificate(settings.stateDir(), settings.certificatePath());
-        KeyPair key = CertificateOrder.createKey(settings.order().keyType());
+        KeyPair key = KeyPairs.create(settings.order().keyType());
         try (AcmeClient client = new AcmeClient(settings)) {
             Order order = client.login().getAccount().newOrder().domains("localhost").create();
             journal.orderCreated(order.getLocation());
@@ -366,7 +367,8 @@ class ProvisionerTest {
         long ordersBefore = PEBBLE.get().requests("POST /order-plz");
         try (dev.acmefilter.state.LockFile.Held held = lock.acquire(Duration.ofSeconds(1), "a test")) {
             assertThatThrownBy(provisioner::provisionIfNeeded)
-                    .isInstanceOf(ProvisioningException.class)
+                    .isInstanceOfSatisfying(ProvisioningException.class,
+                            e -> assertThat(e.kind()).isEqualTo(FailureKind.LOCKED))
                     .hasMessage("Another check of " + settings.certificatePath() + " is still running: the lock "
                             + settings.stateDir().resolve("acme-lock-homeserver.tls.crt.lock") + " was held by another"
                             + " task of this process for more than 200 ms; nothing was ordered");
@@ -427,9 +429,11 @@ class ProvisionerTest {
                 .isInstanceOfSatisfying(ProvisioningException.class, e -> {
                     assertThat(e.getMessage()).startsWith("http-01 validation of localhost failed: "
                             + "urn:ietf:params:acme:error:unauthorized");
-                    assertThat(e.problemType()).contains("urn:ietf:params:acme:error:unauthorized");
-                    assertThat(e.identifier()).contains("localhost");
-                    assertThat(e.problemDetail()).get().asString().contains("404");
+                    assertThat(e.kind()).isEqualTo(FailureKind.VALIDATION);
+                    AcmeProblem problem = e.problem().orElseThrow();
+                    assertThat(problem.type()).isEqualTo("urn:ietf:params:acme:error:unauthorized");
+                    assertThat(problem.identifier()).contains("localhost");
+                    assertThat(problem.detail()).get().asString().contains("404");
                 });
         assertThat(unserved.size()).isZero();
         assertThat(settings.certificatePath()).doesNotExist();

@@ -49,6 +49,11 @@ class RenewalSchedulerTest {
         public String describe() {
             return "cert.pem [example.org]";
         }
+
+        @Override
+        public String failureKind(Exception failure) {
+            return failure instanceof Failure ? "validation" : "internal";
+        }
     }
 
     static final class Failure extends Exception implements RenewalCheck.RetryAfter {
@@ -95,6 +100,8 @@ class RenewalSchedulerTest {
         RenewalState saved = state().load();
         assertThat(saved.consecutiveFailures()).isEqualTo(6);
         assertThat(saved.lastError()).contains("urn:ietf:params:acme:error:connection");
+        assertThat(saved.lastErrorKind()).as("the check's word for its failure").isEqualTo("validation");
+        assertThat(scheduler.failedChecksByKind()).isEqualTo(java.util.Map.of("validation", 6L));
     }
 
     @Test
@@ -136,6 +143,7 @@ class RenewalSchedulerTest {
         RenewalCheck ok = new RenewalCheck() {
             @Override public Outcome check() { return new Outcome(renewAt[0], Optional.empty(), "kept"); }
             @Override public String describe() { return "cert"; }
+            @Override public String failureKind(Exception failure) { return "internal"; }
         };
         RenewalScheduler scheduler = new RenewalScheduler(ok, state(), clock, () -> 0);
         try {
@@ -179,6 +187,7 @@ class RenewalSchedulerTest {
                 return new Outcome(T0, Optional.empty(), "never");
             }
             @Override public String describe() { return "cert"; }
+            @Override public String failureKind(Exception failure) { return "network"; }
         };
         RenewalScheduler scheduler = new RenewalScheduler(slow, state(), Clock.systemUTC(), () -> 0);
         scheduler.start();
@@ -189,6 +198,8 @@ class RenewalSchedulerTest {
         RenewalState saved = state().load();
         assertThat(saved.consecutiveFailures()).isZero();
         assertThat(saved.lastError()).isNull();
+        assertThat(saved.lastErrorKind()).isNull();
+        assertThat(scheduler.failedChecksByKind()).isEmpty();
     }
 
     @Test
@@ -203,16 +214,21 @@ class RenewalSchedulerTest {
                 return new Outcome(T0.plus(Duration.ofDays(30)), Optional.empty(), "issued");
             }
             @Override public String describe() { return "cert"; }
+            @Override public String failureKind(Exception failure) { return "network"; }
         };
         RenewalScheduler scheduler = new RenewalScheduler(flaky, state(), clock, () -> 0);
         try {
             scheduler.runOnce();
             scheduler.runOnce();
+            assertThat(state().load().lastErrorKind()).isEqualTo("network");
             fail[0] = false;
             scheduler.runOnce();
+            assertThat(state().load().lastErrorKind()).as("a success clears the kind with the error").isNull();
             fail[0] = true;
             Instant next = scheduler.runOnce();
             assertThat(next).as("the backoff starts over at 1 minute").isEqualTo(T0.plus(Duration.ofMinutes(1)));
+            assertThat(scheduler.failedChecksByKind()).as("counted since the start, not reset by a success")
+                    .isEqualTo(java.util.Map.of("network", 3L));
         } finally {
             scheduler.close();
         }

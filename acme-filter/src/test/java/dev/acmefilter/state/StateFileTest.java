@@ -26,13 +26,14 @@ class StateFileTest {
     void whatIsSavedIsWhatTheNextProcessLoads() throws Exception {
         Path file = dir.resolve("sub/s.properties");
         Instant t = Instant.parse("2026-06-01T10:00:00Z");
-        new StateFile(file).update(s -> s.attempted(t).failed(t.plusSeconds(60), "boom: urn:x").withPendingOrder(
-                "https://ca.example/order/1"));
+        new StateFile(file).update(s -> s.attempted(t).failed(t.plusSeconds(60), "boom: urn:x", "ca_error")
+                .withPendingOrder("https://ca.example/order/1"));
 
         RenewalState loaded = new StateFile(file).load();
 
         assertThat(loaded).isEqualTo(new RenewalState(t, null, 1, t.plusSeconds(60), "https://ca.example/order/1",
-                "boom: urn:x"));
+                "boom: urn:x", "ca_error", null));
+        assertThat(Files.readString(file)).contains("last_error_kind=ca_error");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         try (var files = Files.list(file.getParent())) {
             assertThat(files).as("no temporary file left").containsExactly(file);
@@ -44,7 +45,7 @@ class StateFileTest {
         Path file = dir.resolve("s.properties");
         Instant t = Instant.parse("2026-06-01T10:00:00Z");
         new StateFile(file).update(s -> s.withAlerted("failing,expiring"));
-        new StateFile(file).update(s -> s.attempted(t).failed(t.plusSeconds(60), "boom"));
+        new StateFile(file).update(s -> s.attempted(t).failed(t.plusSeconds(60), "boom", "network"));
 
         assertThat(new StateFile(file).load().alerted()).isEqualTo("failing,expiring");
         assertThat(Files.readString(file)).contains("alerted=failing,expiring");

@@ -74,7 +74,9 @@ class CertificateStatusTest {
         assertThat(failed.state().nextAttempt()).isEqualTo(next);
         assertThat(failed.state().lastError()).startsWith("http-01 validation of matrix.example.org failed: "
                 + CertificateFixture.PROBLEM_TYPE);
-        assertThat(failed.lastProblem()).contains(new CertificateStatus.AcmeProblem(CertificateFixture.PROBLEM_TYPE,
+        assertThat(failed.state().lastErrorKind()).isEqualTo("validation");
+        assertThat(failed.failedChecksByKind()).isEqualTo(java.util.Map.of("validation", 1L));
+        assertThat(failed.lastProblem()).contains(new dev.acmefilter.provision.AcmeProblem(CertificateFixture.PROBLEM_TYPE,
                 java.util.Optional.of("Connection refused"), java.util.Optional.of("matrix.example.org")));
         assertThat(failed.failedChecks()).isEqualTo(1);
 
@@ -84,6 +86,7 @@ class CertificateStatusTest {
         CertificateStatus renewed = CertificateStatus.of(f.certificate, f.clock);
         assertThat(renewed.state().consecutiveFailures()).isZero();
         assertThat(renewed.state().lastError()).isNull();
+        assertThat(renewed.state().lastErrorKind()).isNull();
         assertThat(renewed.lastProblem()).isEmpty();
         assertThat(renewed.state().lastSuccess()).isEqualTo(next);
         assertThat(renewed.onDisk()).isPresent();

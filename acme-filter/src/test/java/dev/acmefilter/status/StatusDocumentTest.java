@@ -2,6 +2,7 @@ package dev.acmefilter.status;
 
 import dev.acmefilter.config.ExternalAccountBinding;
 import dev.acmefilter.config.KeystoreSettings;
+import dev.acmefilter.provision.FailureKind;
 import dev.acmefilter.testing.CertificateFixture;
 import org.jose4j.json.JsonUtil;
 import org.junit.jupiter.api.Test;
@@ -72,12 +73,32 @@ class StatusDocumentTest {
         assertThat(c.get("next_attempt")).isEqualTo(next.toString());
         Map<String, Object> error = (Map<String, Object>) c.get("last_error");
         assertThat((String) error.get("message")).startsWith("http-01 validation of matrix.example.org failed");
+        assertThat(error.get("kind")).isEqualTo("validation");
         assertThat(error.get("acme_problem")).isEqualTo(Map.of("type", CertificateFixture.PROBLEM_TYPE,
                 "detail", "Connection refused", "identifier", "matrix.example.org"));
         assertThat(c.get("last_delivery")).as("nothing delivered by this process").isNull();
         assertThat((List<Object>) c.get("alerted")).isEmpty();
         assertThat(c.get("since_start")).isEqualTo(Map.of("orders_started", 0L, "certificates_issued", 0L,
                 "failed_checks", 1L));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theLastErrorKindSurvivesARestartWithTheLastError() throws Exception {
+        CertificateFixture f = CertificateFixture.create(dir, T0);
+        f.writeCertificate(90);
+        f.nextCheck(CertificateFixture.Next.FAIL);
+        f.check();
+
+        CertificateFixture restarted = f.restarted();
+        Map<String, Object> c = only(JsonUtil.parseJson(document(restarted).json()));
+
+        Map<String, Object> error = (Map<String, Object>) c.get("last_error");
+        assertThat((String) error.get("message")).startsWith("http-01 validation of matrix.example.org failed");
+        assertThat(error.get("kind")).isEqualTo("validation");
+        assertThat(error.get("acme_problem")).as("only what this process saw").isNull();
+        assertThat(document(restarted).metrics().lines()).as("counters start over with the process")
+                .contains("acme_check_failures_total{certificate=\"default\",kind=\"validation\"} 0");
     }
 
     @Test
@@ -106,6 +127,10 @@ class StatusDocumentTest {
                 "# TYPE acme_checks_failed_total counter",
                 "acme_checks_failed_total{certificate=\"default\"} 1",
                 "acme_checks_failed_total{certificate=\"chat \\\"2\\\"\"} 0",
+                "# TYPE acme_check_failures_total counter",
+                "acme_check_failures_total{certificate=\"default\",kind=\"validation\"} 1",
+                "acme_check_failures_total{certificate=\"default\",kind=\"network\"} 0",
+                "acme_check_failures_total{certificate=\"chat \\\"2\\\"\",kind=\"validation\"} 0",
                 "acme_orders_started_total{certificate=\"default\"} 0",
                 "acme_certificates_issued_total{certificate=\"default\"} 0");
         assertThat(metrics).as("no series for what the second certificate does not have")
@@ -113,7 +138,9 @@ class StatusDocumentTest {
                 .doesNotContain("acme_certificate_last_success_timestamp_seconds{");
         // every line is a comment or "name{labels} integer"
         assertThat(metrics.lines()).allMatch(l -> l.startsWith("# HELP ") || l.startsWith("# TYPE ")
-                || l.matches("acme_[a-z_]+\\{certificate=\"([^\"\\\\]|\\\\.)*\"} -?[0-9]+"));
+                || l.matches("acme_[a-z_]+\\{certificate=\"([^\"\\\\]|\\\\.)*\"(,kind=\"[a-z_]+\")?} -?[0-9]+"));
+        assertThat(metrics.lines().filter(l -> l.startsWith("acme_check_failures_total{certificate=\"default\"")))
+                .as("every kind of failure has a series, at 0 until it happens").hasSize(FailureKind.values().length);
     }
 
     @Test

@@ -5,6 +5,8 @@ import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.output.CertificatePairWriter;
 import dev.acmefilter.output.FileOptions;
 import dev.acmefilter.output.TestCerts;
+import dev.acmefilter.provision.AcmeProblem;
+import dev.acmefilter.provision.FailureKind;
 import dev.acmefilter.provision.ManagedCertificate;
 import dev.acmefilter.provision.Provisioner;
 import dev.acmefilter.provision.ProvisioningException;
@@ -107,9 +109,10 @@ public final class CertificateFixture {
         @Override
         public Outcome check() throws Exception {
             switch (next) {
-                case FAIL -> throw new ProvisioningException("http-01 validation of matrix.example.org failed: "
-                        + PROBLEM_TYPE + ": Connection refused", PROBLEM_TYPE, "Connection refused",
-                        "matrix.example.org", null, null);
+                case FAIL -> throw ProvisioningException.builder(FailureKind.VALIDATION, "http-01 validation of"
+                        + " matrix.example.org failed: " + PROBLEM_TYPE + ": Connection refused")
+                        .problem(new AcmeProblem(PROBLEM_TYPE, Optional.of("Connection refused"),
+                                Optional.of("matrix.example.org"))).build();
                 case RENEW -> {
                     X509Certificate leaf = writeCertificate(lifetimeDays);
                     return new Outcome(leaf.getNotAfter().toInstant().minus(Duration.ofDays(lifetimeDays / 3)),
@@ -124,6 +127,11 @@ public final class CertificateFixture {
         @Override
         public String describe() {
             return settings.certificatePath() + " " + settings.domains();
+        }
+
+        @Override
+        public String failureKind(Exception failure) {
+            return provisioner.failureKind(failure);
         }
     }
 }
