@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
  * Runs one child process with a time limit: its output (stdout and stderr together) is
  * drained into an {@link OutputTail}, and when the limit passes the process and
  * everything it started are killed, so a hung {@code systemctl} cannot hold up renewals.
- * Used for the reload command and the alert command.
+ * The child gets exactly the environment it is given ({@link HookEnvironment}), never this
+ * process's whole one. Used for the reload signal, the reload command and the alert command.
  */
 public final class ProcessRunner {
 
@@ -38,7 +39,8 @@ public final class ProcessRunner {
 
     /**
      * @param command     the program and its arguments
-     * @param environment variables added to this process's own environment
+     * @param environment the child's whole environment: nothing of this process's own is
+     *                    inherited (build it with {@link HookEnvironment})
      * @param timeout     how long it may run
      * @throws IOException when the program cannot be started
      */
@@ -46,6 +48,7 @@ public final class ProcessRunner {
             throws IOException, InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().clear();
         builder.environment().putAll(environment);
         Process process = builder.start();
         process.getOutputStream().close(); // no input: a hook that reads stdin sees its end at once

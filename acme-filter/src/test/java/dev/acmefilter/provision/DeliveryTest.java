@@ -103,7 +103,7 @@ class DeliveryTest {
                 .certificatePath(cert)
                 .privateKeyPath(key)
                 .reload(new ReloadSettings(Optional.of(ReloadSignal.HUP), Optional.of(pidFile), Optional.empty(),
-                        Duration.ofSeconds(10)))
+                        Duration.ofSeconds(10), Optional.of("nginx"), List.of()))
                 .verify(new VerifySettings("127.0.0.1", tlsPort, "localhost", Duration.ofSeconds(15)))
                 .build();
         Provisioner provisioner = new Provisioner(settings, store);
