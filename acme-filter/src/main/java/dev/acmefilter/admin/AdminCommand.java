@@ -12,6 +12,7 @@ import dev.acmefilter.provision.Delivery;
 import dev.acmefilter.provision.ProvisionResult;
 import dev.acmefilter.provision.Provisioner;
 import dev.acmefilter.provision.ProvisioningException;
+import dev.acmefilter.safety.SharedFolderCheck;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -108,6 +109,9 @@ public final class AdminCommand {
                 return OK;
             }
             AcmeConfig settings = ConfigLoader.load(configFile(line));
+            if (!line.command().equals(CommandLine.STATUS)) {
+                SharedFolderCheck.refuseForRoot(settings, line.allowSharedFolders(), m -> err.println("acme-admin: " + m));
+            }
             if (!line.command().equals(CommandLine.STATUS) && !line.dryRun()) {
                 warnWhenNotTheOwner(settings.stateDir());
             }

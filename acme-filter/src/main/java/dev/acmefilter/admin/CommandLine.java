@@ -1,6 +1,7 @@
 package dev.acmefilter.admin;
 
 import dev.acmefilter.provision.CertificateRevocation;
+import dev.acmefilter.safety.SharedFolderCheck;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -27,10 +28,11 @@ import java.util.Set;
  * @param output    --output (only with --dry-run)
  * @param reason    --reason (default unspecified)
  * @param noRenew   --no-renew
+ * @param allowSharedFolders --allow-shared-folders: run as root even where other users can write
  */
 public record CommandLine(String command, boolean help, Optional<Path> config, Optional<String> cert, boolean dryRun,
                           Optional<URI> directory, Optional<Path> output, CertificateRevocation.Reason reason,
-                          boolean noRenew) {
+                          boolean noRenew, boolean allowSharedFolders) {
 
     public static final String STATUS = "status";
     public static final String RENEW = "renew";
@@ -45,9 +47,10 @@ public record CommandLine(String command, boolean help, Optional<Path> config, O
         OPTIONS.put(REVOKE, List.of("--cert", "--reason", "--no-renew"));
         OPTIONS.put(ROLLOVER, List.of());
     }
-    private static final Set<String> FLAGS = Set.of("--dry-run", "--no-renew", "--help", "-h");
+    private static final String ALLOW_SHARED = SharedFolderCheck.ALLOW_OPTION;
+    private static final Set<String> FLAGS = Set.of("--dry-run", "--no-renew", "--help", "-h", ALLOW_SHARED);
     private static final Set<String> ALL = Set.of("--config", "--cert", "--dry-run", "--directory", "--output",
-            "--reason", "--no-renew", "--help", "-h");
+            "--reason", "--no-renew", "--help", "-h", ALLOW_SHARED);
 
     public static CommandLine parse(String... args) {
         String command = null;
@@ -95,12 +98,13 @@ public record CommandLine(String command, boolean help, Optional<Path> config, O
         if (command == null) {
             if (help) {
                 return new CommandLine(null, true, Optional.empty(), Optional.empty(), false, Optional.empty(),
-                        Optional.empty(), CertificateRevocation.Reason.UNSPECIFIED, false);
+                        Optional.empty(), CertificateRevocation.Reason.UNSPECIFIED, false, false);
             }
             throw new UsageException("no command given; expected one of " + commands());
         }
         for (String name : values.keySet()) {
-            if (!name.equals("--config") && !name.equals("--help") && !OPTIONS.get(command).contains(name)) {
+            if (!name.equals("--config") && !name.equals("--help") && !name.equals(ALLOW_SHARED)
+                    && !OPTIONS.get(command).contains(name)) {
                 throw new UsageException(name + " is not an option of " + command + "; expected "
                         + expectedFor(command));
             }
@@ -121,7 +125,7 @@ public record CommandLine(String command, boolean help, Optional<Path> config, O
                         + "' is not a revocation reason; expected one of " + CertificateRevocation.Reason.labels())))
                 .orElse(CertificateRevocation.Reason.UNSPECIFIED);
         return new CommandLine(command, help, config, cert, dryRun, directory, output, reason,
-                values.containsKey("--no-renew"));
+                values.containsKey("--no-renew"), values.containsKey(ALLOW_SHARED));
     }
 
     private static Optional<String> nonEmpty(String name, String value) {

@@ -35,6 +35,13 @@ class CommandLineTest {
     }
 
     @Test
+    void allowSharedFoldersGoesWithEveryCommand() {
+        assertThat(CommandLine.parse("--allow-shared-folders", "renew").allowSharedFolders()).isTrue();
+        assertThat(CommandLine.parse("rollover-account-key", "--allow-shared-folders").allowSharedFolders()).isTrue();
+        assertThat(CommandLine.parse("revoke").allowSharedFolders()).isFalse();
+    }
+
+    @Test
     void helpNeedsNoCommand() {
         assertThat(CommandLine.parse("-h").help()).isTrue();
         assertThat(CommandLine.parse("status", "--help").help()).isTrue();
