@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -474,8 +475,12 @@ public final class CertificatePairWriter {
                 || !lines.get(2).startsWith(JOURNAL_CERTIFICATE) || !lines.get(3).equals(JOURNAL_END)) {
             return Optional.empty();
         }
-        return Optional.of(List.of(Path.of(lines.get(1).substring(JOURNAL_KEY.length())),
-                Path.of(lines.get(2).substring(JOURNAL_CERTIFICATE.length()))));
+        try {
+            return Optional.of(List.of(Path.of(lines.get(1).substring(JOURNAL_KEY.length())),
+                    Path.of(lines.get(2).substring(JOURNAL_CERTIFICATE.length()))));
+        } catch (InvalidPathException e) {
+            return Optional.empty(); // not a path this writer wrote (a NUL byte: found by the journal fuzz test)
+        }
     }
 
     private void rollBack(List<Path> backups, Exception cause) {
