@@ -43,9 +43,10 @@ else
   done
 fi
 
-mvn -B -ntp -q -Dstyle.color=never -pl acme-filter test-compile
 log_dir=acme-filter/target/fuzz
 mkdir -p "$log_dir"
+mvn -B -ntp -Dstyle.color=never -pl acme-filter test-compile >"$log_dir/compile.log" 2>&1 \
+  || { cat "$log_dir/compile.log" >&2; exit 1; }
 failed=0
 for target in "${targets[@]}"; do
   name=${target##*.}

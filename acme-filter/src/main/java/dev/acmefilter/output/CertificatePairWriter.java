@@ -476,10 +476,17 @@ public final class CertificatePairWriter {
             return Optional.empty();
         }
         try {
-            return Optional.of(List.of(Path.of(lines.get(1).substring(JOURNAL_KEY.length())),
-                    Path.of(lines.get(2).substring(JOURNAL_CERTIFICATE.length()))));
+            Path key = Path.of(lines.get(1).substring(JOURNAL_KEY.length()));
+            Path certificate = Path.of(lines.get(2).substring(JOURNAL_CERTIFICATE.length()));
+            // this writer writes absolute paths of files in a folder: anything else is not its journal
+            // (a NUL byte, a bare name without a folder: found by the journal fuzz test)
+            if (!key.isAbsolute() || key.getParent() == null || !certificate.isAbsolute()
+                    || certificate.getParent() == null) {
+                return Optional.empty();
+            }
+            return Optional.of(List.of(key, certificate));
         } catch (InvalidPathException e) {
-            return Optional.empty(); // not a path this writer wrote (a NUL byte: found by the journal fuzz test)
+            return Optional.empty();
         }
     }
 
