@@ -2,7 +2,8 @@
 # Acceptance check: the same acme.war, copied unchanged as ROOT.war into a stock Tomcat 10.1
 # whose only change is ACME_CONFIG (in bin/setenv.sh), provisions a certificate from Pebble,
 # with Pebble's http-01 requests going through nginx
-#     location /.well-known/acme-challenge { proxy_pass http://localhost:<tomcat port>; }
+#     location /.well-known/acme-challenge { proxy_pass http://localhost:<tomcat port>;
+#         proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; }
 # to that Tomcat. Verifies the chain against Pebble's root and that the key matches, prints
 # timings, stops everything it started, exits 0 on success. Non-interactive (CI).
 #
@@ -183,7 +184,10 @@ http {
         listen 127.0.0.1:$NGINX_PORT;
         server_name localhost;
         # the location block of the issue; Tomcat's stock HTTP port instead of 8009 (see the header)
-        location /.well-known/acme-challenge { proxy_pass http://localhost:$TOMCAT_HTTP_PORT; }
+        location /.well-known/acme-challenge {
+            proxy_pass http://localhost:$TOMCAT_HTTP_PORT;
+            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+        }
         location / { return 404; }
     }
 }

@@ -25,10 +25,11 @@ import java.util.Optional;
  * @param output    --output (only with --dry-run)
  * @param reason    --reason (default unspecified)
  * @param noRenew   --no-renew
+ * @param allowSharedFolders --allow-shared-folders: run as root even where other users can write
  */
 public record AdminArguments(String command, boolean help, List<Path> configs, Optional<String> cert,
                              boolean dryRun, Optional<URI> directory, Optional<Path> output,
-                             CertificateRevocation.Reason reason, boolean noRenew) {
+                             CertificateRevocation.Reason reason, boolean noRenew, boolean allowSharedFolders) {
 
     public static final String STATUS = "status";
     public static final String RENEW = "renew";
@@ -57,12 +58,16 @@ public record AdminArguments(String command, boolean help, List<Path> configs, O
         if (command == null) {
             if (result.isUsageHelpRequested()) {
                 return new AdminArguments(null, true, configs, Optional.empty(), false, Optional.empty(),
-                        Optional.empty(), CertificateRevocation.Reason.UNSPECIFIED, false);
+                        Optional.empty(), CertificateRevocation.Reason.UNSPECIFIED, false, false);
             }
             throw new UsageException("no command given; expected one of " + UsageErrors.commands(line));
         }
         Object options = command.commandSpec().userObject();
-        configs.addAll(((AdminOptions.ConfigOption) command.commandSpec().mixins().get("config").userObject()).paths);
+        AdminOptions.ConfigOption global = (AdminOptions.ConfigOption) command.commandSpec().mixins().get("config")
+                .userObject();
+        configs.addAll(global.paths);
+        boolean allowSharedFolders = ((AdminOptions) line.getCommand()).config.allowSharedFolders
+                || global.allowSharedFolders;
         String cert = null;
         AdminOptions.Renew renew = new AdminOptions.Renew();
         AdminOptions.Revoke revoke = new AdminOptions.Revoke();
@@ -85,7 +90,7 @@ public record AdminArguments(String command, boolean help, List<Path> configs, O
         boolean help = result.isUsageHelpRequested() || command.isUsageHelpRequested();
         return new AdminArguments(command.commandSpec().name(), help, configs,
                 Optional.ofNullable(cert), renew.dryRun, Optional.ofNullable(renew.directory),
-                Optional.ofNullable(renew.output), revoke.reason, revoke.noRenew);
+                Optional.ofNullable(renew.output), revoke.reason, revoke.noRenew, allowSharedFolders);
     }
 
     /**

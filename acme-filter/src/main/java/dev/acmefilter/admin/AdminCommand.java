@@ -13,6 +13,7 @@ import dev.acmefilter.provision.Delivery;
 import dev.acmefilter.provision.ProvisionResult;
 import dev.acmefilter.provision.Provisioner;
 import dev.acmefilter.provision.ProvisioningException;
+import dev.acmefilter.safety.SharedFolderCheck;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -78,6 +79,9 @@ public final class AdminCommand {
                 return OK;
             }
             AcmeConfig settings = load(line.configs());
+            if (!line.command().equals(AdminArguments.STATUS)) {
+                SharedFolderCheck.refuseForRoot(settings, line.allowSharedFolders(), m -> err.println("acme-admin: " + m));
+            }
             if (!line.command().equals(AdminArguments.STATUS) && !line.dryRun()) {
                 warnWhenNotTheOwner(settings.stateDir());
             }

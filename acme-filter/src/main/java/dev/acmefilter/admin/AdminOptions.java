@@ -59,6 +59,10 @@ final class AdminOptions {
             "as Synapse reads them. Default: $ACME_CONFIG,", "else Debian's /etc/matrix-synapse/",
             "homeserver.yaml and conf.d/, else", "Docker's /data/homeserver.yaml"})
         List<Path> paths = new ArrayList<>();
+
+        @Option(names = "--allow-shared-folders", description = {"run as root even where another user or group",
+            "can write the config or a folder written to"})
+        boolean allowSharedFolders;
     }
 
     /** {@code --cert}: the certificate a command acts on. */

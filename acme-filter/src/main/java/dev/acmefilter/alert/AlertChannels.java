@@ -30,7 +30,7 @@ public final class AlertChannels implements AutoCloseable {
     public static AlertChannels forSettings(AcmeConfig settings) {
         AlertSettings alerts = settings.alerts();
         List<AlertChannel> channels = new ArrayList<>();
-        alerts.command().ifPresent(c -> channels.add(new CommandChannel(c, alerts.timeout())));
+        alerts.command().ifPresent(c -> channels.add(new CommandChannel(c, alerts.timeout(), alerts.env())));
         alerts.webhook().ifPresent(url -> channels.add(new WebhookChannel(url, alerts.timeout(),
                 AcmeTrust.sslContext(settings.account().caCertificates()))));
         return new AlertChannels(channels);

@@ -1,5 +1,6 @@
 package dev.acmefilter.alert;
 
+import dev.acmefilter.reload.HookEnvironment;
 import dev.acmefilter.reload.ProcessRunner;
 
 import java.io.IOException;
@@ -10,15 +11,19 @@ import java.util.List;
  * Runs {@code acme.alerts.command} with {@code /bin/sh -c}, the alert in its environment
  * ({@link Alert#environment()}), with the same time limit and output handling as the reload
  * command: killed with its children after the timeout, only the end of its output reported.
+ * Like the reload command it gets a minimal environment ({@link HookEnvironment}: PATH, the
+ * alert's {@code ACME_*} variables and what {@code acme.alerts.env} lists).
  */
 final class CommandChannel implements AlertChannel {
 
     private final String command;
     private final Duration timeout;
+    private final List<String> passThrough;
 
-    CommandChannel(String command, Duration timeout) {
+    CommandChannel(String command, Duration timeout, List<String> passThrough) {
         this.command = command;
         this.timeout = timeout;
+        this.passThrough = List.copyOf(passThrough);
     }
 
     @Override
@@ -30,7 +35,8 @@ final class CommandChannel implements AlertChannel {
     public void send(Alert alert) throws IOException, InterruptedException {
         ProcessRunner.Outcome outcome;
         try {
-            outcome = ProcessRunner.run(List.of("/bin/sh", "-c", command), alert.environment(), timeout);
+            outcome = ProcessRunner.run(List.of("/bin/sh", "-c", command),
+                    HookEnvironment.of(passThrough, alert.environment()), timeout);
         } catch (IOException e) {
             throw new IOException("cannot be started: " + e.getMessage(), e);
         }

@@ -1,5 +1,8 @@
 package dev.acmefilter.config;
 
+import dev.acmefilter.net.AddressRange;
+
+import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -15,15 +18,17 @@ import java.util.Locale;
  * command or webhook.
  *
  * @param command        a shell command run with {@code /bin/sh -c} for each alert
- * @param webhook        an http(s) URL that gets each alert as a JSON POST; its path may hold
- *                       a secret token, so only its scheme, host and port are ever logged
+ * @param webhook        an https URL (http only to a loopback address) that gets each alert as
+ *                       a JSON POST; its path may hold a secret token, so only its scheme, host
+ *                       and port are ever logged, and {@link #toString()} hides the rest
  * @param afterFailures  consecutive failed checks before the {@code failing} alert
  * @param warningWindow  time left before expiry that starts the {@code expiring} alert (at
  *                       most half the renewal window: short-lived certificates warn later)
  * @param timeout        how long the command or the webhook may take
+ * @param env            names of this process's environment variables the command also gets
  */
 public record AlertSettings(Optional<String> command, Optional<URI> webhook, int afterFailures, Duration warningWindow,
-                            Duration timeout) {
+                            Duration timeout, List<String> env) {
 
     public static final int DEFAULT_AFTER_FAILURES = 3;
     public static final Duration DEFAULT_WARNING_DAYS = Duration.ofDays(14);
@@ -36,12 +41,27 @@ public record AlertSettings(Optional<String> command, Optional<URI> webhook, int
         Objects.requireNonNull(webhook, "webhook");
         Objects.requireNonNull(warningWindow, "warningWindow");
         Objects.requireNonNull(timeout, "timeout");
+        env = List.copyOf(env);
         if (afterFailures < 1) {
             throw new IllegalArgumentException("afterFailures must be 1 or more: " + afterFailures);
         }
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
+    }
+
+    /** Settings without pass-through variables. */
+    public AlertSettings(Optional<String> command, Optional<URI> webhook, int afterFailures, Duration warningWindow,
+                         Duration timeout) {
+        this(command, webhook, afterFailures, warningWindow, timeout, List.of());
+    }
+
+    /** Keeps the webhook's path and query (a token, often) out of logs and messages. */
+    @Override
+    public String toString() {
+        return "AlertSettings[command=" + command + ", webhook=" + webhook.map(AlertSettings::redacted)
+                + ", afterFailures=" + afterFailures + ", warningWindow=" + warningWindow + ", timeout=" + timeout
+                + ", env=" + env + "]";
     }
 
     /** The webhook as it may be logged: scheme, host and port, never the path or query (they may hold a token). */
@@ -51,9 +71,11 @@ public record AlertSettings(Optional<String> command, Optional<URI> webhook, int
     }
 
 
-    static final List<String> KEYS = List.of("command", "webhook", "after_failures", "warning_days", "timeout");
+    static final List<String> KEYS = List.of("command", "webhook", "after_failures", "warning_days", "timeout",
+            PassThroughVariables.KEY);
     static final String COMMAND_EXPECTED = "a shell command such as '/usr/local/bin/notify-admin'";
-    static final String WEBHOOK_EXPECTED = "an absolute http:// or https:// URL that accepts a JSON POST";
+    static final String WEBHOOK_EXPECTED = "an absolute https:// URL (http:// only to 127.0.0.1 or [::1]) that"
+            + " accepts a JSON POST";
     static final String FAILURES_EXPECTED = "a whole number of failed checks from 1 to 100";
     static final String DAYS_EXPECTED = "a whole number of days from 1 to 365";
 
@@ -73,8 +95,9 @@ public record AlertSettings(Optional<String> command, Optional<URI> webhook, int
         int warningDays = alerts.positive("warning_days", (int) DEFAULT_WARNING_DAYS.toDays(), 365,
                 "is not a number of days from 1 to 365", DAYS_EXPECTED);
         Duration timeout = alerts.seconds("timeout", DEFAULT_TIMEOUT);
+        List<String> env = PassThroughVariables.parse(alerts);
         return new AlertSettings(Optional.ofNullable(command), webhook, afterFailures, Duration.ofDays(warningDays),
-                timeout);
+                timeout, env);
     }
 
     private static Optional<URI> webhook(Section alerts) {
@@ -95,10 +118,20 @@ public record AlertSettings(Optional<String> command, Optional<URI> webhook, int
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw alerts.valueError("webhook", "the URL uses " + scheme + ", not http or https", WEBHOOK_EXPECTED);
         }
+        if (scheme.equals("http") && !isLoopbackLiteral(uri.getHost())) {
+            // the alert (names, errors) and the token in the URL would cross the network in clear
+            throw alerts.valueError("webhook", "the URL uses http:// to " + uri.getHost() + ", which is not a loopback"
+                    + " address: the alert and the URL's token would travel unencrypted", WEBHOOK_EXPECTED);
+        }
         if (uri.getRawUserInfo() != null) {
             throw alerts.valueError("webhook", "the URL holds a user name or password", WEBHOOK_EXPECTED
                     + " without user:password@ (put a token into the path or query instead)");
         }
         return Optional.of(uri);
+    }
+
+    /** {@code 127.x.x.x} or {@code [::1]} as written: a name such as {@code localhost} depends on the resolver. */
+    private static boolean isLoopbackLiteral(String host) {
+        return AddressRange.literal(host).map(InetAddress::isLoopbackAddress).orElse(false);
     }
 }

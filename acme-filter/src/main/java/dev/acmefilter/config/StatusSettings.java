@@ -2,6 +2,8 @@ package dev.acmefilter.config;
 
 import dev.acmefilter.net.AddressRange;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.ArrayList;
@@ -10,14 +12,18 @@ import java.util.Optional;
 /**
  * {@code acme.status}: the status, metrics and health endpoints that the WAR serves under
  * {@code /acme/}. They say which names are certified, when they expire and what failed,
- * which is nobody else's business: by default only the host itself may ask.
+ * which is nobody else's business: by default only the host itself may ask. The address
+ * alone is weak behind a reverse proxy on the same host (it connects from loopback), so a
+ * bearer token can be required too.
  *
  * @param enabled whether the endpoints answer at all ({@code false}: 404)
  * @param allow   the client addresses that may ask; a request that came through a proxy
  *                ({@code Forwarded}, {@code X-Forwarded-For}, {@code X-Real-IP}) is answered
  *                only when every address it names is in the list too
+ * @param token   {@code acme.status.token_file}: when present, a request must also carry
+ *                {@code Authorization: Bearer <token>}; read once at start, never shown
  */
-public record StatusSettings(boolean enabled, List<AddressRange> allow) {
+public record StatusSettings(boolean enabled, List<AddressRange> allow, Optional<StatusToken> token) {
 
     /** Loopback only: 127.0.0.0/8 and ::1. */
     public static final List<AddressRange> LOOPBACK = List.of(AddressRange.IPV4_LOOPBACK, AddressRange.IPV6_LOOPBACK);
@@ -25,17 +31,26 @@ public record StatusSettings(boolean enabled, List<AddressRange> allow) {
 
     public StatusSettings {
         allow = List.copyOf(Objects.requireNonNull(allow, "allow"));
+        Objects.requireNonNull(token, "token");
+    }
+
+    /** Settings without a token. */
+    public StatusSettings(boolean enabled, List<AddressRange> allow) {
+        this(enabled, allow, Optional.empty());
     }
 
 
-    static final List<String> KEYS = List.of("enabled", "allow");
+    static final List<String> KEYS = List.of("enabled", "allow", "token_file");
+    static final String TOKEN_EXPECTED = "a file that only this process's user (and group) can read, holding one"
+            + " token of at least " + StatusToken.MIN_LENGTH + " characters, such as one made by"
+            + " 'openssl rand -hex 32'";
     static final String ALLOW_EXPECTED = "a list of IP addresses or CIDR ranges, such as ['127.0.0.1', '::1',"
             + " '192.168.1.0/24']";
 
     /**
-     * {@code acme.status}: {@code enabled} (default true) and {@code allow}, a list of IP
-     * addresses or CIDR ranges that replaces the default loopback-only list. Host names are
-     * refused: access must not depend on DNS.
+     * {@code acme.status}: {@code enabled} (default true), {@code allow}, a list of IP
+     * addresses or CIDR ranges that replaces the default loopback-only list (host names are
+     * refused: access must not depend on DNS), and {@code token_file}, read here, at start.
      */
     static StatusSettings parse(Section acme) {
         Object value = acme.get("status");
@@ -66,6 +81,18 @@ public record StatusSettings(boolean enabled, List<AddressRange> allow) {
             }
             allow = ranges;
         }
-        return new StatusSettings(enabled, allow);
+        return new StatusSettings(enabled, allow, token(status));
+    }
+
+    private static Optional<StatusToken> token(Section status) {
+        Path file = status.path("token_file");
+        if (file == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(StatusToken.read(file));
+        } catch (IOException e) {
+            throw status.valueError("token_file", file + " " + e.getMessage(), TOKEN_EXPECTED);
+        }
     }
 }

@@ -73,6 +73,11 @@ final class YamlFile {
             throw new ConfigException(file + ": not valid YAML" + where + ": " + problem);
         } catch (YAMLException e) {
             throw new ConfigException(file + ": not valid YAML: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // SnakeYAML's constructors let some tagged values through unchecked: "server_name: !!set x"
+            // is a ClassCastException (found by ConfigLoaderFuzzTest)
+            throw new ConfigException(file + ": not valid YAML: a value cannot be read as the type its tag names"
+                    + " (such as !!set, !!map, !!int, !!binary or !!timestamp)");
         }
     }
 

@@ -53,7 +53,7 @@ final class HookSolver extends JournalledSolver {
         String run = hook.command() + " " + verb + " " + record.name();
         ProcessRunner.Outcome outcome;
         try {
-            outcome = ProcessRunner.run(command, ENVIRONMENT, hook.timeout(), false);
+            outcome = ProcessRunner.run(command, ENVIRONMENT, hook.timeout());
         } catch (IOException e) {
             throw new DnsException(DnsException.Kind.HOOK_FAILED, hook.command().toString(), "cannot run the DNS hook "
                     + run + ": " + e.getMessage(), e);

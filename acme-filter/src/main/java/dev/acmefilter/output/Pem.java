@@ -102,7 +102,7 @@ public final class Pem {
         Objects.requireNonNull(pem, "pem");
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         try (PEMParser parser = new PEMParser(pem)) {
-            for (Object item = parser.readObject(); item != null; item = parser.readObject()) {
+            for (Object item = nextKeyObject(parser); item != null; item = nextKeyObject(parser)) {
                 if (item instanceof PrivateKeyInfo info) {
                     return jdkKey(info, converter);
                 }
@@ -117,6 +117,20 @@ public final class Pem {
             throw new IOException("malformed PEM: " + e.getClass().getSimpleName(), e);
         }
         throw new IOException("no PEM PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY block found");
+    }
+
+    /**
+     * The next PEM object of a key file. BouncyCastle's own messages quote the file (a damaged
+     * BEGIN line comes back in "-----END ... not found", found by ExistingPairFuzzTest), which in
+     * a key file may be key material: they are replaced, and not kept as a cause either.
+     */
+    private static Object nextKeyObject(PEMParser parser) throws IOException {
+        try {
+            return parser.readObject();
+        } catch (IOException e) {
+            throw new IOException("malformed PEM: a block is damaged or has no END line (details not shown: the"
+                    + " file holds a private key)");
+        }
     }
 
     /**

@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
  * Runs one child process with a time limit: its output (stdout and stderr together) is
  * drained into an {@link OutputTail}, and when the limit passes the process and
  * everything it started are killed, so a hung {@code systemctl} cannot hold up renewals.
- * Used for the reload command, the alert command and the dns-01 hook.
+ * The child gets exactly the environment it is given ({@link HookEnvironment}), never this
+ * process's whole one. Used for the reload signal, the reload command and the alert command.
  */
 public final class ProcessRunner {
 
@@ -38,27 +39,16 @@ public final class ProcessRunner {
 
     /**
      * @param command     the program and its arguments
-     * @param environment variables added to this process's own environment
+     * @param environment the child's whole environment: nothing of this process's own is
+     *                    inherited (build it with {@link HookEnvironment})
      * @param timeout     how long it may run
      * @throws IOException when the program cannot be started
      */
     public static Outcome run(List<String> command, Map<String, String> environment, Duration timeout)
             throws IOException, InterruptedException {
-        return run(command, environment, timeout, true);
-    }
-
-    /**
-     * As {@link #run(List, Map, Duration)}; with {@code inherit} false the child gets
-     * {@code environment} only, none of this process's variables (for a hook that must not
-     * see the container's settings).
-     */
-    public static Outcome run(List<String> command, Map<String, String> environment, Duration timeout,
-                              boolean inherit) throws IOException, InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        if (!inherit) {
-            builder.environment().clear();
-        }
+        builder.environment().clear();
         builder.environment().putAll(environment);
         Process process = builder.start();
         process.getOutputStream().close(); // no input: a hook that reads stdin sees its end at once

@@ -22,7 +22,8 @@ import dev.acmefilter.config.ReloadSettings;
  *
  * <p>Never throws for a failing hook: the certificate is already written, so a failure is
  * a {@link ReloadResult} to report (and is logged here at WARNING), not a reason to roll
- * anything back. The command runs with {@code /bin/sh -c} and these added variables:
+ * anything back. The command runs with {@code /bin/sh -c} in a minimal environment
+ * ({@link HookEnvironment}): {@code PATH}, what {@code acme.reload.env} lists, and
  * {@value #CERTIFICATE_VARIABLE}, {@value #PRIVATE_KEY_VARIABLE} and {@value #NAMES_VARIABLE}
  * (space separated). Its output is not logged, only its last
  * {@value ProcessRunner#TAIL_BYTES} bytes when it fails.
@@ -58,7 +59,8 @@ public final class Reloader {
         List<String> failed = new ArrayList<>();
         try {
             if (settings.signals()) {
-                record(new PidFileSignal(settings.signal().get(), settings.pidFile().get()).send(), done, failed);
+                record(new PidFileSignal(settings.signal().get(), settings.pidFile().get(),
+                        settings.processMatchOrDefault()).send(), done, failed);
             }
             if (settings.command().isPresent()) {
                 record(runCommand(settings.command().get(), certificate, privateKey, names), done, failed);
@@ -89,7 +91,8 @@ public final class Reloader {
         Duration timeout = settings.timeout();
         ProcessRunner.Outcome outcome;
         try {
-            outcome = ProcessRunner.run(List.of("/bin/sh", "-c", command), environment, timeout);
+            outcome = ProcessRunner.run(List.of("/bin/sh", "-c", command),
+                    HookEnvironment.of(settings.env(), environment), timeout);
         } catch (IOException e) {
             return ReloadResult.failed("reload command cannot be started: " + e);
         }

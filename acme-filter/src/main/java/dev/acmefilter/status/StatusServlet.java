@@ -24,8 +24,16 @@ import java.util.Optional;
  * <li>{@value #HEALTH}: {@code 200 healthy} or {@code 503 unhealthy}, with one line per problem</li>
  * </ul>
  * Who may ask is decided by {@link StatusAccess} ({@code acme.status.allow}, loopback by
- * default): others get {@code 403} and one line saying why. With {@code acme.status.enabled:
- * false} every path answers {@code 404}.
+ * default): others get {@code 403} and one line saying why. With {@code acme.status.token_file}
+ * a request must also carry {@code Authorization: Bearer <token>}, else {@code 401}. With
+ * {@code acme.status.enabled: false} every path answers {@code 404}.
+ *
+ * <p>A request is answered only when the path it was sent with is exactly the one the container
+ * mapped here, byte for byte: {@code /.well-known/acme-challenge/..;/..;/acme/status} (which
+ * Tomcat normalises to {@code /acme/status}), {@code /acme/%73tatus}, {@code /acme//status} or
+ * {@code /acme/./status} get {@code 404}. A reverse proxy that forwards only the challenge path
+ * passes such paths on unchanged, so without this check its Internet clients could read the
+ * status through it, from the proxy's loopback address.
  *
  * <p>Abstract and not registered by the jar's web-fragment: a webapp that only uses the
  * challenge filter exposes nothing. The WAR subclasses it and maps it in its web.xml.
@@ -56,14 +64,22 @@ public abstract class StatusServlet extends HttpServlet {
         StatusSettings settings = statusSettings();
         resp.setHeader("Cache-Control", "no-store");
         String path = Optional.ofNullable(req.getPathInfo()).orElse("");
-        if (!settings.enabled()) {
-            text(resp, HttpServletResponse.SC_NOT_FOUND, "not found\n"); // acme.status.enabled: false
+        if (!settings.enabled() || !sentAsMapped(req, path)) {
+            // acme.status.enabled: false, or a path the container had to decode or normalise to map it here
+            text(resp, HttpServletResponse.SC_NOT_FOUND, "not found\n");
             return;
         }
         Optional<String> refusal = new StatusAccess(settings).refusal(req.getRemoteAddr(),
                 name -> Collections.list(req.getHeaders(name)));
         if (refusal.isPresent()) {
             text(resp, HttpServletResponse.SC_FORBIDDEN, "forbidden: " + refusal.get() + "\n");
+            return;
+        }
+        if (settings.token().isPresent() && !settings.token().get().accepts(req.getHeader("Authorization"))) {
+            resp.setHeader("WWW-Authenticate", "Bearer realm=\"acme-status\"");
+            text(resp, HttpServletResponse.SC_UNAUTHORIZED, "unauthorized: "
+                    + (req.getHeader("Authorization") == null ? "no bearer token" : "wrong bearer token")
+                    + " (acme.status.token_file)\n");
             return;
         }
         if (!List.of(STATUS, METRICS, HEALTH).contains(path)) {
@@ -81,6 +97,16 @@ public abstract class StatusServlet extends HttpServlet {
             default -> text(resp, document.healthy() ? HttpServletResponse.SC_OK
                     : HttpServletResponse.SC_SERVICE_UNAVAILABLE, document.healthText());
         }
+    }
+
+    /**
+     * Whether the request line's path (still encoded, as sent) is exactly the context path,
+     * servlet path and path info the container derived from it: no dot segments, no
+     * {@code ;} parameters, no percent-encoding, no doubled slashes.
+     */
+    static boolean sentAsMapped(HttpServletRequest req, String pathInfo) {
+        String sent = req.getRequestURI();
+        return sent != null && sent.equals(req.getContextPath() + req.getServletPath() + pathInfo);
     }
 
     private static void text(HttpServletResponse resp, int status, String body) throws IOException {

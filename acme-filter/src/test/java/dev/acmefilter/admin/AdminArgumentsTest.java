@@ -75,7 +75,7 @@ class AdminArgumentsTest {
                 .hasMessage("unexpected argument 'now' after the command renew; options start with --");
         assertThatThrownBy(() -> AdminArguments.parse("rollover-account-key", "--cert", "default"))
                 .isInstanceOf(UsageException.class)
-                .hasMessage("--cert is not an option of rollover-account-key; expected --config, --help");
+                .hasMessage("--cert is not an option of rollover-account-key; expected --allow-shared-folders, --config, --help");
         assertThatThrownBy(() -> AdminArguments.parse("renew", "--dry-run", "--directory", "not a url"))
                 .isInstanceOf(UsageException.class)
                 .hasMessage("--directory: 'not a url' is not an absolute https:// URL; expected the https:// URL of an"

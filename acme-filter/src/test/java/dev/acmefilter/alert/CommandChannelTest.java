@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,8 +35,12 @@ class CommandChannelTest {
     }
 
     private CertificateFixture watched(String command, Duration timeout) throws Exception {
+        return watched(command, timeout, List.of());
+    }
+
+    private CertificateFixture watched(String command, Duration timeout, List<String> env) throws Exception {
         AlertSettings alerts = new AlertSettings(Optional.of(command), Optional.empty(), 2, Duration.ofDays(14),
-                timeout);
+                timeout, env);
         CertificateFixture f = CertificateFixture.create(dir, T0);
         f.writeCertificate(90);
         channels = AlertChannels.forSettings(AcmeConfig.builder().certificate(f.settings).alerts(alerts).build());
@@ -83,6 +88,37 @@ class CommandChannelTest {
                 + " 2 checks failed in a row (alert after 2)");
         assertThat(Files.readAllLines(out).get(1)).isEqualTo(f.scheduler.state().lastError());
         assertThat(Files.readAllLines(out).get(2)).isEqualTo("validation");
+    }
+
+    @Test
+    void theCommandSeesPathAndTheAlertButNotTheContainersEnvironment() throws Exception {
+        assertThat(System.getenv("HOME")).as("the test JVM's environment has more than PATH").isNotNull();
+        Path dump = dir.resolve("env.txt");
+        CertificateFixture f = watched("env > '" + dump + "'", Duration.ofSeconds(10));
+
+        failChecks(f, 2);
+
+        assertThat(names(dump)).containsExactly("ACME_ALERT_EVENT", "ACME_ALERT_MESSAGE", "ACME_CERTIFICATE_ID",
+                "ACME_CERTIFICATE_PATH", "ACME_CONSECUTIVE_FAILURES", "ACME_DAYS_LEFT", "ACME_LAST_ERROR", "ACME_LAST_ERROR_KIND", "ACME_NAMES",
+                "ACME_NEXT_ATTEMPT", "ACME_NOT_AFTER", "PATH");
+    }
+
+    @Test
+    void variablesListedInAlertsEnvArePassedThrough() throws Exception {
+        Path dump = dir.resolve("env.txt");
+        CertificateFixture f = watched("env > '" + dump + "'", Duration.ofSeconds(10), List.of("HOME"));
+
+        failChecks(f, 2);
+
+        assertThat(names(dump)).contains("HOME", "PATH", "ACME_ALERT_EVENT");
+        assertThat(Files.readAllLines(dump)).contains("HOME=" + System.getenv("HOME"));
+    }
+
+    /** The variable names in an {@code env} dump, without those the shell sets itself. */
+    private static List<String> names(Path envDump) throws Exception {
+        return Files.readAllLines(envDump).stream().filter(l -> l.matches("[A-Za-z_][A-Za-z0-9_]*=.*"))
+                .map(l -> l.substring(0, l.indexOf('='))).filter(n -> !List.of("PWD", "OLDPWD", "SHLVL", "_").contains(n))
+                .sorted().toList();
     }
 
     @Test

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.net.URI;
@@ -50,13 +51,13 @@ class AlertSettingsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
-            alerts: yes                         | acme.alerts: expected a mapping with command, webhook, after_failures, warning_days, timeout, found true
+            alerts: yes                         | acme.alerts: expected a mapping with command, webhook, after_failures, warning_days, timeout, env, found true
             alerts: {command: ' '}              | acme.alerts.command: the command is empty; expected a shell command such as '/usr/local/bin/notify-admin'
             alerts: {command: [a]}              | acme.alerts.command: expected a shell command such as '/usr/local/bin/notify-admin', found a list
-            alerts: {webhook: 'ftp://h/secret'} | acme.alerts.webhook: the URL uses ftp, not http or https; expected an absolute http:// or https:// URL that accepts a JSON POST
-            alerts: {webhook: '/hook/secret'}   | acme.alerts.webhook: the URL is not absolute or names no host; expected an absolute http:// or https:// URL that accepts a JSON POST
-            alerts: {webhook: 'https://a b/s'}  | acme.alerts.webhook: the value is not a URL; expected an absolute http:// or https:// URL that accepts a JSON POST
-            alerts: {webhook: 'https://u:pw@h/'} | acme.alerts.webhook: the URL holds a user name or password; expected an absolute http:// or https:// URL that accepts a JSON POST without user:password@ (put a token into the path or query instead)
+            alerts: {webhook: 'ftp://h/secret'} | acme.alerts.webhook: the URL uses ftp, not http or https; expected an absolute https:// URL (http:// only to 127.0.0.1 or [::1]) that accepts a JSON POST
+            alerts: {webhook: '/hook/secret'}   | acme.alerts.webhook: the URL is not absolute or names no host; expected an absolute https:// URL (http:// only to 127.0.0.1 or [::1]) that accepts a JSON POST
+            alerts: {webhook: 'https://a b/s'}  | acme.alerts.webhook: the value is not a URL; expected an absolute https:// URL (http:// only to 127.0.0.1 or [::1]) that accepts a JSON POST
+            alerts: {webhook: 'https://u:pw@h/'} | acme.alerts.webhook: the URL holds a user name or password; expected an absolute https:// URL (http:// only to 127.0.0.1 or [::1]) that accepts a JSON POST without user:password@ (put a token into the path or query instead)
             alerts: {after_failures: 0}         | acme.alerts.after_failures: 0 is not a number of failed checks from 1 to 100; expected a whole number of failed checks from 1 to 100
             alerts: {after_failures: many}      | acme.alerts.after_failures: 'many' is not a number of failed checks from 1 to 100; expected a whole number of failed checks from 1 to 100
             alerts: {warning_days: 400}         | acme.alerts.warning_days: 400 is not a number of days from 1 to 365; expected a whole number of days from 1 to 365
@@ -66,6 +67,45 @@ class AlertSettingsTest {
         assertThatThrownBy(() -> load(line))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(dir.resolve("homeserver.yaml") + ": " + message);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            http://hooks.example.org/T0/secret | hooks.example.org
+            http://localhost:8080/T0/secret    | localhost
+            http://10.0.0.5/T0/secret          | 10.0.0.5
+            """)
+    void plainHttpIsRefusedUnlessToALoopbackAddress(String url, String host) {
+        assertThatThrownBy(() -> load("alerts: {webhook: '" + url + "'}"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve("homeserver.yaml") + ": acme.alerts.webhook: the URL uses http:// to " + host
+                        + ", which is not a loopback address: the alert and the URL's token would travel unencrypted;"
+                        + " expected an absolute https:// URL (http:// only to 127.0.0.1 or [::1]) that accepts a JSON"
+                        + " POST")
+                .message().doesNotContain("secret");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.0.0.1:9000/hook", "http://[::1]:9000/hook", "http://127.0.0.53/hook",
+            "https://hooks.example.org/hook"})
+    void loopbackHttpAndAnyHttpsAreAccepted(String url) throws Exception {
+        assertThat(load("alerts: {webhook: '" + url + "'}").alerts().webhook()).contains(URI.create(url));
+    }
+
+    @Test
+    void toStringNeverShowsTheWebhooksPathOrQuery() throws Exception {
+        AcmeConfig c = load("alerts: {webhook: 'https://hooks.example.org/services/T0/very-secret-token?k=also-secret'}");
+
+        assertThat(c.alerts().toString()).contains("https://hooks.example.org/...")
+                .doesNotContain("very-secret-token").doesNotContain("also-secret");
+        assertThat(c.toString()).doesNotContain("very-secret-token").doesNotContain("also-secret");
+    }
+
+    @Test
+    void envNamesTheVariablesTheCommandAlsoGets() throws Exception {
+        assertThat(load("alerts: {command: notify, env: [HOME, SMTP_HOST]}").alerts().env())
+                .containsExactly("HOME", "SMTP_HOST");
+        assertThat(load().alerts().env()).isEmpty();
     }
 
     @Test

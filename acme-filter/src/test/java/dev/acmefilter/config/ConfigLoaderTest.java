@@ -615,11 +615,12 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void withoutTheNewKeysNothingRunsAfterAWriteAndThePreflightAdvises() throws Exception {
+    void withoutTheNewKeysOnlySynapsesPidFileIsSignalledAndThePreflightAdvises() throws Exception {
         AcmeConfig c = load(ENABLED.replace("acme:\n", "pid_file: /run/synapse.pid\nacme:\n"));
         CertificateSettings s = c.certificates().get(0);
 
-        assertThat(s.reload()).isEmpty();
+        assertThat(s.reload()).contains(new ReloadSettings(Optional.of(ReloadSignal.HUP),
+                Optional.of(Path.of("/run/synapse.pid")), Optional.empty(), ReloadSettings.DEFAULT_TIMEOUT));
         assertThat(s.verify()).isEmpty();
         assertThat(s.keystore()).isEmpty();
         assertThat(s.preflight()).isEqualTo(PreflightSettings.DEFAULTS);
@@ -688,7 +689,7 @@ class ConfigLoaderTest {
         return Stream.of(
                 Arguments.of("reload a list", enabledWith("reload: [HUP]"),
                         "{file}: acme.reload: expected a mapping with signal, pid_file, command, timeout, "
-                                + "found a list"),
+                                + "process_match, env, or false, found a list"),
                 Arguments.of("reload without pid file or command", enabledWith("reload: {signal: HUP}"),
                         "{file}: acme.reload: there is no pid file to signal and no command; expected "
                                 + "acme.reload.pid_file (or Synapse's top-level pid_file) or acme.reload.command"),

@@ -91,6 +91,20 @@ class PemTest {
     }
 
     @Test
+    void aDamagedKeyFileIsRefusedWithoutQuotingIt() throws IOException {
+        // key material ended up on the BEGIN line (a lost line break) and the END line is gone
+        String body = new String(Pem.encodePrivateKey(TestCerts.ecKey().getPrivate()), StandardCharsets.US_ASCII)
+                .lines().filter(l -> !l.startsWith("-----")).reduce("", String::concat);
+        Path file = dir.resolve("damaged.key");
+        Files.writeString(file, "-----BEGIN " + body.substring(0, 40) + "-----\n" + body.substring(40) + "\n");
+
+        assertThatThrownBy(() -> Pem.readPrivateKey(file)).isInstanceOf(IOException.class)
+                .hasMessage("malformed PEM: a block is damaged or has no END line (details not shown: the file holds"
+                        + " a private key)")
+                .hasNoCause();
+    }
+
+    @Test
     void certificateFileIsNotAKey() throws IOException {
         Path file = dir.resolve("cert.pem");
         Files.write(file, Pem.encodeCertificates(List.of(TestCerts.validFor(TestCerts.ecKey(), NOW, 1, "a.example"))));

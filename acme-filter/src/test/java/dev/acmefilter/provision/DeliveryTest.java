@@ -104,7 +104,7 @@ class DeliveryTest {
                 .certificatePath(cert)
                 .privateKeyPath(key)
                 .reload(new ReloadSettings(Optional.of(ReloadSignal.HUP), Optional.of(pidFile), Optional.empty(),
-                        Duration.ofSeconds(10)))
+                        Duration.ofSeconds(10), Optional.of("nginx"), List.of()))
                 .verify(new VerifySettings("127.0.0.1", tlsPort, "localhost", Duration.ofSeconds(15)))
                 .build();
         Provisioner provisioner = new Provisioner(settings, store);
@@ -171,7 +171,7 @@ class DeliveryTest {
                   enabled: true
                   url: %s
                   ca_certificates: %s
-                  reload: {}
+                  reload: {process_match: nginx}
                   preflight: {mode: 'off'}
                 """.formatted(pidFile, tlsPort, PEBBLE.get().directoryUrl(), PEBBLE.get().caCertificatesPem()));
         CertificateSettings settings = ConfigLoader.load(yaml).certificates().get(0);

@@ -44,13 +44,17 @@ class ReloaderTest {
         return new ReloadSettings(Optional.empty(), Optional.empty(), Optional.of(command), timeout);
     }
 
-    /** A stand-in for Synapse: writes its pid file and notes every signal it receives in {@code received}. */
+    /**
+     * A stand-in for Synapse (its command line mentions synapse, as {@code python -m
+     * synapse.app.homeserver} does): writes its pid file and notes every signal it receives in
+     * {@code received}.
+     */
     private Path startHomeserver() throws Exception {
         Path pidFile = dir.resolve("homeserver.pid");
         homeserver = new ProcessBuilder("/bin/sh", "-c", "trap 'echo HUP >> received' HUP; "
                 + "trap 'echo USR1 >> received' USR1; "
                 + "echo $$ > homeserver.pid.tmp; mv homeserver.pid.tmp homeserver.pid; "
-                + "while true; do sleep 0.1; done").directory(dir.toFile()).start();
+                + "while true; do sleep 0.1; done", "synapse.app.homeserver").directory(dir.toFile()).start();
         await(() -> Files.exists(pidFile));
         return pidFile;
     }
@@ -146,6 +150,33 @@ class ReloaderTest {
         assertThat(Files.readAllLines(dir.resolve("env.txt"))).containsExactly(
                 dir.resolve("tls.crt").toString(), dir.resolve("tls.key").toString(),
                 "matrix.example.org element.example.org");
+    }
+
+    /** The variable names a command sees, without those the shell sets itself. */
+    private List<String> variablesSeenBy(ReloadSettings settings) throws Exception {
+        assertThat(reload(settings).ok()).isTrue();
+        return Files.readAllLines(dir.resolve("env.txt")).stream().map(l -> l.substring(0, l.indexOf('=')))
+                .filter(name -> !List.of("PWD", "OLDPWD", "SHLVL", "_").contains(name)).sorted().toList();
+    }
+
+    @Test
+    void commandGetsOnlyPathAndTheDocumentedVariablesNotTheJvmsEnvironment() throws Exception {
+        assertThat(System.getenv("HOME")).as("the test JVM's environment has more than PATH").isNotNull();
+
+        List<String> names = variablesSeenBy(command("env > '" + dir.resolve("env.txt") + "'", Duration.ofSeconds(10)));
+
+        assertThat(names).containsExactly("ACME_CERTIFICATE_PATH", "ACME_NAMES", "ACME_PRIVATE_KEY_PATH", "PATH");
+    }
+
+    @Test
+    void variablesListedInEnvArePassedThrough() throws Exception {
+        ReloadSettings settings = new ReloadSettings(Optional.empty(), Optional.empty(),
+                Optional.of("env > '" + dir.resolve("env.txt") + "'"), Duration.ofSeconds(10), Optional.empty(),
+                List.of("HOME", "ACME_TEST_NOT_SET_ANYWHERE"));
+
+        assertThat(variablesSeenBy(settings)).containsExactly("ACME_CERTIFICATE_PATH", "ACME_NAMES",
+                "ACME_PRIVATE_KEY_PATH", "HOME", "PATH");
+        assertThat(Files.readAllLines(dir.resolve("env.txt"))).contains("HOME=" + System.getenv("HOME"));
     }
 
     @Test

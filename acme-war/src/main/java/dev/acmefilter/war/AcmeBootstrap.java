@@ -6,6 +6,7 @@ import dev.acmefilter.config.AcmeConfig;
 import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.provision.CertificateFleet;
 import dev.acmefilter.provision.ManagedCertificate;
+import dev.acmefilter.safety.SharedFolderCheck;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -24,7 +25,9 @@ import java.util.Optional;
  *
  * <p>The configuration is read and checked while the application scope starts, so a
  * missing or invalid {@code homeserver.yaml} fails the deployment and the container's log
- * shows the message. With {@code acme.enabled: false} the webapp only serves challenges.
+ * shows the message; config files and folders that another user can change are logged as
+ * warnings ({@link SharedFolderCheck}). With {@code acme.enabled: false} the webapp only
+ * serves challenges.
  */
 @ApplicationScoped
 public class AcmeBootstrap {
@@ -45,6 +48,7 @@ public class AcmeBootstrap {
             return;
         }
         AcmeConfig loaded = settings.get();
+        SharedFolderCheck.forThisProcess().logFindings(loaded);
         if (!loaded.enabled()) {
             LOG.log(Level.INFO, "acme.enabled is false in {0}: serving ACME challenges at {1} only; "
                     + "no certificate will be ordered", loaded.describeFiles(), context.getContextPath()

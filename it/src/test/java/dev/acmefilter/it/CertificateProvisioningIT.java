@@ -54,6 +54,16 @@ class CertificateProvisioningIT {
         return ItEnvironment.acmeWar(homeserver.yaml());
     }
 
+    /** A request line sent as written, which HttpClient would normalise; the whole answer. */
+    private static String rawGet(String target) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", ItEnvironment.httpPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
     @Test
     void certificateIsProvisionedAndVerifiedOnDiskAfterDeployment() throws Exception {
         Pebble pebble = ItEnvironment.pebble();
@@ -99,6 +109,13 @@ class CertificateProvisioningIT {
             assertThat(status.body()).contains("\"id\": \"default\"", "\"serial\": \"" + serial + "\"",
                     "\"healthy\": true", "\"consecutive_failures\": 0", "\"last_error\": null")
                     .doesNotContain("\"last_success\": null", "PRIVATE KEY");
+            // a proxy that forwards only the challenge path passes these on as sent: they must not reach status
+            for (String disguised : List.of("/.well-known/acme-challenge/..;/..;/acme/status",
+                    "/.well-known/acme-challenge/%2e%2e/%2e%2e/acme/status", "/acme//status", "/acme/%73tatus")) {
+                String answer = rawGet(disguised);
+                assertThat(answer).as(disguised).matches("(?s)HTTP/1\\.1 40[04] .*")
+                        .doesNotContain("\"certificates\"");
+            }
 
             HttpResponse<String> health = ItEnvironment.get(base.resolve("/acme/health"));
             assertThat(health.statusCode()).as(health.body()).isEqualTo(200);

@@ -162,7 +162,6 @@ final class ItEnvironment {
             StringBuilder text = new StringBuilder()
                     .append("# written by ").append(ItEnvironment.class.getName()).append('\n')
                     .append("server_name: localhost\n")
-                    .append("pid_file: '").append(dir.resolve("homeserver.pid")).append("'\n")
                     .append("tls_certificate_path: '").append(cert).append("'\n")
                     .append("tls_private_key_path: '").append(key).append("'\n")
                     .append("acme:\n")
