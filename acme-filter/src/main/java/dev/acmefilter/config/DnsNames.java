@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 final class DnsNames {
     /** A DNS label: letters, digits, inner hyphens, 1 to 63 characters (RFC 1123). */
     private static final Pattern LABEL = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
+    /** A label of a name that is not a host name (a zone, a TSIG key): underscores allowed, any case. */
+    private static final Pattern OWNER_LABEL = Pattern.compile("[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?");
     private static final Pattern ALL_DIGITS = Pattern.compile("[0-9]+");
     private static final String OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
     private static final Pattern IPV4 = Pattern.compile(OCTET + "(?:\\." + OCTET + "){3}");
@@ -73,6 +75,22 @@ final class DnsNames {
             return Optional.of(quoted + " is a single label, not a full DNS name; expected " + EXPECTED);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether {@code name} (without trailing dot) is a domain name as DNS owner names go: a
+     * zone or a TSIG key name, whose labels may hold underscores, unlike a host name's.
+     */
+    static boolean isOwnerName(String name) {
+        if (name.isEmpty() || name.length() > 253) {
+            return false;
+        }
+        for (String label : name.split("\\.", -1)) {
+            if (!OWNER_LABEL.matcher(label).matches()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether {@code text} is an IPv4 or IPv6 address literal (brackets around IPv6 allowed). */

@@ -1,5 +1,8 @@
 package dev.acmefilter.dns;
 
+import dev.acmefilter.config.DnsServer;
+import dev.acmefilter.config.DnsSettings;
+
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
