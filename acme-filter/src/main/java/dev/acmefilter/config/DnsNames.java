@@ -47,6 +47,15 @@ final class DnsNames {
      * CAs refuse it anyway).
      */
     static Optional<String> problem(String name) {
+        return problem(name, false, "acme.challenge");
+    }
+
+    /**
+     * {@link #problem(String)}, but a wildcard name ({@code *.example.org}: {@code *} as the
+     * whole first label) passes when {@code wildcards} is true (the dns-01 challenge);
+     * otherwise the message says that {@code challengeKey} must be dns-01 for it.
+     */
+    static Optional<String> problem(String name, boolean wildcards, String challengeKey) {
         String quoted = "'" + name + "'";
         if (name.isEmpty()) {
             return Optional.of("the name is empty; expected " + EXPECTED);
@@ -54,9 +63,13 @@ final class DnsNames {
         if (isIpAddress(name)) {
             return Optional.of(quoted + " is an IP address; expected " + EXPECTED);
         }
+        if (wildcards && name.startsWith("*.") && name.indexOf('*', 1) < 0) {
+            return problem(name.substring(2)).map(p -> quoted + " is not a valid wildcard name: " + p);
+        }
         if (name.contains("*")) {
             return Optional.of(quoted + " is a wildcard name, which the http-01 challenge cannot validate; expected "
-                    + "each name spelled out, such as matrix.example.org");
+                    + "each name spelled out, such as matrix.example.org, or " + challengeKey
+                    + ": dns-01 (the only challenge that can validate a wildcard)");
         }
         if (name.length() > 253) {
             return Optional.of(quoted + " is longer than 253 characters; expected " + EXPECTED);

@@ -56,6 +56,19 @@ public record DnsSettings(Optional<Rfc2136Settings> rfc2136, Optional<HookSettin
                 List.of());
     }
 
+    /**
+     * Where records go, for logs and status, e.g. {@code RFC 2136 at 192.0.2.53:53 with TSIG key
+     * acme-update. (hmac-sha256)} or {@code the hook /usr/local/bin/acme-dns-hook}; never the secret.
+     */
+    public String describe() {
+        if (hook.isPresent()) {
+            return "the hook " + hook.get().command();
+        }
+        Rfc2136Settings update = rfc2136.orElseThrow();
+        return "RFC 2136 at " + update.server() + " with TSIG key " + update.key().name() + " ("
+                + update.key().algorithm() + ")" + update.zone().map(z -> " in the zone " + z).orElse("");
+    }
+
     public DnsSettings withTtl(Duration newTtl) {
         return new DnsSettings(rfc2136, hook, newTtl, propagationTimeout, checkServers);
     }

@@ -41,7 +41,7 @@ final class HookSolver extends JournalledSolver {
 
     @Override
     public String describe() {
-        return "the hook " + hook.command();
+        return settings().describe();
     }
 
     @Override

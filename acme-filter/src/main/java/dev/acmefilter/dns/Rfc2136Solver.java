@@ -47,8 +47,7 @@ final class Rfc2136Solver extends JournalledSolver {
 
     @Override
     public String describe() {
-        return "RFC 2136 at " + rfc2136.server() + " with TSIG key " + rfc2136.key().name() + " ("
-                + rfc2136.key().algorithm() + ")";
+        return settings().describe();
     }
 
     @Override
