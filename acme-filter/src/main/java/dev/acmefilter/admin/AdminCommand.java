@@ -6,6 +6,7 @@ import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.config.ConfigException;
 import dev.acmefilter.config.ConfigLocator;
 import dev.acmefilter.config.ConfigLoader;
+import dev.acmefilter.dns.DnsSolver;
 import dev.acmefilter.provision.AccountKeyRollover;
 import dev.acmefilter.provision.CertificateRevocation;
 import dev.acmefilter.provision.Delivery;
@@ -207,9 +208,11 @@ public final class AdminCommand {
         DryRun dry = DryRun.of(production, line.directory(), line.output());
         out.println(id + ": dry run against " + dry.directory() + " into " + dry.output()
                 + "; production files are not touched");
-        // the challenges still go where the running webapp answers them
+        // the challenges still go where the running webapp answers them (http-01), or into the production
+        // state folder's journal of dns-01 records, which the webapp sweeps at its start
         Provisioner provisioner = new Provisioner(dry.settings(),
-                DirectoryChallengeStore.inStateDir(production.stateDir()), clock);
+                DirectoryChallengeStore.inStateDir(production.stateDir()),
+                production.challenge().dns01().map(d -> DnsSolver.create(d, production.stateDir())), clock);
         try {
             ProvisionResult result;
             try {
@@ -282,6 +285,9 @@ public final class AdminCommand {
 
     /** After a failed validation: the likely cause is that no webapp answers from the shared folder. */
     private void hintWhenTheCaCouldNotReachUs(ProvisioningException e, CertificateSettings settings) {
+        if (settings.challenge().dns01().isPresent()) {
+            return; // the CA asks DNS, not the webapp: the message names the DNS server and what it said
+        }
         String message = String.valueOf(e.getMessage());
         if (message.contains("http-01 validation") || message.contains("Pre-flight")) {
             err.println("acme-admin: hint: the CA fetches the challenges from the running webapp, which answers them"

@@ -1,5 +1,6 @@
 package dev.acmefilter.status;
 
+import dev.acmefilter.config.ChallengeSettings;
 import dev.acmefilter.config.ReloadSettings;
 import dev.acmefilter.config.VerifySettings;
 import dev.acmefilter.output.Pem;
@@ -50,13 +51,15 @@ import java.util.Optional;
  * @param failedChecks        checks that failed in this process
  * @param reload              how a new certificate is made live (configured or Synapse's default), if at all
  * @param verify              where a new certificate is checked (configured or derived from Synapse's listeners)
+ * @param challenge           how the CA's challenges are answered (http-01, or dns-01 and where records go)
  */
 public record CertificateStatus(String id, List<String> names, Path certificatePath, Instant at,
                                 Optional<OnDisk> onDisk, Optional<String> diskProblem, Duration renewalThreshold,
                                 Optional<Instant> nextRenewal, Optional<AriWindow> ariWindow, RenewalState state,
                                 Optional<AcmeProblem> lastProblem, Optional<Delivery> lastDelivery,
                                 long ordersStarted, long certificatesIssued, long failedChecks,
-                                Optional<ReloadSettings> reload, Optional<VerifySettings> verify) {
+                                Optional<ReloadSettings> reload, Optional<VerifySettings> verify,
+                                ChallengeSettings challenge) {
 
     public CertificateStatus {
         Objects.requireNonNull(id, "id");
@@ -67,6 +70,7 @@ public record CertificateStatus(String id, List<String> names, Path certificateP
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(reload, "reload");
         Objects.requireNonNull(verify, "verify");
+        Objects.requireNonNull(challenge, "challenge");
     }
 
     /**
@@ -137,7 +141,7 @@ public record CertificateStatus(String id, List<String> names, Path certificateP
                 leaf.map(OnDisk::of), problem, threshold, nextRenewal, provisioner.lastRenewalWindow(),
                 scheduler.state(), acmeProblem, provisioner.lastDelivery(), provisioner.ordersStarted(),
                 provisioner.certificatesIssued(), scheduler.failedChecks(), provisioner.settings().reload(),
-                provisioner.settings().verify());
+                provisioner.settings().verify(), provisioner.settings().challenge());
     }
 
     /** Whole days until expiry, rounded down; negative once expired. */
