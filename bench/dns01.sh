@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dns-01 time to certificate, example.test + *.example.test, a fresh account each run, against one
-# real BIND on 127.0.53.1:53 (the zone's only name server: every client's propagation check asks it
+# real BIND on 127.0.0.1:53 (the zone's only name server, localhost.: every client's propagation check asks it
 # on port 53, as in production; hence root) and a local Pebble whose VA asks that BIND
 # (PEBBLE_VA_NOSLEEP=1, PEBBLE_WFE_NONCEREJECT=0). Runs interleaved, each on a quiet machine:
 #   a) ours in a running JVM (the webapp's case): config loaded, the provisioner's check (pre-flight
@@ -27,14 +27,14 @@ source "$(dirname "$0")/lib.sh"
 bench_init dns01 "$@"
 DNS01_CERTBOT_DEFAULT_RUNS=${DNS01_CERTBOT_DEFAULT_RUNS:-2}
 ((RUNS >= 5)) || die "RUNS must be at least 5"
-[[ $(id -u) == 0 ]] || die "needs root: BIND listens on 127.0.53.1:53, where lego's propagation check asks"
+[[ $(id -u) == 0 ]] || die "needs root: BIND listens on 127.0.0.1:53, where lego's propagation check asks"
 # certbot's plugin has no command of its own to look for
 /usr/bin/python3 -c 'import certbot_dns_rfc2136' 2>/dev/null \
     || require_tools certbot-dns-rfc2136:python3-certbot-dns-rfc2136
 python3 -c 'import socket
 for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
-    s = socket.socket(socket.AF_INET, kind); s.bind(("127.0.53.1", 53)); s.close()' 2>/dev/null \
-    || die "127.0.53.1:53 is taken: $(ss -lntup 'sport = :53' 2>/dev/null | tail -n +2)"
+    s = socket.socket(socket.AF_INET, kind); s.bind(("127.0.0.1", 53)); s.close()' 2>/dev/null \
+    || die "127.0.0.1:53 is taken: $(ss -lntup 'sport = :53' 2>/dev/null | tail -n +2)"
 bench_classpath
 note "dns-01 time to certificate for example.test and *.example.test; $RUNS runs of ours (running JVM and"
 note "cold JVM), lego and certbot (propagation 0 s), $DNS01_CERTBOT_DEFAULT_RUNS of certbot's default 60 s"

@@ -95,6 +95,10 @@ final class CertificatesSection {
                 ENTRY_EXPECTED, ENTRY_KEYS)) {
             all.add(entry(entry, ids, owners, shared, pidFile));
         }
+        if (acme.has("dns") && all.stream().noneMatch(c -> c.challenge().dns01().isPresent())) {
+            acme.warn(acme.key("dns") + ": ignored: no certificate is answered with dns-01 (set "
+                    + acme.key("challenge") + ": dns-01)");
+        }
         return all;
     }
 
@@ -119,6 +123,10 @@ final class CertificatesSection {
             throw entry.valueError("domains", "missing", "a list of DNS names for the certificate");
         }
         ChallengeSettings challenge = ChallengeSettings.parse(entry, shared.challenge());
+        if (entry.has("dns") && challenge.dns01().isEmpty()) {
+            entry.warn(entry.key("dns") + ": ignored: the certificate is answered with http-01 (set "
+                    + entry.key("challenge") + ": dns-01)");
+        }
         Set<String> names = new LinkedHashSet<>();
         for (String name : entry.strings("domains", "a list of DNS names", false)) {
             names.add(entry.dnsName("domains", name, challenge));

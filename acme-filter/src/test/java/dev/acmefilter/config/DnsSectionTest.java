@@ -168,6 +168,23 @@ class DnsSectionTest {
     }
 
     @Test
+    void dnsSettingsNoCertificateUsesAreAWarning() throws Exception {
+        Path file = dir.resolve("homeserver.yaml");
+        AcmeConfig c = load("dns: {command: hook.sh}",
+                "certificates:",
+                "  - id: web",
+                "    domains: [www.example.org]",
+                "    certificate_path: web.crt",
+                "    private_key_path: web.key",
+                "    dns: {command: hook.sh}");
+
+        assertThat(c.warnings()).containsExactly(
+                file + ": acme.certificates[0].dns: ignored: the certificate is answered with http-01 (set"
+                        + " acme.certificates[0].challenge: dns-01)",
+                file + ": acme.dns: ignored: no certificate is answered with dns-01 (set acme.challenge: dns-01)");
+    }
+
+    @Test
     void aKeyFileOthersCanReadIsAWarning() throws Exception {
         Files.setPosixFilePermissions(dir.resolve("acme-tsig.key"), PosixFilePermissions.fromString("rw-r--r--"));
 
