@@ -29,22 +29,29 @@ import java.util.stream.Collectors;
 
 /**
  * Benchmark, not a test: time to a certificate for {@code example.test} and
- * {@code *.example.test} with dns-01 against one real BIND (127.0.0.1:53, localhost., the zone's only
- * name server, so every client's propagation check asks it on port 53 as in production) and
- * a Pebble whose VA asks that BIND, a fresh account each run, runs interleaved:
+ * {@code *.example.test} with dns-01 against one real BIND (127.0.0.1:53, as
+ * {@code ns1.example.test} the zone's only name server, so every client's propagation check
+ * asks it on port 53 as in production) and a Pebble whose VA asks that BIND, a fresh account
+ * each run, runs interleaved:
  * <ol>
  * <li>ours in a running JVM (the webapp's case): the config loaded, the provisioner's check,
  *     files verified (one untimed warm-up order first);</li>
  * <li>ours cold: a JVM launched for one check ({@link ProvisionOnce}), launch to exit;</li>
- * <li>lego 4.9 {@code --dns rfc2136}, polling every second (RFC2136_POLLING_INTERVAL=1);</li>
+ * <li>lego 4.9 {@code --dns rfc2136} at its quickest: RFC2136_POLLING_INTERVAL=1 and
+ *     RFC2136_SEQUENCE_INTERVAL=1 (it replaces the TXT RRset when it adds, so it solves a name
+ *     and its wildcard one after the other, by default 60 s apart);</li>
  * <li>certbot {@code --dns-rfc2136-propagation-seconds 0}: the smallest wait it accepts;</li>
- * <li>certbot with its default wait (60 s), in the first {@code certbotDefaultRuns} rounds only.</li>
+ * <li>in the first {@code defaultRuns} rounds only: lego and certbot with their defaults
+ *     (polling 2 s, sequence interval 60 s; a fixed 60 s wait).</li>
  * </ol>
+ * lego resolves the name servers' host names through the system's resolver only, so it runs
+ * in a mount namespace of its own ({@code unshare -m}) whose /etc/hosts names
+ * {@code ns1.example.test}; the host's /etc/hosts is not touched.
  * Each time ends when the chain on disk verifies against Pebble's root, the key matches and
  * both names are in the certificate. Run with {@code bench/dns01.sh}.
  *
- * <p>Arguments: runs, certbot-default runs, work folder. Prints result lines (bench/lib.sh):
- * {@code DNS01_OURS_MS}, {@code DNS01_OURS_COLD_MS}, {@code DNS01_LEGO_MS},
+ * <p>Arguments: runs, runs with the peers' defaults, work folder. Prints result lines (bench/lib.sh):
+ * {@code DNS01_OURS_MS}, {@code DNS01_OURS_COLD_MS}, {@code DNS01_LEGO_MS}, {@code DNS01_LEGO_DEFAULT_MS},
  * {@code DNS01_CERTBOT_MIN_MS}, {@code DNS01_CERTBOT_MS}, {@code DNS01_WARMUP_MS},
  * {@code DNS01_RECORDS_LEFT} (TXT values still in the zone after the runs, all clients).
  */
@@ -67,41 +74,44 @@ public final class Dns01TimeToCertificate {
 
     public static void main(String[] args) throws Exception {
         int runs = Integer.parseInt(args[0]);
-        int certbotDefaultRuns = Integer.parseInt(args[1]);
+        int defaultRuns = Integer.parseInt(args[1]);
         Path work = Path.of(args[2]);
         Logger.getLogger("").setLevel(Level.WARNING);
         for (var h : Logger.getLogger("").getHandlers()) {
             h.setLevel(Level.WARNING);
         }
-        try (BindServer bind = BindServer.builder().listen(ADDRESS, 53).localhostNameServer(true).start();
+        try (BindServer bind = BindServer.builder().listen(ADDRESS, 53).start();
              Pebble pebble = Pebble.builder().dnsServer(bind.primaryAddress()).nonceRejectPercent(0).vaNoSleep(true)
                      .start()) {
-            new Dns01TimeToCertificate(bind, pebble, work).measure(runs, certbotDefaultRuns);
+            new Dns01TimeToCertificate(bind, pebble, work).measure(runs, defaultRuns);
         }
     }
 
-    private void measure(int runs, int certbotDefaultRuns) throws Exception {
+    private void measure(int runs, int defaultRuns) throws Exception {
         System.out.printf("# dns-01 time to certificate for %s, BIND %s (the zone's only name server), Pebble with"
-                + " -dnsserver there, a fresh account each run, %d runs interleaved (certbot's default wait: %d)%n",
-                String.join(" + ", NAMES), bind.primaryAddress(), runs, certbotDefaultRuns);
+                + " -dnsserver there, a fresh account each run, %d runs interleaved (lego's and certbot's defaults:"
+                + " %d)%n", String.join(" + ", NAMES), bind.primaryAddress(), runs, defaultRuns);
         System.out.println("DNS01_WARMUP_MS " + ours(work.resolve("warmup")));
         List<String> ours = new ArrayList<>();
         List<String> cold = new ArrayList<>();
         List<String> lego = new ArrayList<>();
         List<String> certbotMin = new ArrayList<>();
         List<String> certbot = new ArrayList<>();
+        List<String> legoDefault = new ArrayList<>();
         for (int r = 1; r <= runs; r++) {
             final int i = r;
             timed(ours, () -> ours(work.resolve("ours" + i)));
             timed(cold, () -> cold(work.resolve("cold" + i)));
-            timed(lego, () -> lego(work.resolve("lego" + i)));
+            timed(lego, () -> lego(work.resolve("lego" + i), true));
             timed(certbotMin, () -> certbot(work.resolve("certbot-min" + i), 0));
-            if (r <= certbotDefaultRuns) {
+            if (r <= defaultRuns) {
+                timed(legoDefault, () -> lego(work.resolve("lego-default" + i), false));
                 timed(certbot, () -> certbot(work.resolve("certbot" + i), -1));
             }
             System.out.println(line("DNS01_OURS_MS", ours));
             System.out.println(line("DNS01_OURS_COLD_MS", cold));
             System.out.println(line("DNS01_LEGO_MS", lego));
+            System.out.println(line("DNS01_LEGO_DEFAULT_MS", legoDefault));
             System.out.println(line("DNS01_CERTBOT_MIN_MS", certbotMin));
             System.out.println(line("DNS01_CERTBOT_MS", certbot));
             System.out.println("DNS01_RECORDS_LEFT " + leftovers);
@@ -138,17 +148,27 @@ public final class Dns01TimeToCertificate {
         return done(start);
     }
 
-    private long lego(Path home) throws Exception {
+    /** lego at its quickest ({@code quick}: polling and sequence interval 1 s) or with its defaults. */
+    private long lego(Path home, boolean quick) throws Exception {
         Files.createDirectories(home);
-        Map<String, String> env = Map.of("LEGO_CA_CERTIFICATES", pebble.caCertificatesPem().toString(),
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
+                "LEGO_CA_CERTIFICATES", pebble.caCertificatesPem().toString(),
                 "RFC2136_NAMESERVER", bind.primaryAddress(),
                 "RFC2136_TSIG_KEY", BindServer.KEY_NAME,
                 "RFC2136_TSIG_SECRET", bind.keySecret(),
-                "RFC2136_TSIG_ALGORITHM", bind.keyAlgorithm() + ".",
-                "RFC2136_PROPAGATION_TIMEOUT", "60",
-                "RFC2136_POLLING_INTERVAL", "1");
+                "RFC2136_TSIG_ALGORITHM", bind.keyAlgorithm() + "."));
+        if (quick) {
+            env.putAll(Map.of("RFC2136_PROPAGATION_TIMEOUT", "60", "RFC2136_POLLING_INTERVAL", "1",
+                    "RFC2136_SEQUENCE_INTERVAL", "1"));
+        }
+        // its own /etc/hosts (a private mount namespace): lego finds ns1.example.test through it
+        Path hosts = work.resolve("hosts");
+        if (!Files.exists(hosts)) {
+            Files.writeString(hosts, "127.0.0.1 localhost\n" + ADDRESS + " ns1.example.test\n");
+        }
         long start = System.nanoTime();
-        run("lego", home, env, "lego", "--server", pebble.directoryUrl().toString(), "--path", home.toString(),
+        run("lego", home, env, "unshare", "-m", "sh", "-c", "mount --bind \"$0\" /etc/hosts && exec \"$@\"",
+                hosts.toString(), "lego", "--server", pebble.directoryUrl().toString(), "--path", home.toString(),
                 "--accept-tos", "--email", "bench@example.org", "--dns", "rfc2136", "--dns.resolvers",
                 bind.primaryAddress(), "-d", NAMES.get(0), "-d", NAMES.get(1), "run");
         verify("lego", home.resolve("certificates/example.test.crt"), home.resolve("certificates/example.test.key"));

@@ -300,7 +300,6 @@ public final class BindServer implements AutoCloseable {
         private final List<String> records = new ArrayList<>();
         private String host = "127.0.0.1";
         private int fixedPort;
-        private boolean localhostNameServer;
 
         private Builder() {
         }
@@ -317,17 +316,6 @@ public final class BindServer implements AutoCloseable {
             }
             this.host = ipv4Loopback;
             this.fixedPort = port;
-            return this;
-        }
-
-        /**
-         * The zone's name server is {@code localhost.} (a zone of its own here, 127.0.0.1),
-         * not {@code ns1}: a client that finds the name server's address through the system's
-         * resolver (lego's check, whose Go resolver reads /etc/hosts) finds it too. For the
-         * benchmark; not with the secondary.
-         */
-        public Builder localhostNameServer(boolean localhost) {
-            this.localhostNameServer = localhost;
             return this;
         }
 
@@ -394,8 +382,8 @@ public final class BindServer implements AutoCloseable {
             if (!secret.find()) {
                 throw new IllegalStateException("no secret in the output of tsig-keygen: " + read(keyFile));
             }
-            if (secondary && (!host.equals("127.0.0.1") || localhostNameServer)) {
-                throw new IllegalStateException("the secondary goes with the primary on 127.0.0.1 and ns1 only");
+            if (secondary && !host.equals("127.0.0.1")) {
+                throw new IllegalStateException("the secondary goes with the primary on 127.0.0.1 only");
             }
             int port = fixedPort > 0 ? fixedPort : freePort(secondary);
             BindServer bind = new BindServer(dir, host, port, algorithm, secret.group(1), keyFile, secondary,
@@ -403,18 +391,10 @@ public final class BindServer implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(bind.shutdownHook);
             try {
                 Path primary = Files.createDirectories(dir.resolve("primary"));
-                String ns = localhostNameServer ? "localhost." : "ns1." + ZONE;
-                Files.writeString(primary.resolve("example.test.db"), zoneFile(ZONE, ns, host, secondary, records));
-                Files.writeString(primary.resolve("locked.test.db"), zoneFile(LOCKED_ZONE, ns, host, false,
-                        List.of()));
-                String conf = primaryConfig(primary, keyFile, host, port, queryLog);
-                if (localhostNameServer) {
-                    Files.writeString(primary.resolve("localhost.db"), zoneFile("localhost.", "localhost.", host,
-                            false, List.of()));
-                    conf += "zone \"localhost.\" { type primary; file \"" + primary.resolve("localhost.db")
-                            + "\"; };\n";
-                }
-                Files.writeString(primary.resolve("named.conf"), conf);
+                Files.writeString(primary.resolve("example.test.db"), zoneFile(ZONE, host, secondary, records));
+                Files.writeString(primary.resolve("locked.test.db"), zoneFile(LOCKED_ZONE, host, false, List.of()));
+                Files.writeString(primary.resolve("named.conf"), primaryConfig(primary, keyFile, host, port,
+                        queryLog));
                 bind.launch(named, primary.resolve("named.conf"), dir.resolve("primary.log"));
                 bind.awaitZone(bind.primary(), Instant.now().plus(STARTUP_TIMEOUT), "primary.log");
                 if (secondary) {
@@ -430,11 +410,11 @@ public final class BindServer implements AutoCloseable {
             }
         }
 
-        private static String zoneFile(String zone, String ns, String host, boolean secondary, List<String> extra) {
+        private static String zoneFile(String zone, String host, boolean secondary, List<String> extra) {
             StringBuilder z = new StringBuilder("$ORIGIN " + zone + "\n$TTL 60\n"
                     // refresh 1 h, retry 10 min: a secondary changes only when notified
-                    + "@ IN SOA " + ns + " hostmaster." + zone + " 1 3600 600 86400 60\n"
-                    + "@ IN NS " + ns + "\n"
+                    + "@ IN SOA ns1." + zone + " hostmaster." + zone + " 1 3600 600 86400 60\n"
+                    + "@ IN NS ns1." + zone + "\n"
                     + "ns1 IN A " + host + "\n"
                     + "@ IN A " + host + "\n");
             if (secondary) {
