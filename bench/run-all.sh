@@ -27,6 +27,8 @@
 #                          filter in an embedded Jetty vs nginx serving a webroot
 #  4. footprint            bench/footprint.sh 3: Jetty RSS / heap / start time, acme.war vs an empty webapp
 #  5. scale                bench/scale.sh: a 100-name certificate, 50 certificates in one pass
+#  6. dns01                bench/dns01.sh: dns-01 for a name and its wildcard against one BIND: ours
+#                          (running and cold JVM), lego and certbot (quickest settings and defaults)
 # (bench/challenge-store.sh and bench/time-to-files.sh are run on their own.)
 #
 # Every step runs in a process group and session of its own, under a time limit: its script
@@ -52,6 +54,7 @@ STEPS_TABLE=(
     'challenge            200             challenge-endpoint.sh'
     'footprint            150             footprint.sh 3'
     'scale                300             scale.sh'
+    'dns01                780             dns01.sh'
 )
 
 T_START=$(now)

@@ -6,6 +6,7 @@ import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.config.ConfigException;
 import dev.acmefilter.config.ConfigLocator;
 import dev.acmefilter.config.ConfigLoader;
+import dev.acmefilter.dns.DnsSolver;
 import dev.acmefilter.output.CertificatePairWriter;
 import dev.acmefilter.provision.AccountKeyRollover;
 import dev.acmefilter.provision.CertificateRevocation;
@@ -155,9 +156,10 @@ public final class AdminCommand {
     private int order(String id, CertificateSettings production, Optional<DryRun> dry)
             throws ProvisioningException, InterruptedException {
         CertificateSettings cert = dry.map(DryRun::settings).orElse(production);
-        // a dry run's challenges too go where the running webapp answers them
+        // a dry run's challenges too go where the running webapp answers them (http-01), or into the production
+        // state folder's journal of dns-01 records, which the webapp sweeps at its start
         Provisioner provisioner = new Provisioner(cert, DirectoryChallengeStore.inStateDir(production.stateDir()),
-                clock);
+                production.challenge().dns01().map(d -> DnsSolver.create(d, production.stateDir())), clock);
         try {
             ProvisionResult result;
             try {

@@ -24,6 +24,9 @@ final class ChallengeHint {
         if (failure.kind() != FailureKind.VALIDATION && failure.kind() != FailureKind.PREFLIGHT) {
             return Optional.empty();
         }
+        if (settings.challenge().dns01().isPresent()) {
+            return Optional.empty(); // the CA asks DNS, not the webapp: the message names the DNS server and its answer
+        }
         return Optional.of("the CA fetches the challenges from the running webapp, which answers them from "
                 + DirectoryChallengeStore.inStateDir(settings.stateDir()).folder() + ": is acme.war running with this"
                 + " homeserver.yaml (as a user that can read that folder), and does port 80 of "

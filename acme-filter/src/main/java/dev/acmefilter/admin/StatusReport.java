@@ -48,6 +48,7 @@ final class StatusReport {
         out.println("certificate " + id);
         line(out, "file", settings.certificatePath() + " (key " + describeKeyFile(settings.privateKeyPath()) + ")");
         line(out, "configured names", String.join(", ", settings.domains()));
+        line(out, "challenge", settings.challenge().describe());
         boolean healthy = printCertificate(settings, out);
         printState(settings, out);
         return healthy;

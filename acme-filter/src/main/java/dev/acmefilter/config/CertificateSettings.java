@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * @param certificatePath      where the chain is written ({@code tls_certificate_path} for Synapse's)
  * @param privateKeyPath       where the key is written ({@code tls_private_key_path} for Synapse's)
  * @param order                what to ask the CA for: key type, profile, chain
+ * @param challenge            how the CA's challenges are answered: http-01, or dns-01 with its DNS settings
  * @param reprovisionThreshold {@code acme.reprovision_threshold}: renew at the latest this long before expiry
  * @param reload               what to signal or run after a new certificate is written
  * @param verify               where to check that the new certificate is served
@@ -35,7 +36,7 @@ import java.util.regex.Pattern;
  * @param source               the config file these settings came from, for messages (none when built by hand)
  */
 public record CertificateSettings(String id, List<String> domains, Path certificatePath, Path privateKeyPath,
-        OrderSettings order, Duration reprovisionThreshold, Optional<ReloadSettings> reload,
+        OrderSettings order, ChallengeSettings challenge, Duration reprovisionThreshold, Optional<ReloadSettings> reload,
         Optional<VerifySettings> verify, Optional<KeystoreSettings> keystore, AccountSettings account,
         FileSettings files, Path stateDir, PreflightSettings preflight, Optional<Path> source) {
 
@@ -54,6 +55,13 @@ public record CertificateSettings(String id, List<String> domains, Path certific
         Objects.requireNonNull(certificatePath, "certificatePath");
         Objects.requireNonNull(privateKeyPath, "privateKeyPath");
         Objects.requireNonNull(order, "order");
+        Objects.requireNonNull(challenge, "challenge");
+        if (!challenge.allowsWildcards()) {
+            domains.stream().filter(d -> d.startsWith("*.")).findFirst().ifPresent(d -> {
+                throw new IllegalArgumentException("the wildcard name " + d + " of " + id + " needs dns-01, not "
+                        + challenge.type());
+            });
+        }
         Objects.requireNonNull(reprovisionThreshold, "reprovisionThreshold");
         Objects.requireNonNull(reload, "reload");
         Objects.requireNonNull(verify, "verify");
@@ -84,6 +92,7 @@ public record CertificateSettings(String id, List<String> domains, Path certific
         b.certificatePath = certificatePath;
         b.privateKeyPath = privateKeyPath;
         b.order = order;
+        b.challenge = challenge;
         b.reprovisionThreshold = reprovisionThreshold;
         b.reload = reload.orElse(null);
         b.verify = verify.orElse(null);
@@ -108,6 +117,7 @@ public record CertificateSettings(String id, List<String> domains, Path certific
         private Path certificatePath;
         private Path privateKeyPath;
         private OrderSettings order = OrderSettings.DEFAULTS;
+        private ChallengeSettings challenge = ChallengeSettings.DEFAULTS;
         private Duration reprovisionThreshold = DEFAULT_REPROVISION_THRESHOLD;
         private ReloadSettings reload;
         private VerifySettings verify;
@@ -152,6 +162,9 @@ public record CertificateSettings(String id, List<String> domains, Path certific
             return order(new OrderSettings(order.keyType(), order.keepKey(), order.profile(), order.profileRequired(),
                     Optional.ofNullable(name)));
         }
+        public Builder challenge(ChallengeSettings value) { this.challenge = value; return this; }
+        /** dns-01 through {@code dns}. */
+        public Builder dns01(DnsSettings dns) { return challenge(ChallengeSettings.dns01(dns)); }
         public Builder reprovisionThreshold(Duration d) { this.reprovisionThreshold = d; return this; }
         public Builder reload(ReloadSettings r) { this.reload = r; return this; }
         public Builder verify(VerifySettings v) { this.verify = v; return this; }
@@ -180,7 +193,8 @@ public record CertificateSettings(String id, List<String> domains, Path certific
         }
 
         public CertificateSettings build() {
-            return new CertificateSettings(id, domains, certificatePath, privateKeyPath, order, reprovisionThreshold,
+            return new CertificateSettings(id, domains, certificatePath, privateKeyPath, order, challenge,
+                    reprovisionThreshold,
                     Optional.ofNullable(reload), Optional.ofNullable(verify), Optional.ofNullable(keystore),
                     account(), files, stateDir, preflight, Optional.ofNullable(source));
         }

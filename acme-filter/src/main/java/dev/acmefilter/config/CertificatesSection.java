@@ -30,7 +30,7 @@ final class CertificatesSection {
 
     private static final List<String> ENTRY_KEYS = Stream.of(
             List.of("id", "domains", "certificate_path", "private_key_path"), OrderSettings.ENTRY_KEYS,
-            List.of("reload", "verify", "keystore")).flatMap(List::stream).toList();
+            ChallengeSettings.KEYS, List.of("reload", "verify", "keystore")).flatMap(List::stream).toList();
     private static final String ENTRY_EXPECTED = "a mapping with " + String.join(", ", ENTRY_KEYS);
     private static final String ID_EXPECTED = "a short name of lower-case letters, digits, '.', '_' or '-', "
             + "such as element";
@@ -41,8 +41,9 @@ final class CertificatesSection {
      * What every certificate of the file shares, and the defaults of what an entry may set
      * itself ({@code order}).
      */
-    record Shared(AccountSettings account, OrderSettings order, Duration reprovisionThreshold, FileSettings files,
-                  Path stateDir, PreflightSettings preflight, Optional<Path> source) {
+    record Shared(AccountSettings account, OrderSettings order, ChallengeSettings challenge,
+                  Duration reprovisionThreshold, FileSettings files, Path stateDir, PreflightSettings preflight,
+                  Optional<Path> source) {
     }
 
     private CertificatesSection() {
@@ -69,10 +70,10 @@ final class CertificatesSection {
             requirePresent(top, "tls_private_key_path", privateKeyPath,
                     "the file Synapse reads its TLS private key from");
         }
-        List<String> domains = domains(top, acme, enabled, serverName);
+        List<String> domains = domains(top, acme, enabled, serverName, shared.challenge());
         Supplier<Optional<Path>> pidFile = () -> Optional.ofNullable(top.path("pid_file"));
         Optional<ReloadSettings> reload = ReloadSettings.parse(acme, pidFile);
-        String firstDomain = domains.isEmpty() ? null : domains.get(0);
+        String firstDomain = firstSpelledOut(domains);
         Optional<VerifySettings> verify = VerifySettings.parse(acme, firstDomain,
                 () -> VerifySettings.fromListeners(top, firstDomain));
         Optional<KeystoreSettings> keystore = KeystoreSettings.parse(acme, certificatePath, privateKeyPath);
@@ -80,7 +81,7 @@ final class CertificatesSection {
         List<CertificateSettings> all = new ArrayList<>();
         if (certificatePath != null && privateKeyPath != null && !domains.isEmpty()) {
             all.add(certificate(shared, CertificateSettings.DEFAULT_ID, domains, certificatePath, privateKeyPath,
-                    shared.order(), reload, verify, keystore));
+                    shared.order(), shared.challenge(), reload, verify, keystore));
         }
         Map<Path, Owner> owners = new HashMap<>();
         claim(acme, owners, shared.account().accountKeyFile(), "account_key_file", null);
@@ -96,6 +97,10 @@ final class CertificatesSection {
         for (Section entry : acme.sections("certificates", "a list of certificates, each " + ENTRY_EXPECTED,
                 ENTRY_EXPECTED, ENTRY_KEYS)) {
             all.add(entry(entry, ids, owners, shared, pidFile));
+        }
+        if (acme.has("dns") && all.stream().noneMatch(c -> c.challenge().dns01().isPresent())) {
+            acme.warn(acme.key("dns") + ": ignored: no certificate is answered with dns-01 (set "
+                    + acme.key("challenge") + ": dns-01)");
         }
         return all;
     }
@@ -120,9 +125,14 @@ final class CertificatesSection {
         if (entry.get("domains") == null) {
             throw entry.valueError("domains", "missing", "a list of DNS names for the certificate");
         }
+        ChallengeSettings challenge = ChallengeSettings.parse(entry, shared.challenge());
+        if (entry.has("dns") && challenge.dns01().isEmpty()) {
+            entry.warn(entry.key("dns") + ": ignored: the certificate is answered with http-01 (set "
+                    + entry.key("challenge") + ": dns-01)");
+        }
         Set<String> names = new LinkedHashSet<>();
         for (String name : entry.strings("domains", "a list of DNS names", false)) {
-            names.add(entry.dnsName("domains", name));
+            names.add(entry.dnsName("domains", name, challenge));
         }
         if (names.isEmpty()) {
             throw entry.valueError("domains", "the list is empty", "one DNS name or more");
@@ -137,19 +147,26 @@ final class CertificatesSection {
         claim(entry, owners, key, "private_key_path", id);
         OrderSettings order = OrderSettings.parse(entry, shared.order());
         Optional<ReloadSettings> reload = ReloadSettings.parse(entry, pidFile);
-        Optional<VerifySettings> verify = VerifySettings.parse(entry, names.iterator().next(), Optional::empty);
+        Optional<VerifySettings> verify = VerifySettings.parse(entry, firstSpelledOut(List.copyOf(names)),
+                Optional::empty);
         Optional<KeystoreSettings> keystore = KeystoreSettings.parse(entry, certificate, key);
         keystore.ifPresent(k -> claim(entry, owners, k.path(), "keystore.path", null));
-        return certificate(shared, id, List.copyOf(names), certificate, key, order, reload, verify, keystore);
+        return certificate(shared, id, List.copyOf(names), certificate, key, order, challenge, reload, verify,
+                keystore);
     }
 
     private static CertificateSettings certificate(Shared shared, String id, List<String> domains, Path certificate,
-                                                   Path key, OrderSettings order, Optional<ReloadSettings> reload,
-                                                   Optional<VerifySettings> verify,
+                                                   Path key, OrderSettings order, ChallengeSettings challenge,
+                                                   Optional<ReloadSettings> reload, Optional<VerifySettings> verify,
                                                    Optional<KeystoreSettings> keystore) {
-        return new CertificateSettings(id, domains, certificate, key, order, shared.reprovisionThreshold(), reload,
-                verify, keystore, shared.account(), shared.files(), shared.stateDir(), shared.preflight(),
+        return new CertificateSettings(id, domains, certificate, key, order, challenge, shared.reprovisionThreshold(),
+                reload, verify, keystore, shared.account(), shared.files(), shared.stateDir(), shared.preflight(),
                 shared.source());
+    }
+
+    /** The first name that is not a wildcard: the default SNI name of a live verification ({@code *} is no host). */
+    private static String firstSpelledOut(List<String> domains) {
+        return domains.stream().filter(d -> !d.startsWith("*.")).findFirst().orElse(null);
     }
 
     /** Which setting claimed a file, and for which certificate's pair (null: not a certificate or key). */
@@ -181,11 +198,12 @@ final class CertificatesSection {
      * {@code acme.domain} (default: {@code server_name} without a {@code :port}) first,
      * then {@code acme.domains}; normalized and without duplicates.
      */
-    private static List<String> domains(Section top, Section acme, boolean enabled, String serverName) {
+    private static List<String> domains(Section top, Section acme, boolean enabled, String serverName,
+                                        ChallengeSettings challenge) {
         Set<String> names = new LinkedHashSet<>();
         String domain = acme.string("domain", DnsNames.EXPECTED);
         if (domain != null) {
-            names.add(acme.dnsName("domain", domain));
+            names.add(acme.dnsName("domain", domain, challenge));
         } else if (serverName != null) {
             String host = hostOfServerName(serverName);
             Optional<String> problem = DnsNames.problem(host);
@@ -198,7 +216,7 @@ final class CertificatesSection {
             // with ACME disabled an IP server_name is fine: no certificate will be ordered
         }
         for (String extra : acme.strings("domains", "a list of DNS names", false)) {
-            names.add(acme.dnsName("domains", extra));
+            names.add(acme.dnsName("domains", extra, challenge));
         }
         if (names.size() > MAX_NAMES) {
             throw acme.valueError("domains", names.size() + " names with acme.domain", "at most " + MAX_NAMES

@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  *
  * <p>This class only reads the YAML and hands each part of {@code acme:} to the parser that
  * owns its keys, defaults and messages: {@link AccountSettings}, {@link ListenSettings},
- * {@link OrderSettings}, {@link FileSettings}, {@link PreflightSettings},
+ * {@link OrderSettings}, {@link ChallengeSettings} (with {@code DnsSection}), {@link FileSettings},
+ * {@link PreflightSettings},
  * {@link StatusSettings}, {@link AlertSettings} and the certificates with their delivery
  * ({@code CertificatesSection}: {@link ReloadSettings}, {@link VerifySettings},
  * {@link KeystoreSettings}). A new key goes into the parser of its part, nowhere else.
@@ -28,7 +29,7 @@ import java.util.stream.Stream;
  * names the file and the dotted key, and says what was expected (see {@link Section}).
  * Things that are accepted but suspicious (unknown keys under {@code acme:}, the retired
  * ACME v1 URLs) become {@link AcmeConfig#warnings() warnings}, which are also logged. The
- * EAB MAC key and the keystore password never appear in a message or a log line.
+ * EAB MAC key, the keystore password and the TSIG secret never appear in a message or a log line.
  */
 public final class ConfigLoader {
 
@@ -132,8 +133,8 @@ public final class ConfigLoader {
         Path stateDir = Optional.ofNullable(acme.path("state_dir"))
                 .orElseGet(() -> account.accountKeyFile().getParent());
         CertificatesSection.Shared shared = new CertificatesSection.Shared(account, OrderSettings.parse(acme,
-                OrderSettings.DEFAULTS), threshold, FileSettings.parse(acme), stateDir, PreflightSettings.parse(acme),
-                Optional.of(acme.file()));
+                OrderSettings.DEFAULTS), ChallengeSettings.parse(acme, ChallengeSettings.DEFAULTS), threshold,
+                FileSettings.parse(acme), stateDir, PreflightSettings.parse(acme), Optional.of(acme.file()));
         List<CertificateSettings> certificates = CertificatesSection.parse(top, acme, enabled, shared);
         int maxConcurrentOrders = acme.positive("max_concurrent_orders", AcmeConfig.DEFAULT_MAX_CONCURRENT_ORDERS,
                 64, "is out of range", CONCURRENCY_EXPECTED);
@@ -145,7 +146,7 @@ public final class ConfigLoader {
 
     private static List<String> acmeKeys() {
         List<String> declared = Stream.of(OWN_KEYS, AccountSettings.KEYS, ListenSettings.KEYS, OrderSettings.KEYS,
-                FileSettings.KEYS, CertificatesSection.KEYS, SUB_SECTIONS).flatMap(List::stream).toList();
+                FileSettings.KEYS, CertificatesSection.KEYS, SUB_SECTIONS, ChallengeSettings.KEYS).flatMap(List::stream).toList();
         List<String> ordered = new ArrayList<>(LISTED_ORDER);
         ordered.retainAll(declared);
         declared.stream().filter(k -> !ordered.contains(k)).forEach(ordered::add);

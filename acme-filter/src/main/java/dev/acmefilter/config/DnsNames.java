@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 final class DnsNames {
     /** A DNS label: letters, digits, inner hyphens, 1 to 63 characters (RFC 1123). */
     private static final Pattern LABEL = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
+    /** A label of a name that is not a host name (a zone, a TSIG key): underscores allowed, any case. */
+    private static final Pattern OWNER_LABEL = Pattern.compile("[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?");
     private static final Pattern ALL_DIGITS = Pattern.compile("[0-9]+");
     private static final String OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
     private static final Pattern IPV4 = Pattern.compile(OCTET + "(?:\\." + OCTET + "){3}");
@@ -45,6 +47,15 @@ final class DnsNames {
      * CAs refuse it anyway).
      */
     static Optional<String> problem(String name) {
+        return problem(name, false, "acme.challenge");
+    }
+
+    /**
+     * {@link #problem(String)}, but a wildcard name ({@code *.example.org}: {@code *} as the
+     * whole first label) passes when {@code wildcards} is true (the dns-01 challenge);
+     * otherwise the message says that {@code challengeKey} must be dns-01 for it.
+     */
+    static Optional<String> problem(String name, boolean wildcards, String challengeKey) {
         String quoted = "'" + name + "'";
         if (name.isEmpty()) {
             return Optional.of("the name is empty; expected " + EXPECTED);
@@ -52,9 +63,13 @@ final class DnsNames {
         if (isIpAddress(name)) {
             return Optional.of(quoted + " is an IP address; expected " + EXPECTED);
         }
+        if (wildcards && name.startsWith("*.") && name.indexOf('*', 1) < 0) {
+            return problem(name.substring(2)).map(p -> quoted + " is not a valid wildcard name: " + p);
+        }
         if (name.contains("*")) {
             return Optional.of(quoted + " is a wildcard name, which the http-01 challenge cannot validate; expected "
-                    + "each name spelled out, such as matrix.example.org");
+                    + "each name spelled out, such as matrix.example.org, or " + challengeKey
+                    + ": dns-01 (the only challenge that can validate a wildcard)");
         }
         if (name.length() > 253) {
             return Optional.of(quoted + " is longer than 253 characters; expected " + EXPECTED);
@@ -73,6 +88,22 @@ final class DnsNames {
             return Optional.of(quoted + " is a single label, not a full DNS name; expected " + EXPECTED);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether {@code name} (without trailing dot) is a domain name as DNS owner names go: a
+     * zone or a TSIG key name, whose labels may hold underscores, unlike a host name's.
+     */
+    static boolean isOwnerName(String name) {
+        if (name.isEmpty() || name.length() > 253) {
+            return false;
+        }
+        for (String label : name.split("\\.", -1)) {
+            if (!OWNER_LABEL.matcher(label).matches()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether {@code text} is an IPv4 or IPv6 address literal (brackets around IPv6 allowed). */

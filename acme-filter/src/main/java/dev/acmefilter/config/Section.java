@@ -330,8 +330,16 @@ public final class Section {
 
     /** A DNS name for a certificate, normalized; a bad one is {@code <file>: <key>: <problem>}. */
     public String dnsName(String name, String raw) {
+        return dnsName(name, raw, ChallengeSettings.DEFAULTS);
+    }
+
+    /**
+     * A DNS name for a certificate whose challenges are answered as {@code challenge} says:
+     * a wildcard name ({@code *.example.org}) only with dns-01.
+     */
+    public String dnsName(String name, String raw, ChallengeSettings challenge) {
         String normalized = DnsNames.normalize(raw);
-        DnsNames.problem(normalized).ifPresent(problem -> {
+        DnsNames.problem(normalized, challenge.allowsWildcards(), key("challenge")).ifPresent(problem -> {
             throw error(name, problem);
         });
         return normalized;

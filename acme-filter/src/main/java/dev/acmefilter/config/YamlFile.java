@@ -67,8 +67,8 @@ final class YamlFile {
             String problem = e.getProblem();
             if (mentionsSecret(text, mark) || mentionsSecret(text, e.getContextMark())) {
                 // problems about aliases, anchors and tags echo the token, which could be the MAC key
-                problem = "this part cannot be parsed (details hidden, as it may hold acme.eab.hmac_key or "
-                        + "acme.keystore.password)";
+                problem = "this part cannot be parsed (details hidden, as it may hold acme.eab.hmac_key, "
+                        + "acme.keystore.password or acme.dns.rfc2136.tsig_secret)";
             }
             throw new ConfigException(file + ": not valid YAML" + where + ": " + problem);
         } catch (YAMLException e) {
@@ -241,6 +241,6 @@ final class YamlFile {
             return false;
         }
         return text.lines().skip(Math.max(0, mark.getLine() - 1)).limit(2)
-                .anyMatch(l -> l.contains("hmac_key") || l.contains("password"));
+                .anyMatch(l -> l.contains("hmac_key") || l.contains("password") || l.contains("tsig_secret"));
     }
 }

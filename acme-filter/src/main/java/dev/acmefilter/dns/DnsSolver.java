@@ -1,5 +1,8 @@
 package dev.acmefilter.dns;
 
+import dev.acmefilter.config.DnsServer;
+import dev.acmefilter.config.DnsSettings;
+
 import java.nio.file.Path;
 import java.util.Collection;
 

@@ -1,5 +1,8 @@
 package dev.acmefilter.dns;
 
+import dev.acmefilter.config.DnsSettings;
+import dev.acmefilter.config.HookSettings;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +41,7 @@ final class HookSolver extends JournalledSolver {
 
     @Override
     public String describe() {
-        return "the hook " + hook.command();
+        return settings().describe();
     }
 
     @Override

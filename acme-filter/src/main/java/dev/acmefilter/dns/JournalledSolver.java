@@ -1,5 +1,8 @@
 package dev.acmefilter.dns;
 
+import dev.acmefilter.config.DnsServer;
+import dev.acmefilter.config.DnsSettings;
+
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -128,7 +131,7 @@ abstract class JournalledSolver implements DnsSolver {
     }
 
     @Override
-    public final int removeLeftovers() throws DnsException, InterruptedException {
+    public final synchronized int removeLeftovers() throws DnsException, InterruptedException {
         int removed = 0;
         for (DnsJournal.Entry entry : journal.leftovers()) {
             String through = entry.target().equals(target()) ? "" : " (it was added through " + entry.target() + ")";

@@ -10,10 +10,15 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.TSIG;
 import org.xbill.DNS.TSIGRecord;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Update;
+
+import dev.acmefilter.config.DnsSettings;
+import dev.acmefilter.config.Rfc2136Settings;
+import dev.acmefilter.config.TsigKey;
 
 /**
  * Changes TXT records by RFC 2136 dynamic update, signed with a TSIG key (RFC 8945), at the
@@ -42,8 +47,7 @@ final class Rfc2136Solver extends JournalledSolver {
 
     @Override
     public String describe() {
-        return "RFC 2136 at " + rfc2136.server() + " with TSIG key " + rfc2136.key().name() + " ("
-                + rfc2136.key().algorithm() + ")";
+        return settings().describe();
     }
 
     @Override
@@ -62,9 +66,24 @@ final class Rfc2136Solver extends JournalledSolver {
             update.delete(txt);
         }
         DnsExchange server = DnsExchange.signedTcp(address(), rfc2136.server().toString(), timeout,
-                rfc2136.key().signer());
+                signer(rfc2136.key()));
         Message answer = server.send(update);
         check(answer, record, zone, add);
+    }
+
+    /** A dnsjava signer for {@code key}; a new one for each message (it keeps no state between them). */
+    static TSIG signer(TsigKey key) {
+        Name algorithm = switch (key.algorithm()) {
+            case HMAC_SHA256 -> TSIG.HMAC_SHA256;
+            case HMAC_SHA384 -> TSIG.HMAC_SHA384;
+            case HMAC_SHA512 -> TSIG.HMAC_SHA512;
+            case HMAC_SHA1 -> TSIG.HMAC_SHA1;
+        };
+        try {
+            return new TSIG(algorithm, Name.fromString(key.name(), Name.root), key.secret());
+        } catch (TextParseException e) {
+            throw new IllegalStateException("checked by TsigKey: " + key.name(), e);
+        }
     }
 
     @Override

@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The connection to one CA for one account: the session (with the configured trust), the
@@ -84,18 +85,18 @@ public final class AcmeClient implements AutoCloseable {
         provider.close();
     }
 
-    /** Orders the certificate {@code settings} describe, answering challenges through {@code store}. */
+    /** Orders the certificate {@code settings} describe, answering http-01 challenges through {@code store}. */
     public IssuedCertificate order(CertificateSettings settings, ChallengeStore store)
             throws ProvisioningException, InterruptedException {
-        return order(settings, store, OrderJournal.forSettings(settings), Optional.empty());
+        return order(settings, () -> new Http01Answer(store), OrderJournal.forSettings(settings), Optional.empty());
     }
 
     /**
      * Orders the certificate {@code settings} describe, or completes the order the journal
      * remembers; {@code replaces} names the certificate it succeeds (sent only to CAs that
-     * offer ARI).
+     * offer ARI); each attempt answers the challenges with a new answer from {@code answers}.
      */
-    IssuedCertificate order(CertificateSettings settings, ChallengeStore store, OrderJournal journal,
+    IssuedCertificate order(CertificateSettings settings, Supplier<ChallengeAnswer> answers, OrderJournal journal,
                             Optional<X509Certificate> replaces) throws ProvisioningException, InterruptedException {
         List<String> names = settings.domains();
         try {
@@ -104,7 +105,7 @@ public final class AcmeClient implements AutoCloseable {
             for (int attempt = 1; ; attempt++) {
                 try {
                     Optional<X509Certificate> predecessor = supportsRenewalInfo() ? replaces : Optional.empty();
-                    return new CertificateOrder(login(), store, poller, timeout, journal).run(names, profile,
+                    return new CertificateOrder(login(), answers, poller, timeout, journal).run(names, profile,
                             predecessor, () -> CertificateKeys.forNextOrder(settings.order().keyType(),
                                     settings.order().keepKey(), settings.privateKeyPath()),
                             settings.order().preferredChain());

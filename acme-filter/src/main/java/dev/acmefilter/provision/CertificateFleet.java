@@ -4,15 +4,22 @@ import dev.acmefilter.challenge.ChallengeStore;
 import dev.acmefilter.config.AcmeConfig;
 import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.config.ConfigException;
+import dev.acmefilter.config.DnsSettings;
+import dev.acmefilter.dns.DnsException;
+import dev.acmefilter.dns.DnsPreflight;
+import dev.acmefilter.dns.DnsSolver;
 import dev.acmefilter.renewal.RenewalScheduler;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +34,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * threads: that bounds the orders in flight at once (the CA's rate limits, the http-01
  * listener), and 50 certificates cost 4 threads, not 50. An application-scoped CDI bean
  * in the WAR; construct it by hand anywhere else.
+ *
+ * <p>Certificates answered with dns-01 through the same DNS settings share one
+ * {@link DnsSolver}. At {@link #start()} each solver first removes the records earlier runs
+ * left (a crash, a kill) and checks that its server takes a test record (the dns-01
+ * pre-flight, logged only): a wrong key shows at start, not at the next renewal.
  */
 @ApplicationScoped
 public class CertificateFleet implements AutoCloseable {
@@ -35,6 +47,7 @@ public class CertificateFleet implements AutoCloseable {
 
     private List<ManagedCertificate> certificates;
     private ScheduledThreadPoolExecutor pool;
+    private Map<DnsSolver, List<CertificateSettings>> dnsSolvers = Map.of();
 
     /** For CDI's client proxy only. */
     protected CertificateFleet() {
@@ -59,12 +72,22 @@ public class CertificateFleet implements AutoCloseable {
         });
         pool.setRemoveOnCancelPolicy(true);
         List<ManagedCertificate> all = new ArrayList<>();
+        Map<SolverKey, DnsSolver> solvers = new LinkedHashMap<>();
+        Map<DnsSolver, List<CertificateSettings>> users = new LinkedHashMap<>();
         for (CertificateSettings one : each) {
-            Provisioner provisioner = new Provisioner(one, store, clock);
+            Optional<DnsSolver> dns = one.challenge().dns01().map(d -> solvers.computeIfAbsent(
+                    new SolverKey(d, one.stateDir()), k -> DnsSolver.create(k.settings(), k.stateDir())));
+            dns.ifPresent(solver -> users.computeIfAbsent(solver, s -> new ArrayList<>()).add(one));
+            Provisioner provisioner = new Provisioner(one, store, dns, clock);
             all.add(new ManagedCertificate(one.id(), provisioner,
                     new RenewalScheduler(provisioner, provisioner.stateFile(), clock, pool)));
         }
         certificates = List.copyOf(all);
+        dnsSolvers = Map.copyOf(users);
+    }
+
+    /** Certificates with equal DNS settings and state folder share a solver (and its journal). */
+    private record SolverKey(DnsSettings settings, Path stateDir) {
     }
 
     /** Every certificate kept valid, Synapse's own first. */
@@ -77,10 +100,34 @@ public class CertificateFleet implements AutoCloseable {
         return certificates.stream().filter(c -> c.id().equals(id)).findFirst();
     }
 
-    /** Starts every certificate's checks: at once, or when its persisted backoff ends. */
+    /**
+     * Starts every certificate's checks: at once, or when its persisted backoff ends; and, on
+     * the same pool, each DNS solver's sweep of leftovers and its pre-flight.
+     */
     public void start() {
+        dnsSolvers.forEach((solver, users) -> pool.execute(() -> startDns(solver, users)));
         for (ManagedCertificate certificate : certificates) {
             certificate.scheduler().start();
+        }
+    }
+
+    /** Removes what earlier runs left through {@code solver}, then probes the zones of its certificates' names. */
+    private static void startDns(DnsSolver solver, List<CertificateSettings> users) {
+        try {
+            int removed = solver.removeLeftovers();
+            if (removed > 0) {
+                LOG.log(Level.INFO, "Removed {0} TXT record(s) that earlier runs left ({1})", removed,
+                        solver.describe());
+            }
+            List<String> names = users.stream().flatMap(c -> c.domains().stream()).distinct().toList();
+            DnsPreflight.check(solver, users.get(0).preflight().mode(), names);
+        } catch (DnsException e) {
+            LOG.log(Level.WARNING, "Cannot remove the TXT records earlier runs left ({0}): {1}", solver.describe(),
+                    e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the fleet is closing
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "The dns-01 start-up check ({0}) failed: {1}", solver.describe(), e.toString());
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.acmefilter.provision;
 
-import dev.acmefilter.challenge.ChallengeStore;
+import dev.acmefilter.config.KeyType;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Authorization;
 import org.shredzone.acme4j.Certificate;
@@ -10,7 +10,6 @@ import org.shredzone.acme4j.OrderBuilder;
 import org.shredzone.acme4j.Problem;
 import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Challenge;
-import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.exception.AcmeException;
 
 import java.io.IOException;
@@ -29,26 +28,27 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * One ACME order (RFC 8555, section 7.4) for a set of names, answered with http-01: create
- * the order (or resume the one the {@link OrderJournal} remembers), publish every token in
- * the {@link ChallengeStore}, trigger all challenges at once, poll them, finalize with a
- * fresh (or kept) key, download the chain (the preferred one when the CA offers several).
- * Every token is removed as soon as its authorization is decided, and all of them on any
- * way out.
+ * One ACME order (RFC 8555, section 7.4) for a set of names: create the order (or resume the
+ * one the {@link OrderJournal} remembers), publish every answer ({@link ChallengeAnswer}:
+ * http-01 tokens or dns-01 records), wait until the CA can see them all, trigger all
+ * challenges at once, poll them, finalize with a fresh (or kept) key, download the chain
+ * (the preferred one when the CA offers several). Every answer is withdrawn as soon as its
+ * authorization is decided, and all of them on any way out.
  */
 final class CertificateOrder {
 
     private static final System.Logger LOG = System.getLogger(CertificateOrder.class.getName());
 
     private final Login login;
-    private final ChallengeStore store;
+    private final Supplier<ChallengeAnswer> answers;
     private final Poller poller;
     private final Duration timeout;
     private final OrderJournal journal;
 
-    CertificateOrder(Login login, ChallengeStore store, Poller poller, Duration timeout, OrderJournal journal) {
+    CertificateOrder(Login login, Supplier<ChallengeAnswer> answers, Poller poller, Duration timeout,
+                     OrderJournal journal) {
         this.login = login;
-        this.store = store;
+        this.answers = answers;
         this.poller = poller;
         this.timeout = timeout;
         this.journal = journal;
@@ -141,41 +141,47 @@ final class CertificateOrder {
         }
     }
 
-    /** Publishes all tokens, triggers all challenges, waits for each authorization to be decided. */
+    /**
+     * Publishes every answer, waits until the CA can see them, triggers all challenges,
+     * waits for each authorization to be decided.
+     */
     private void answerChallenges(Order order) throws AcmeException, InterruptedException, ProvisioningException {
-        Map<Authorization, Http01Challenge> pending = new LinkedHashMap<>();
+        ChallengeAnswer answer = answers.get();
+        Map<Authorization, Challenge> pending = new LinkedHashMap<>();
         try {
             for (Authorization auth : order.getAuthorizations()) {
                 if (auth.getStatus() != Status.PENDING) {
                     continue; // valid already (reused), or decided: the order's status will tell
                 }
-                String name = auth.getIdentifier().getDomain();
-                Http01Challenge challenge = auth.findChallenge(Http01Challenge.class).orElseThrow(
-                        () -> new ProvisioningException(FailureKind.CA_ERROR, "The CA offers no http-01 challenge"
-                                + " for " + name + "; this provisioner can only answer http-01", null));
-                store.put(challenge.getToken(), challenge.getAuthorization());
+                Challenge challenge = answer.find(auth);
+                answer.publish(auth, challenge);
                 pending.put(auth, challenge);
             }
-            for (Http01Challenge challenge : pending.values()) {
+            answer.awaitVisible();
+            for (Challenge challenge : pending.values()) {
                 if (challenge.getStatus() == Status.PENDING) {
                     challenge.trigger();
                 }
             }
-            for (Map.Entry<Authorization, Http01Challenge> entry : pending.entrySet()) {
-                Authorization auth = entry.getKey();
-                String name = auth.getIdentifier().getDomain();
+            if (!pending.isEmpty()) {
+                LOG.log(Level.INFO, "Asked the CA to validate {0} ({1})", pending.keySet().stream()
+                        .map(ChallengeAnswer::name).collect(Collectors.joining(", ")), answer.type());
+            }
+            for (Authorization auth : pending.keySet()) {
+                String name = ChallengeAnswer.name(auth);
                 Status status = poller.await(auth, Set.of(Status.VALID, Status.INVALID, Status.DEACTIVATED,
                         Status.EXPIRED, Status.REVOKED), timeout, "the CA to validate " + name);
-                store.remove(entry.getValue().getToken());
+                answer.withdraw(auth);
                 if (status != Status.VALID) {
-                    Problem problem = auth.findChallenge(Http01Challenge.class).flatMap(Challenge::getError)
-                            .orElse(null);
-                    throw failure(FailureKind.VALIDATION, "http-01 validation of " + name + " failed", problem, name);
+                    Problem problem = auth.getChallenges().stream().filter(c -> c.getType().equals(answer.type()))
+                            .findFirst().flatMap(Challenge::getError).orElse(null);
+                    throw failure(FailureKind.VALIDATION, answer.type() + " validation of " + name + " failed",
+                            problem, name);
                 }
-                LOG.log(Level.INFO, "The CA validated {0} (http-01)", name);
+                LOG.log(Level.INFO, "The CA validated {0} ({1})", name, answer.type());
             }
         } finally {
-            pending.values().forEach(c -> store.remove(c.getToken()));
+            answer.withdrawAll();
         }
     }
 

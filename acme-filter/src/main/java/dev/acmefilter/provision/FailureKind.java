@@ -71,6 +71,15 @@ public enum FailureKind {
     FILES,
 
     /**
+     * A dns-01 step failed: the DNS server refused the update (TSIG key, secret or algorithm,
+     * a zone the key may not change), the server or the hook failed or did not answer, or not
+     * every authoritative server showed the TXT record before {@code propagation_timeout}.
+     * The message names the server or hook and what it answered; the admin fixes
+     * {@code acme.dns} or the DNS server, not the CA or port 80.
+     */
+    DNS,
+
+    /**
      * A setting turned out wrong only when the CA (or a file it names) was used: the CA
      * refused the external account binding or requires one, the profile is required but
      * not offered, the account key or {@code acme.ca_certificates} cannot be read. From a

@@ -5,6 +5,9 @@ import dev.acmefilter.challenge.Preflight;
 import dev.acmefilter.challenge.PreflightReport;
 import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.config.ConfigException;
+import dev.acmefilter.dns.DnsException;
+import dev.acmefilter.dns.DnsPreflight;
+import dev.acmefilter.dns.DnsSolver;
 import dev.acmefilter.output.CertificatePairWriter;
 import dev.acmefilter.output.ExistingPair;
 import dev.acmefilter.output.KeystoreWriter;
@@ -29,6 +32,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Keeps the certificate at {@code tls_certificate_path} / {@code tls_private_key_path}
@@ -47,6 +51,7 @@ public class Provisioner implements RenewalCheck {
 
     private final CertificateSettings settings;
     private final ChallengeStore store;
+    private final Optional<DnsSolver> dns;
     private final Clock clock;
     private final CertificatePairWriter writer;
     private final OrderJournal journal;
@@ -72,7 +77,26 @@ public class Provisioner implements RenewalCheck {
         this(settings, store, Clock.systemUTC());
     }
 
+    /**
+     * A provisioner whose dns-01 records (when {@code settings} choose dns-01) are changed by
+     * a solver of its own, journalled in the certificate's state folder.
+     */
     public Provisioner(CertificateSettings settings, ChallengeStore store, Clock clock) {
+        this(settings, store, settings.challenge().dns01().map(d -> DnsSolver.create(d, settings.stateDir())), clock);
+    }
+
+    /**
+     * A provisioner that answers http-01 through {@code store} or, when {@code settings}
+     * choose dns-01, through {@code dns} (shared by the certificates of a fleet; the admin
+     * command's dry run keeps its journal in the production state folder).
+     *
+     * @throws ConfigException when the settings choose dns-01 and no solver is given
+     */
+    public Provisioner(CertificateSettings settings, ChallengeStore store, Optional<DnsSolver> dns, Clock clock) {
+        if (settings.challenge().dns01().isPresent() && dns.isEmpty()) {
+            throw new ConfigException(settings.inFile() + "the certificate " + settings.id() + " is answered with"
+                    + " dns-01, but no DNS solver was given");
+        }
         if (settings.certificatePath() == null || settings.privateKeyPath() == null) {
             throw new ConfigException("tls_certificate_path and tls_private_key_path must both be set to provision"
                     + " certificates");
@@ -82,6 +106,7 @@ public class Provisioner implements RenewalCheck {
         }
         this.settings = settings;
         this.store = store;
+        this.dns = settings.challenge().dns01().isPresent() ? dns : Optional.empty();
         this.clock = clock;
         this.writer = CertificatePairWriter.forSettings(settings, clock);
         this.journal = OrderJournal.forSettings(settings);
@@ -234,13 +259,20 @@ public class Provisioner implements RenewalCheck {
 
     private ProvisionResult issue(String reason, Instant start, Optional<X509Certificate> replaces)
             throws ProvisioningException, InterruptedException {
-        PreflightReport pre = preflight().check(settings.domains());
+        if (dns.isPresent()) {
+            removeDnsLeftovers(dns.get());
+        }
+        PreflightReport pre = dns.isPresent()
+                ? DnsPreflight.check(dns.get(), settings.preflight().mode(), settings.domains())
+                : preflight().check(settings.domains());
         if (pre.blocksOrder()) {
             throw new ProvisioningException(FailureKind.PREFLIGHT, "Pre-flight self-test failed, so no order was"
                     + " placed (acme.preflight.mode is strict): " + pre.summary(), null);
         }
         ordersStarted.incrementAndGet();
-        IssuedCertificate issued = client().order(settings, store, journal, replaces);
+        Supplier<ChallengeAnswer> answers = dns.isPresent() ? () -> new Dns01Answer(dns.get())
+                : () -> new Http01Answer(store);
+        IssuedCertificate issued = client().order(settings, answers, journal, replaces);
         try {
             writer.write(issued.chain(), issued.keyPair().getPrivate());
         } catch (IOException | RuntimeException e) {
@@ -266,6 +298,21 @@ public class Provisioner implements RenewalCheck {
                 clock);
         return new ProvisionResult(ProvisionResult.Outcome.ISSUED, reason, leaf, elapsed, next.renewAt(),
                 Optional.empty(), issued.profile());
+    }
+
+    /** Removes the dns-01 records that earlier runs left (a crash, a kill) before adding new ones. */
+    private static void removeDnsLeftovers(DnsSolver solver) throws ProvisioningException, InterruptedException {
+        try {
+            solver.removeLeftovers();
+        } catch (DnsException e) {
+            throw Dns01Answer.failure("Cannot read which dns-01 records earlier runs left, so no order was placed", e,
+                    null);
+        }
+    }
+
+    /** The dns-01 solver of this certificate, when it is answered with dns-01. */
+    public Optional<DnsSolver> dnsSolver() {
+        return dns;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.acmefilter.status;
 
+import dev.acmefilter.config.ChallengeSettings;
 import dev.acmefilter.config.ReloadSettings;
 import dev.acmefilter.config.VerifySettings;
 import dev.acmefilter.output.Pem;
@@ -51,6 +52,7 @@ import java.util.Optional;
  * @param failedChecksByKind  the same, by {@link dev.acmefilter.provision.FailureKind#label() kind}
  * @param reload              how a new certificate is made live (configured or Synapse's default), if at all
  * @param verify              where a new certificate is checked (configured or derived from Synapse's listeners)
+ * @param challenge           how the CA's challenges are answered (http-01, or dns-01 and where records go)
  */
 public record CertificateStatus(String id, List<String> names, Path certificatePath, Instant at,
                                 Optional<OnDisk> onDisk, Optional<String> diskProblem, Duration renewalThreshold,
@@ -58,7 +60,7 @@ public record CertificateStatus(String id, List<String> names, Path certificateP
                                 Optional<AcmeProblem> lastProblem, Optional<Delivery> lastDelivery,
                                 long ordersStarted, long certificatesIssued, long failedChecks,
                                 Map<String, Long> failedChecksByKind, Optional<ReloadSettings> reload,
-                                Optional<VerifySettings> verify) {
+                                Optional<VerifySettings> verify, ChallengeSettings challenge) {
 
     public CertificateStatus {
         Objects.requireNonNull(id, "id");
@@ -70,6 +72,7 @@ public record CertificateStatus(String id, List<String> names, Path certificateP
         failedChecksByKind = Map.copyOf(failedChecksByKind);
         Objects.requireNonNull(reload, "reload");
         Objects.requireNonNull(verify, "verify");
+        Objects.requireNonNull(challenge, "challenge");
     }
 
     /**
@@ -130,7 +133,7 @@ public record CertificateStatus(String id, List<String> names, Path certificateP
                 leaf.map(OnDisk::of), problem, threshold, nextRenewal, provisioner.lastRenewalWindow(),
                 scheduler.state(), acmeProblem, provisioner.lastDelivery(), provisioner.ordersStarted(),
                 provisioner.certificatesIssued(), scheduler.failedChecks(), scheduler.failedChecksByKind(),
-                provisioner.settings().reload(), provisioner.settings().verify());
+                provisioner.settings().reload(), provisioner.settings().verify(), provisioner.settings().challenge());
     }
 
     /** Whole days until expiry, rounded down; negative once expired. */

@@ -58,6 +58,8 @@ public final class StatusDocument {
         c.put("healthy", h.healthy());
         c.put("problems", h.problems());
         c.put("certificate_path", s.certificatePath() == null ? null : s.certificatePath().toString());
+        c.put("challenge", s.challenge().type().configName());
+        c.put("dns", s.challenge().dns01().map(d -> d.describe()));
         c.put("certificate", s.onDisk().map(d -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("serial", d.serial());

@@ -41,6 +41,7 @@ class CertificateSettingsTest {
                 .profile("shortlived")
                 .profileRequired(true)
                 .preferredChain("ISRG Root X2")
+                .dns01(DnsSettings.hook(HookSettings.of(Path.of("/usr/local/bin/acme-dns-hook"))))
                 .build();
     }
 

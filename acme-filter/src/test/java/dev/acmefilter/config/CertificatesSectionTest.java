@@ -146,7 +146,7 @@ class CertificatesSectionTest {
                 Arguments.of("not a list", SYNAPSE + acme("certificates: element"),
                         "{file}: acme.certificates: expected a list of certificates, each a mapping with id, domains,"
                                 + " certificate_path, private_key_path, key_type, keep_key, profile, preferred_chain,"
-                                + " reload, verify, keystore, found"
+                                + " challenge, dns, reload, verify, keystore, found"
                                 + " 'element'"),
                 Arguments.of("missing id", SYNAPSE + acme("certificates:", "  - domains: [a.example.org]"),
                         "{file}: acme.certificates[0].id: missing; expected a short name of lower-case letters,"

@@ -215,7 +215,7 @@ class ConfigLoaderTest {
                         + " bind_addresses, reprovision_threshold, domain, account_key_file, domains, contact,"
                         + " key_type, eab, ca_certificates, file_group, key_file_mode, state_dir, reload, verify,"
                         + " keystore, preflight, certificates, max_concurrent_orders, account_key_type, keep_key,"
-                        + " profile, profile_required, preferred_chain, status, alerts",
+                        + " profile, profile_required, preferred_chain, status, alerts, challenge, dns",
                 file + ": acme.eab.hmac: unknown setting, ignored; known settings are kid, hmac_key");
     }
 
@@ -462,7 +462,8 @@ class ConfigLoaderTest {
                 // names
                 Arguments.of("domain wildcard", enabledWith("domain: '*.example.org'"),
                         "{file}: acme.domain: '*.example.org' is a wildcard name, which the http-01 challenge cannot"
-                                + " validate; expected each name spelled out, such as matrix.example.org"),
+                                + " validate; expected each name spelled out, such as matrix.example.org, or"
+                                + " acme.challenge: dns-01 (the only challenge that can validate a wildcard)"),
                 Arguments.of("domain invalid chars", enabledWith("domain: matrix_server.example.org"),
                         "{file}: acme.domain: 'matrix_server.example.org' is not a valid DNS name; " + dnsExpected),
                 Arguments.of("domain leading hyphen", enabledWith("domain: -matrix.example.org"),
@@ -477,7 +478,8 @@ class ConfigLoaderTest {
                         "{file}: acme.domains: expected a list of DNS names, found 'chat.example.org'"),
                 Arguments.of("domains entry wildcard", enabledWith("domains: [chat.example.org, '*.example.org']"),
                         "{file}: acme.domains: '*.example.org' is a wildcard name, which the http-01 challenge "
-                                + "cannot validate; expected each name spelled out, such as matrix.example.org"),
+                                + "cannot validate; expected each name spelled out, such as matrix.example.org, or "
+                                + "acme.challenge: dns-01 (the only challenge that can validate a wildcard)"),
                 // contact, key type
                 Arguments.of("contact not an e-mail", enabledWith("contact: admin"),
                         "{file}: acme.contact: 'admin' is not an e-mail address; expected an e-mail address such as"

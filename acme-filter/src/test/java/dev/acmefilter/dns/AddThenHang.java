@@ -1,5 +1,10 @@
 package dev.acmefilter.dns;
 
+import dev.acmefilter.config.DnsSettings;
+import dev.acmefilter.config.DnsServer;
+import dev.acmefilter.config.Rfc2136Settings;
+import dev.acmefilter.config.TsigKey;
+import dev.acmefilter.config.TsigAlgorithm;
 import java.nio.file.Path;
 
 /**

@@ -3,6 +3,8 @@ package dev.acmefilter.dns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.acmefilter.config.TsigKey;
+import dev.acmefilter.config.TsigAlgorithm;
 import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

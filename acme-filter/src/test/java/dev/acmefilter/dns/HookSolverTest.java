@@ -3,6 +3,9 @@ package dev.acmefilter.dns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.acmefilter.config.DnsSettings;
+import dev.acmefilter.config.DnsServer;
+import dev.acmefilter.config.HookSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,11 @@ package dev.acmefilter.dns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.acmefilter.config.DnsSettings;
+import dev.acmefilter.config.DnsServer;
+import dev.acmefilter.config.Rfc2136Settings;
+import dev.acmefilter.config.TsigKey;
+import dev.acmefilter.config.TsigAlgorithm;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

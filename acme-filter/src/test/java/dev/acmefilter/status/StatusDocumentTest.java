@@ -58,6 +58,8 @@ class StatusDocumentTest {
         assertThat(c.get("healthy")).isEqualTo(true);
         assertThat((List<Object>) c.get("problems")).isEmpty();
         assertThat(c.get("certificate_path")).isEqualTo(f.settings.certificatePath().toString());
+        assertThat(c.get("challenge")).isEqualTo("http-01");
+        assertThat(c).containsEntry("dns", null);
         Map<String, Object> cert = (Map<String, Object>) c.get("certificate");
         assertThat(cert.get("serial")).isEqualTo(leaf.getSerialNumber().toString(16));
         assertThat(cert.get("issuer")).isEqualTo("CN=localhost");

@@ -75,6 +75,7 @@ public final class BindServer implements AutoCloseable {
     private static final Pattern SECRET = Pattern.compile("secret \"([A-Za-z0-9+/=]+)\";");
 
     private final Path workDir;
+    private final String host;
     private final int port;
     private final String algorithm;
     private final String secret;
@@ -85,9 +86,10 @@ public final class BindServer implements AutoCloseable {
     private final Thread shutdownHook;
     private volatile boolean closed;
 
-    private BindServer(Path workDir, int port, String algorithm, String secret, Path keyFile, boolean withSecondary,
-                       boolean deleteWorkDir) {
+    private BindServer(Path workDir, String host, int port, String algorithm, String secret, Path keyFile,
+                       boolean withSecondary, boolean deleteWorkDir) {
         this.workDir = workDir;
+        this.host = host;
         this.port = port;
         this.algorithm = algorithm;
         this.secret = secret;
@@ -108,14 +110,14 @@ public final class BindServer implements AutoCloseable {
         return port;
     }
 
-    /** The primary, 127.0.0.1:{@link #port()}: it takes updates. */
+    /** The primary, 127.0.0.1:{@link #port()} (or the builder's address): it takes updates. */
     public InetSocketAddress primary() {
-        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        return new InetSocketAddress(literal(host), port);
     }
 
     /** {@code 127.0.0.1:<port>}, as a setting or Pebble's {@code -dnsserver} wants it. */
     public String primaryAddress() {
-        return "127.0.0.1:" + port;
+        return host + ":" + port;
     }
 
     /** The secondary, [::1]:{@link #port()}; only with {@code secondary(true)}. */
@@ -273,6 +275,14 @@ public final class BindServer implements AutoCloseable {
         }
     }
 
+    private static InetAddress literal(String address) {
+        try {
+            return InetAddress.getByName(address); // a literal: no lookup
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not an address: " + address, e);
+        }
+    }
+
     private static InetAddress ipv6Loopback() {
         try {
             return InetAddress.getByName("::1");
@@ -288,8 +298,25 @@ public final class BindServer implements AutoCloseable {
         private boolean queryLog;
         private String algorithm = "hmac-sha256";
         private final List<String> records = new ArrayList<>();
+        private String host = "127.0.0.1";
+        private int fixedPort;
 
         private Builder() {
+        }
+
+        /**
+         * The primary on a fixed port of a loopback address of this host's interfaces (BIND
+         * listens on those only), e.g. {@code 127.0.0.1} and 53: where clients that always ask
+         * name servers on port 53 (lego's check) find it; for the benchmark, not for tests (a
+         * fixed port may be taken). Not with the secondary.
+         */
+        public Builder listen(String ipv4Loopback, int port) {
+            if (!literal(ipv4Loopback).isLoopbackAddress() || ipv4Loopback.indexOf(':') >= 0) {
+                throw new IllegalArgumentException("not an IPv4 loopback address: " + ipv4Loopback);
+            }
+            this.host = ipv4Loopback;
+            this.fixedPort = port;
+            return this;
         }
 
         /** Also starts the slow secondary on [::1]:port, listed as {@code ns2}. */
@@ -355,15 +382,19 @@ public final class BindServer implements AutoCloseable {
             if (!secret.find()) {
                 throw new IllegalStateException("no secret in the output of tsig-keygen: " + read(keyFile));
             }
-            int port = freePort(secondary);
-            BindServer bind = new BindServer(dir, port, algorithm, secret.group(1), keyFile, secondary,
+            if (secondary && !host.equals("127.0.0.1")) {
+                throw new IllegalStateException("the secondary goes with the primary on 127.0.0.1 only");
+            }
+            int port = fixedPort > 0 ? fixedPort : freePort(secondary);
+            BindServer bind = new BindServer(dir, host, port, algorithm, secret.group(1), keyFile, secondary,
                     !Boolean.getBoolean("bind.keepWorkDir"));
             Runtime.getRuntime().addShutdownHook(bind.shutdownHook);
             try {
                 Path primary = Files.createDirectories(dir.resolve("primary"));
-                Files.writeString(primary.resolve("example.test.db"), zoneFile(ZONE, secondary, records));
-                Files.writeString(primary.resolve("locked.test.db"), zoneFile(LOCKED_ZONE, false, List.of()));
-                Files.writeString(primary.resolve("named.conf"), primaryConfig(primary, keyFile, port, queryLog));
+                Files.writeString(primary.resolve("example.test.db"), zoneFile(ZONE, host, secondary, records));
+                Files.writeString(primary.resolve("locked.test.db"), zoneFile(LOCKED_ZONE, host, false, List.of()));
+                Files.writeString(primary.resolve("named.conf"), primaryConfig(primary, keyFile, host, port,
+                        queryLog));
                 bind.launch(named, primary.resolve("named.conf"), dir.resolve("primary.log"));
                 bind.awaitZone(bind.primary(), Instant.now().plus(STARTUP_TIMEOUT), "primary.log");
                 if (secondary) {
@@ -379,13 +410,13 @@ public final class BindServer implements AutoCloseable {
             }
         }
 
-        private static String zoneFile(String zone, boolean secondary, List<String> extra) {
+        private static String zoneFile(String zone, String host, boolean secondary, List<String> extra) {
             StringBuilder z = new StringBuilder("$ORIGIN " + zone + "\n$TTL 60\n"
                     // refresh 1 h, retry 10 min: a secondary changes only when notified
                     + "@ IN SOA ns1." + zone + " hostmaster." + zone + " 1 3600 600 86400 60\n"
                     + "@ IN NS ns1." + zone + "\n"
-                    + "ns1 IN A 127.0.0.1\n"
-                    + "@ IN A 127.0.0.1\n");
+                    + "ns1 IN A " + host + "\n"
+                    + "@ IN A " + host + "\n");
             if (secondary) {
                 z.append("@ IN NS ns2.").append(zone).append("\nns2 IN AAAA ::1\n");
             }
@@ -410,9 +441,9 @@ public final class BindServer implements AutoCloseable {
                     + "controls { };\n";
         }
 
-        private static String primaryConfig(Path dir, Path keyFile, int port, boolean queryLog) {
+        private static String primaryConfig(Path dir, Path keyFile, String host, int port, boolean queryLog) {
             return "include \"" + keyFile + "\";\n"
-                    + options(dir, "  listen-on port " + port + " { 127.0.0.1; };\n  listen-on-v6 { none; };\n",
+                    + options(dir, "  listen-on port " + port + " { " + host + "; };\n  listen-on-v6 { none; };\n",
                             queryLog)
                     + "zone \"" + ZONE + "\" { type primary; file \"" + dir.resolve("example.test.db") + "\";\n"
                     + "  update-policy { grant " + KEY_NAME + " zonesub TXT; }; };\n"

@@ -1,26 +1,24 @@
-package dev.acmefilter.dns;
+package dev.acmefilter.config;
 
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Objects;
-
-import org.xbill.DNS.Name;
-import org.xbill.DNS.TSIG;
-import org.xbill.DNS.TextParseException;
 
 /**
  * The TSIG key that signs our updates: its name, algorithm and shared secret, as in the
  * {@code key "..." { algorithm ...; secret "..."; };} block {@code tsig-keygen} prints. The
- * secret never leaves this class in text: {@link #toString()} hides it, and messages about a
- * refused key name the key, never the secret.
+ * secret never leaves this class in text: {@link #toString()} hides it, messages about a
+ * refused key name the key, never the secret, and {@link #secret()} hands out bytes only.
  */
 public final class TsigKey {
 
-    private final Name name;
+    private final String name;
     private final TsigAlgorithm algorithm;
     private final byte[] secret;
 
-    private TsigKey(Name name, TsigAlgorithm algorithm, byte[] secret) {
+    private TsigKey(String name, TsigAlgorithm algorithm, byte[] secret) {
         this.name = name;
         this.algorithm = algorithm;
         this.secret = secret;
@@ -38,15 +36,14 @@ public final class TsigKey {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(algorithm, "algorithm");
         Objects.requireNonNull(base64Secret, "base64Secret");
-        Name keyName;
-        try {
-            keyName = Name.fromString(name.strip(), Name.root);
-        } catch (TextParseException e) {
-            throw new IllegalArgumentException("the TSIG key name '" + name + "' is not a domain name: "
-                    + e.getMessage(), e);
-        }
-        if (keyName.equals(Name.root)) {
+        String keyName = name.strip();
+        if (keyName.isEmpty() || keyName.equals(".")) {
             throw new IllegalArgumentException("the TSIG key name is empty");
+        }
+        keyName = keyName.endsWith(".") ? keyName : keyName + ".";
+        if (!DnsNames.isOwnerName(keyName.substring(0, keyName.length() - 1))) {
+            throw new IllegalArgumentException("the TSIG key name '" + name + "' is not a domain name (dot-separated"
+                    + " labels of letters, digits, '-' and '_', as in tsig-keygen's key \"...\")");
         }
         String text = base64Secret.strip();
         byte[] secret = null;
@@ -70,28 +67,28 @@ public final class TsigKey {
 
     /** The key name, absolute, e.g. {@code acme-update.}. */
     public String name() {
-        return name.toString();
+        return name;
     }
 
     public TsigAlgorithm algorithm() {
         return algorithm;
     }
 
-    /** A dnsjava signer for this key; each call a new one (it keeps no state between messages). */
-    TSIG signer() {
-        return new TSIG(algorithm.wireName(), name, Arrays.copyOf(secret, secret.length));
+    /** A copy of the secret's bytes, for the signer; never to be printed. */
+    public byte[] secret() {
+        return Arrays.copyOf(secret, secret.length);
     }
 
-    /** Whether {@code other} is the same key: same name, algorithm and secret. */
+    /** Whether {@code other} is the same key: same name (case ignored), algorithm and secret. */
     @Override
     public boolean equals(Object other) {
-        return other instanceof TsigKey k && k.name.equals(name) && k.algorithm == algorithm
-                && java.security.MessageDigest.isEqual(k.secret, secret);
+        return other instanceof TsigKey k && k.name.equalsIgnoreCase(name) && k.algorithm == algorithm
+                && MessageDigest.isEqual(k.secret, secret);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, algorithm);
+        return Objects.hash(name.toLowerCase(Locale.ROOT), algorithm);
     }
 
     /** Name and algorithm; the secret is hidden. */

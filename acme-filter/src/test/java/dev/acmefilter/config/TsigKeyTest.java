@@ -1,4 +1,4 @@
-package dev.acmefilter.dns;
+package dev.acmefilter.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

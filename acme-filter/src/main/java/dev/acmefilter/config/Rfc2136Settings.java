@@ -1,4 +1,4 @@
-package dev.acmefilter.dns;
+package dev.acmefilter.config;
 
 import java.util.Objects;
 import java.util.Optional;
@@ -18,7 +18,11 @@ public record Rfc2136Settings(DnsServer server, TsigKey key, Optional<String> zo
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(zone, "zone");
         zone = zone.map(z -> z.strip().endsWith(".") ? z.strip() : z.strip() + ".");
-        zone.ifPresent(z -> ChallengeRecord.checkDomainName(z.substring(0, z.length() - 1)));
+        zone.ifPresent(z -> {
+            if (!DnsNames.isOwnerName(z.substring(0, z.length() - 1))) {
+                throw new IllegalArgumentException("'" + z.substring(0, z.length() - 1) + "' is not a domain name");
+            }
+        });
     }
 
     /** Settings without a fixed zone. */

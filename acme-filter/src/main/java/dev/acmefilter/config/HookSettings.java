@@ -1,4 +1,4 @@
-package dev.acmefilter.dns;
+package dev.acmefilter.config;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.acmefilter.dns;
+package dev.acmefilter.config;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package dev.acmefilter.dns;
+package dev.acmefilter.config;
 
 import java.time.Duration;
 import java.util.List;
@@ -54,6 +54,19 @@ public record DnsSettings(Optional<Rfc2136Settings> rfc2136, Optional<HookSettin
     public static DnsSettings hook(HookSettings hook) {
         return new DnsSettings(Optional.empty(), Optional.of(hook), DEFAULT_TTL, DEFAULT_PROPAGATION_TIMEOUT,
                 List.of());
+    }
+
+    /**
+     * Where records go, for logs and status, e.g. {@code RFC 2136 at 192.0.2.53:53 with TSIG key
+     * acme-update. (hmac-sha256)} or {@code the hook /usr/local/bin/acme-dns-hook}; never the secret.
+     */
+    public String describe() {
+        if (hook.isPresent()) {
+            return "the hook " + hook.get().command();
+        }
+        Rfc2136Settings update = rfc2136.orElseThrow();
+        return "RFC 2136 at " + update.server() + " with TSIG key " + update.key().name() + " ("
+                + update.key().algorithm() + ")" + update.zone().map(z -> " in the zone " + z).orElse("");
     }
 
     public DnsSettings withTtl(Duration newTtl) {

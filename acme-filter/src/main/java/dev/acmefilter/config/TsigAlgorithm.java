@@ -1,43 +1,34 @@
-package dev.acmefilter.dns;
+package dev.acmefilter.config;
 
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-import org.xbill.DNS.Name;
-import org.xbill.DNS.TSIG;
-
 /**
  * The TSIG algorithms an update may be signed with ({@code tsig_algorithm}), by the names
- * {@code tsig-keygen}, {@code nsupdate} and {@code knotc} use. HMAC-MD5 is left out on
- * purpose: it is broken, and every server that speaks RFC 2136 offers SHA-256.
+ * {@code tsig-keygen}, {@code nsupdate} and {@code knotc} use; the dns package maps them to
+ * dnsjava's. HMAC-MD5 is left out on purpose: it is broken, and every server that speaks
+ * RFC 2136 offers SHA-256.
  */
 public enum TsigAlgorithm {
-    HMAC_SHA256("hmac-sha256", TSIG.HMAC_SHA256),
-    HMAC_SHA384("hmac-sha384", TSIG.HMAC_SHA384),
-    HMAC_SHA512("hmac-sha512", TSIG.HMAC_SHA512),
-    HMAC_SHA1("hmac-sha1", TSIG.HMAC_SHA1);
+    HMAC_SHA256("hmac-sha256"),
+    HMAC_SHA384("hmac-sha384"),
+    HMAC_SHA512("hmac-sha512"),
+    HMAC_SHA1("hmac-sha1");
 
     /** The algorithm when none is configured. */
     public static final TsigAlgorithm DEFAULT = HMAC_SHA256;
 
     private final String configName;
-    private final Name wireName;
 
-    TsigAlgorithm(String configName, Name wireName) {
+    TsigAlgorithm(String configName) {
         this.configName = configName;
-        this.wireName = wireName;
     }
 
     /** The name in the configuration and in BIND's key files, e.g. {@code hmac-sha256}. */
     public String configName() {
         return configName;
-    }
-
-    /** The algorithm's domain name in the TSIG record (RFC 8945). */
-    Name wireName() {
-        return wireName;
     }
 
     /** The algorithm called {@code name} (case ignored), if it is one of ours. */
