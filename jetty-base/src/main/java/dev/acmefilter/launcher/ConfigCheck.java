@@ -21,7 +21,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * Checks the config with acme-filter's own loader, exactly as the webapp will read it, and
  * returns what the launcher needs to listen. {@link ServiceMain} runs it in a class loader of its
- * own (acme-filter and its jars, from {@code lib/admin}), dropped after the check, so that
+ * own (acme-filter and its jars, from the unpacked WAR's {@code WEB-INF/lib}), dropped after the check, so that
  * neither Jetty nor the webapp sees these classes; it is called through a JDK interface because
  * the launcher's own class loader does not see acme-filter.
  */

@@ -101,7 +101,7 @@ public final class ServiceMain {
     static ListenAddress check(Path home, Path config) throws Exception {
         List<URL> urls = new ArrayList<>();
         urls.add(ServiceMain.class.getProtectionDomain().getCodeSource().getLocation());
-        urls.addAll(jars(home.resolve("lib").resolve("admin")));
+        urls.addAll(jars(home.resolve("webapp/WEB-INF/lib")));
         List<String> result = null;
         try (URLClassLoader loader = new URLClassLoader("config-check", urls.toArray(URL[]::new),
                 ClassLoader.getPlatformClassLoader())) {
