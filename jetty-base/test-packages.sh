@@ -79,8 +79,9 @@ undo() {
         dpkg --purge "$PKG" > /dev/null 2>&1 || true
         rm -rf /var/lib/matrix-acme /var/cache/matrix-acme /etc/systemd/system/multi-user.target.wants/matrix-acme.service
     fi
-    if [[ -f $STATE/fixture && -f $FIXTURE_MARK ]]; then
-        rm -rf "$ETC"
+    if [[ -f $STATE/fixture ]]; then
+        # ours when it has the mark, or is still empty (interrupted right after mkdir)
+        if [[ -f $FIXTURE_MARK ]]; then rm -rf "$ETC"; else rmdir "$ETC" 2>/dev/null || true; fi
     fi
     if [[ -f $STATE/user ]] && getent passwd "$SERVICE_USER" > /dev/null; then
         userdel "$SERVICE_USER" 2>/dev/null || true
@@ -243,9 +244,9 @@ check "promtool test rules prometheus/acme-alerts.test.yml" \
 
 echo "== 3. dpkg -i $(basename "$DEB") on a host with a Debian-style $ETC"
 P=$STATE/pebble80
-mkdir -p "$ETC/conf.d/ignored-folder"
 : > "$STATE/fixture"
-: > "$FIXTURE_MARK"
+mkdir "$ETC" && : > "$FIXTURE_MARK"
+mkdir -p "$ETC/conf.d/ignored-folder"
 start_pebble "$P" 80
 cp "$P/ca.pem" "$ETC/pebble-ca.pem"
 mkdir -p "$STATE/synapse"
