@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Footprint of the service as installed (target/matrix-acme/bin/matrix-acme), against a local
 # Pebble, with the service's JVM options and without them. Per run: a new homeserver.yaml and
-# account (a first deployment), then launch -> listening (the port accepts a connection), launch ->
-# certificate files on disk, and VmRSS / VmHWM from /proc/<pid>/status SETTLE seconds after the
-# certificate. Configurations are interleaved run by run; each run waits until the CPUs were 90 %
+# account (a first deployment), then launch -> listening (the port accepts a TCP connection: Jetty
+# binds it before it deploys the WAR), launch -> serving (the first HTTP answer, from the deployed
+# WAR), launch -> certificate files on disk, the JVM's CPU time (user + system, /proc/<pid>/stat)
+# when it serves and when the certificate is there
+# (less disturbed than wall time on a shared machine), and VmRSS / VmHWM from /proc/<pid>/status
+# SETTLE seconds after the certificate. Configurations are interleaved run by run; each run waits until the CPUs were 90 %
 # idle for 0.2 s (at most 5 s). Prints medians, min and max. Not part of the test suite (to move
 # into bench/footprint.sh).
 #   jetty-base/measure-footprint.sh [runs] [settle-seconds]      (default 5 runs, 30 s)
@@ -52,8 +55,10 @@ PIDS+=($!)
 for ((i = 0; i < 100; i++)); do curl -sf --cacert "$d/ca.pem" "https://localhost:$ACME/dir" > /dev/null 2>&1 && break; sleep 0.1; done
 
 CONFIGS=(service no-archive before jvm-defaults)
+TICK=$(getconf CLK_TCK)
+cpu() { awk -v t="$TICK" '{ printf "%.0f", ($14 + $15) * 1000 / t }' "/proc/$1/stat"; }
 run() { # configuration run-name -> appends "listen cert rss hwm" to $W/<configuration>
-    local conf=$1 c=$W/$1-$2 t0 tl= tc= pid i
+    local conf=$1 c=$W/$1-$2 t0 tl= ts= tc= cs= cc= pid i
     mkdir -p "$c"
     printf 'server_name: localhost\ntls_certificate_path: tls/l.crt\ntls_private_key_path: tls/l.key\nacme:\n  enabled: true\n  url: https://localhost:%s/dir\n  port: %s\n  bind_addresses: [127.0.0.1]\n  ca_certificates: %s\n  account_key_file: acme/account.key\n' \
         "$ACME" "$HTTP" "$d/ca.pem" > "$c/hs.yaml"
@@ -71,15 +76,19 @@ run() { # configuration run-name -> appends "listen cert rss hwm" to $W/<configu
     pid=$!; PIDS+=("$pid")
     for ((i = 0; i < 12000; i++)); do
         [[ -z $tl ]] && ! port_free "$HTTP" && tl=$(now)
-        [[ -s $c/tls/l.crt && -s $c/tls/l.key ]] && { tc=$(now); break; }
+        if [[ -n $tl && -z $ts ]] && [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 \
+                "http://127.0.0.1:$HTTP/.well-known/acme-challenge/probe") == 404 ]]; then
+            ts=$(now); cs=$(cpu "$pid")
+        fi
+        [[ -n $ts && -s $c/tls/l.crt && -s $c/tls/l.key ]] && { tc=$(now); cc=$(cpu "$pid"); break; }
         kill -0 "$pid" 2>/dev/null || { echo "$conf: the service exited: $(tail -3 "$c/log")" >&2; exit 1; }
         sleep 0.005
     done
     sleep "$SETTLE"
-    printf '%s %s %s %s\n' "$(awk -v a="$t0" -v b="$tl" 'BEGIN { printf "%.0f", (b - a) * 1000 }')" \
-        "$(awk -v a="$t0" -v b="$tc" 'BEGIN { printf "%.0f", (b - a) * 1000 }')" \
+    ms() { awk -v a="$t0" -v b="$1" 'BEGIN { printf "%.0f", (b - a) * 1000 }'; }
+    printf '%s %s %s %s %s %s %s\n' "$(ms "$tl")" "$(ms "$tc")" \
         "$(awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status")" \
-        "$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status")" >> "$W/$conf"
+        "$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status")" "$cs" "$cc" "$(ms "$ts")" >> "$W/$conf"
     kill -TERM "$pid"
     for ((i = 0; i < 900; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     wait "$pid" 2>/dev/null || true
@@ -94,8 +103,11 @@ stat() { # file column -> "median (min-max)"
     awk -v c="$2" '{ print $c }' "$1" | sort -n | awk '{ a[NR] = $1 } END { printf "%s (%s-%s)", a[int((NR + 1) / 2)], a[1], a[NR] }'
 }
 printf 'Service as installed, %d runs each, medians (min-max); RSS %d s after the certificate\n' "$RUNS" "$SETTLE"
-printf '%-14s %-22s %-22s %-16s %-16s\n' configuration "launch->listen ms" "launch->cert ms" "VmRSS MiB" "VmHWM MiB"
+printf '%-13s %-19s %-19s %-19s %-19s %-19s %-14s %-14s\n' configuration "launch->listen ms" "launch->serve ms" \
+    "launch->cert ms" "CPU at serve ms" "CPU at cert ms" "VmRSS MiB" "VmHWM MiB"
 for conf in "${CONFIGS[@]}"; do
-    printf '%-14s %-22s %-22s %-16s %-16s\n' "$conf" "$(stat "$W/$conf" 1)" "$(stat "$W/$conf" 2)" "$(stat "$W/$conf" 3)" "$(stat "$W/$conf" 4)"
+    printf '%-13s %-19s %-19s %-19s %-19s %-19s %-14s %-14s\n' "$conf" "$(stat "$W/$conf" 1)" "$(stat "$W/$conf" 7)" \
+        "$(stat "$W/$conf" 2)" "$(stat "$W/$conf" 5)" "$(stat "$W/$conf" 6)" "$(stat "$W/$conf" 3)" "$(stat "$W/$conf" 4)"
 done
-printf 'per run (listen cert rss hwm):\n'; for conf in "${CONFIGS[@]}"; do printf '  %s: %s\n' "$conf" "$(tr '\n' ';' < "$W/$conf")"; done
+printf 'load average at the end: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf 'per run (listen cert rss hwm cpu-serve cpu-cert serve):\n'; for conf in "${CONFIGS[@]}"; do printf '  %s: %s\n' "$conf" "$(tr '\n' ';' < "$W/$conf")"; done
