@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Checks jetty-base/run end to end (non-interactive, for CI):
 #   1. run --listen-settings maps acme.port / acme.bind_addresses as documented; run with a wrong
-#      file exits 2 with the message, with and without the fast start
+#      file exits 2 with the message, with and without the class-data archive
 #   2. without pebble, run prints the install hint and exits 2
 #   3. run --demo-check issues and verifies a certificate from Pebble, renews it with acme-admin
 #      while Jetty runs, and exits 0; acme-admin names a wrong setting and exits 2
 #   4. afterwards no pebble or Jetty process started by it is left
+#   5. the start-up optimisation's own test (test-class-data-archive.sh)
 set -euo pipefail
 BASE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 RUN=$BASE/run
@@ -36,8 +37,8 @@ else
     fail "unexpected message for an invalid acme.port: $(cat "$TMP/err")"
 fi
 
-# serving a wrong file: the check inside Jetty's JVM (fast start) and the one before it (plain) both
-# exit 2 with the loader's message, before Jetty starts
+# serving a wrong file exits 2 with the loader's message before Jetty starts, whether the JVM
+# writes a class-data archive (a start with a cache folder) or not (ACME_FAST_START=0)
 for mode in 1 0; do
     set +e
     ACME_FAST_START=$mode "$RUN" "$TMP/bad.yaml" > "$TMP/out" 2> "$TMP/err"
@@ -90,8 +91,11 @@ fi
 for pid in $(sed -n 's/^\(Pebble\|Jetty\) (pid \([0-9]*\)).*/\2/p' "$TMP/demo.out"); do
     if kill -0 "$pid" 2>/dev/null; then fail "process $pid from the demo is still running"; else ok "pid $pid is gone"; fi
 done
-left=$(pgrep -f -- "$BASE/demo/pebble/pebble-config.json|-Dacme.config=$BASE/demo/homeserver.yaml" || true)
+left=$(pgrep -f -- "$BASE/demo/pebble/pebble-config.json|ServiceMain $BASE/demo/homeserver.yaml" || true)
 if [[ -n $left ]]; then fail "processes left behind: $left"; else ok "no pebble or Jetty process of this base is left"; fi
+
+# ---- 5. the class-data archive
+bash "$BASE/test-class-data-archive.sh" || fail "test-class-data-archive.sh"
 
 if ((failures > 0)); then
     printf '%d check(s) failed\n' "$failures" >&2

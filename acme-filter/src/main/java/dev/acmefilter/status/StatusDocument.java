@@ -166,9 +166,6 @@ public final class StatusDocument {
         p.family("acme_certificate_expiry_timestamp_seconds", "gauge",
                 "When the certificate on disk expires (its notAfter), in Unix seconds.");
         certificates.forEach(s -> s.onDisk().ifPresent(d -> p.sample(s.id(), d.notAfter().getEpochSecond())));
-        p.family("acme_certificate_days_left", "gauge",
-                "Whole days until the certificate on disk expires; negative once expired.");
-        certificates.forEach(s -> s.daysLeft().ifPresent(d -> p.sample(s.id(), d)));
         p.family("acme_certificate_present", "gauge", "1 when a readable certificate is on disk, else 0.");
         certificates.forEach(s -> p.sample(s.id(), s.onDisk().isPresent() ? 1 : 0));
         p.family("acme_certificate_healthy", "gauge", "1 when /acme/health counts the certificate as healthy, else 0.");

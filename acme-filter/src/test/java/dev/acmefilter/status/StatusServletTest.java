@@ -199,7 +199,7 @@ class StatusServletTest {
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.headers().firstValue("Content-Type").map(v -> v.replace(" ", "")))
                 .hasValue("text/plain;version=0.0.4;charset=utf-8");
-        assertThat(metrics.body()).contains("acme_certificate_days_left{certificate=\"default\"} 90\n");
+        assertThat(metrics.body()).contains("acme_certificate_present{certificate=\"default\"} 1\n");
 
         HttpResponse<String> health = get("health");
         assertThat(health.statusCode()).isEqualTo(200);

@@ -1,3 +1,5 @@
+package dev.acmefilter.launcher;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,10 +14,12 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
- * Used by {@code jetty-base/run}'s fast start: unpacks acme.war into a folder that Jetty
- * deploys as it is, with the signatures of the jars in WEB-INF/lib removed (BouncyCastle's
- * are signed). A JVM does not put classes of signed jars into its class-data archive and
- * checks every one of them as it loads it (bench/run-all.sh). Only the signature files go:
+ * Build step (run by Maven when the package is assembled): unpacks acme.war into the folder
+ * that the service's Jetty deploys as it is ({@code webapp/}), with the signatures of the jars
+ * in WEB-INF/lib removed (BouncyCastle's are signed). A JVM does not put classes of signed jars
+ * into its class-data archive ({@link ClassDataArchive}) and checks every one of them as it
+ * loads it (bench/run-all.sh). Unpacked at build time, nothing is unpacked at a start, and the
+ * installed folder can stay read-only. Only the signature files go:
  * every class file stays byte for byte as the build (and Maven's checksums) had it. The
  * webapp never registers BouncyCastle as a JCA provider, so no JDK needs these jars signed.
  *
