@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * <p>This class only reads the YAML and hands each part of {@code acme:} to the parser that
  * owns its keys, defaults and messages: {@link AccountSettings}, {@link ListenSettings},
  * {@link OrderSettings}, {@link FileSettings}, {@link PreflightSettings},
- * {@link StatusSettings}, {@link AlertSettings} and the certificates with their delivery
+ * {@link StatusSettings}, {@link AlertSettings}, {@link ClusterSection} and the certificates with their delivery
  * ({@code CertificatesSection}: {@link ReloadSettings}, {@link VerifySettings},
  * {@link KeystoreSettings}). A new key goes into the parser of its part, nowhere else.
  *
@@ -36,7 +36,7 @@ public final class ConfigLoader {
     private static final List<String> OWN_KEYS = List.of("enabled", "reprovision_threshold", "state_dir",
             "max_concurrent_orders");
     /** The sub-sections of {@code acme:}, each read by its own parser. */
-    private static final List<String> SUB_SECTIONS = List.of("preflight", "status", "alerts");
+    private static final List<String> SUB_SECTIONS = List.of("preflight", "status", "alerts", "cluster");
     /**
      * The order in which the README introduced the {@code acme:} keys: the known-keys warning
      * lists them so; keys declared since come after them, in the order of their parsers.
@@ -45,7 +45,7 @@ public final class ConfigLoader {
             "reprovision_threshold", "domain", "account_key_file", "domains", "contact", "key_type", "eab",
             "ca_certificates", "file_group", "key_file_mode", "state_dir", "reload", "verify", "keystore", "preflight",
             "certificates", "max_concurrent_orders", "account_key_type", "keep_key", "profile", "profile_required",
-            "preferred_chain", "status", "alerts");
+            "preferred_chain", "status", "alerts", "cluster");
     /** Every key of {@code acme:}: what the parsers declare, in {@link #LISTED_ORDER}. */
     static final List<String> ACME_KEYS = acmeKeys();
 
@@ -139,8 +139,9 @@ public final class ConfigLoader {
                 64, "is out of range", CONCURRENCY_EXPECTED);
         StatusSettings status = StatusSettings.parse(acme);
         AlertSettings alerts = AlertSettings.parse(acme);
+        Optional<ClusterSettings> cluster = ClusterSection.parse(top, acme);
         return new AcmeConfig(files, CertificatesSection.serverName(top), enabled, listen, account, stateDir,
-                maxConcurrentOrders, status, alerts, certificates, warnings.messages());
+                maxConcurrentOrders, status, alerts, certificates, cluster, warnings.messages());
     }
 
     private static List<String> acmeKeys() {
