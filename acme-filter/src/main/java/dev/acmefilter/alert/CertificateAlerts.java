@@ -3,7 +3,7 @@ package dev.acmefilter.alert;
 import dev.acmefilter.config.AlertSettings;
 import dev.acmefilter.provision.ManagedCertificate;
 import dev.acmefilter.renewal.CheckListener;
-import dev.acmefilter.state.StateFile;
+import dev.acmefilter.state.RenewalStateStore;
 import dev.acmefilter.status.CertificateStatus;
 import dev.acmefilter.status.Health;
 import dev.acmefilter.status.HealthRule;
@@ -51,7 +51,7 @@ public final class CertificateAlerts implements CheckListener {
     public synchronized List<Alert> evaluate() {
         CertificateStatus status = CertificateStatus.of(certificate, clock);
         Health health = rule.judge(status);
-        StateFile stateFile = certificate.provisioner().stateFile();
+        RenewalStateStore stateFile = certificate.scheduler().stateStore();
         Set<AlertRule.Condition> before = AlertRule.parse(status.state().alerted());
         AlertRule.Step step = AlertRule.next(before, health);
         if (!step.changed(before)) {
@@ -61,7 +61,7 @@ public final class CertificateAlerts implements CheckListener {
             stateFile.update(s -> s.withAlerted(AlertRule.format(step.alerted())));
         } catch (IOException e) {
             // not saved: a restart may announce it again, which beats not announcing it now
-            LOG.log(Level.WARNING, "Cannot save the alert state to {0}: {1}", stateFile.path(), e);
+            LOG.log(Level.WARNING, "Cannot save the alert state to {0}: {1}", stateFile.describe(), e.toString());
         }
         List<Alert> sent = new ArrayList<>();
         for (AlertEvent event : step.events()) {

@@ -112,7 +112,7 @@ public final class ExistingPair {
     }
 
     /** The configured names (lower case, in order) that the certificate's SAN dNSName entries do not cover. */
-    static List<String> missingNames(X509Certificate leaf, Collection<String> names) {
+    public static List<String> missingNames(X509Certificate leaf, Collection<String> names) {
         Set<String> dnsNames = dnsNames(leaf);
         List<String> missing = new ArrayList<>();
         for (String name : new LinkedHashSet<>(names)) {

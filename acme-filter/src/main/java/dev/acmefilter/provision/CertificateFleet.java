@@ -7,6 +7,7 @@ import dev.acmefilter.config.ConfigException;
 import dev.acmefilter.renewal.RenewalScheduler;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import java.lang.System.Logger.Level;
@@ -27,6 +28,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * threads: that bounds the orders in flight at once (the CA's rate limits, the http-01
  * listener), and 50 certificates cost 4 threads, not 50. An application-scoped CDI bean
  * in the WAR; construct it by hand anywhere else.
+ *
+ * <p>With a {@link Coordination} other than {@link Coordination#ALONE} (a cluster), each
+ * certificate gets the cluster's parts: its checks pass the certificate's lease first, and
+ * the certificates other nodes store are installed here.
  */
 @ApplicationScoped
 public class CertificateFleet implements AutoCloseable {
@@ -41,11 +46,19 @@ public class CertificateFleet implements AutoCloseable {
     }
 
     @Inject
+    public CertificateFleet(AcmeConfig config, ChallengeStore store, Instance<Coordination> coordination) {
+        this(config, store, Clock.systemUTC(), coordination.isResolvable() ? coordination.get() : Coordination.ALONE);
+    }
+
     public CertificateFleet(AcmeConfig config, ChallengeStore store) {
         this(config, store, Clock.systemUTC());
     }
 
     public CertificateFleet(AcmeConfig config, ChallengeStore store, Clock clock) {
+        this(config, store, clock, Coordination.ALONE);
+    }
+
+    public CertificateFleet(AcmeConfig config, ChallengeStore store, Clock clock, Coordination coordination) {
         List<CertificateSettings> each = config.certificates();
         if (each.isEmpty()) {
             throw new ConfigException("No certificate to keep valid: set server_name, tls_certificate_path and "
@@ -60,11 +73,13 @@ public class CertificateFleet implements AutoCloseable {
         pool.setRemoveOnCancelPolicy(true);
         List<ManagedCertificate> all = new ArrayList<>();
         for (CertificateSettings one : each) {
-            Provisioner provisioner = new Provisioner(one, store, clock);
+            Coordination.Parts parts = coordination.partsFor(one, Provisioner.stateFileOf(one), store);
+            Provisioner provisioner = new Provisioner(one, clock, parts);
             all.add(new ManagedCertificate(one.id(), provisioner,
-                    new RenewalScheduler(provisioner, provisioner.stateFile(), clock, pool)));
+                    new RenewalScheduler(provisioner, parts.state(), clock, pool, parts.gate())));
         }
         certificates = List.copyOf(all);
+        certificates.forEach(coordination::attach);
     }
 
     /** Every certificate kept valid, Synapse's own first. */

@@ -21,7 +21,7 @@ import java.util.function.UnaryOperator;
  * cannot be parsed is set aside (renamed {@code .corrupt}) and counts as a fresh start: the
  * backoff then starts over, which is safe, while refusing to run would not be.
  */
-public final class StateFile {
+public final class StateFile implements RenewalStateStore {
 
     private static final System.Logger LOG = System.getLogger(StateFile.class.getName());
 
@@ -55,12 +55,19 @@ public final class StateFile {
         return file;
     }
 
+    @Override
+    public String describe() {
+        return file.toString();
+    }
+
     /** Reads the file each time: another instance (or process) may have written it since. */
+    @Override
     public synchronized RenewalState load() {
         return read();
     }
 
     /** Applies {@code change} to the current state and saves the result. */
+    @Override
     public synchronized RenewalState update(UnaryOperator<RenewalState> change) throws IOException {
         RenewalState next = change.apply(load());
         write(next);
