@@ -72,6 +72,18 @@ public final class CertificateAlerts implements CheckListener {
         return sent;
     }
 
+    /**
+     * Announces that this node renews the certificate standalone, without the cluster's lease
+     * (the cluster database has been unreachable for {@code acme.cluster.standalone_after}):
+     * the admin should bring the database back. Sent each time, not saved.
+     */
+    public Alert standalone(String why) {
+        CertificateStatus status = CertificateStatus.of(certificate, clock);
+        Alert alert = alert(AlertEvent.STANDALONE, status, why);
+        channels.deliver(alert);
+        return alert;
+    }
+
     private Alert alert(AlertEvent event, CertificateStatus status, Health health) {
         String who = "certificate " + status.id() + " " + status.names();
         String message = switch (event) {
@@ -79,7 +91,12 @@ public final class CertificateAlerts implements CheckListener {
             case RECOVERED -> who + " is fine again" + status.onDisk().map(d -> ": valid until "
                     + DateTimeFormatter.ISO_INSTANT.format(d.notAfter()) + " (" + status.daysLeft().orElseThrow()
                     + " days left)").orElse("");
+            case STANDALONE -> who + " is renewed standalone";
         };
+        return alert(event, status, message);
+    }
+
+    private static Alert alert(AlertEvent event, CertificateStatus status, String message) {
         return new Alert(event, status.id(), status.names(), status.certificatePath(), message, status.at(),
                 status.daysLeft(), status.onDisk().map(CertificateStatus.OnDisk::notAfter),
                 status.state().consecutiveFailures(), Optional.ofNullable(status.state().lastError()),

@@ -104,6 +104,18 @@ public final class DatabaseChallengeStore implements ChallengeStore, Notificatio
         remember(token, keyAuthorization, now);
     }
 
+    /**
+     * Makes {@code token} answerable by this node only, without the database: for a node that
+     * renews standalone while the database is unreachable (the other nodes cannot learn the
+     * token then; the CA's request must reach this node).
+     */
+    public void putHere(String token, String keyAuthorization) {
+        if (!ClusterNames.isToken(token) || !ClusterNames.isKeyAuthorization(token, keyAuthorization)) {
+            throw new IllegalArgumentException("not an ACME token and its key authorization: " + token);
+        }
+        remember(token, keyAuthorization, clock.instant());
+    }
+
     @Override
     public Optional<String> find(String token) {
         if (!ClusterNames.isToken(token)) {
