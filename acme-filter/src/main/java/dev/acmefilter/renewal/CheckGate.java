@@ -55,6 +55,22 @@ public interface CheckGate {
         }
     }
 
+    /** Thrown by {@link RenewalScheduler#passGate} when another node holds the gate. */
+    final class BusyException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient Busy busy;
+
+        public BusyException(Busy busy) {
+            super("node " + busy.holder() + " is checking this certificate now (its lease runs until " + busy.until()
+                    + ")");
+            this.busy = busy;
+        }
+
+        public Busy busy() {
+            return busy;
+        }
+    }
+
     /**
      * Another node checks this certificate now: look again at {@code until}.
      *

@@ -242,6 +242,30 @@ public final class RenewalScheduler implements AutoCloseable {
         return false;
     }
 
+    /** Work done through the gate, outside the schedule. */
+    @FunctionalInterface
+    public interface GateWork<T> {
+        T run() throws Exception;
+    }
+
+    /**
+     * Runs {@code work} once through this certificate's gate, as a check would but outside
+     * the schedule and without its bookkeeping: an admin's "renew now" in a cluster holds the
+     * lease while it orders. On one host the gate is always open.
+     *
+     * @throws CheckGate.BusyException when another node holds the gate now
+     * @throws Exception               what entering the gate or {@code work} threw
+     */
+    public <T> T passGate(GateWork<T> work) throws Exception {
+        CheckGate.Entry entry = gate.enter();
+        if (entry instanceof CheckGate.Busy busy) {
+            throw new CheckGate.BusyException(busy);
+        }
+        try (CheckGate.Pass pass = (CheckGate.Pass) entry) {
+            return work.run();
+        }
+    }
+
     /** Until the renewal moment, but no longer than the check interval, nor sooner than the CA allows. */
     Duration afterSuccess(RenewalCheck.Outcome result) {
         Instant now = clock.instant();
