@@ -3,6 +3,7 @@ package dev.acmefilter.admin;
 import dev.acmefilter.challenge.DirectoryChallengeStore;
 import dev.acmefilter.config.AcmeConfig;
 import dev.acmefilter.config.CertificateSettings;
+import dev.acmefilter.config.ClusterSettings;
 import dev.acmefilter.config.ConfigException;
 import dev.acmefilter.config.ConfigLocator;
 import dev.acmefilter.config.ConfigLoader;
@@ -162,43 +163,60 @@ public final class AdminCommand {
 
     private int renew(AcmeConfig settings, CommandLine line) throws ProvisioningException, InterruptedException {
         String id = line.cert().orElseGet(() -> CertificateIds.implied(settings));
-        return renew(id, CertificateIds.resolve(settings, id));
+        return renew(id, CertificateIds.resolve(settings, id), settings.cluster());
     }
 
-    private int renew(String id, CertificateSettings cert) throws ProvisioningException, InterruptedException {
+    /** What a renewal does. */
+    @FunctionalInterface
+    private interface Renewal {
+        ProvisionResult run() throws ProvisioningException, InterruptedException;
+    }
+
+    private int renew(String id, CertificateSettings cert, Optional<ClusterSettings> cluster)
+            throws ProvisioningException, InterruptedException {
+        if (cluster.isPresent()) {
+            try (ClusterRenewal joined = ClusterRenewal.join(cluster.get(), cert, clock)) {
+                return renew(id, cert, joined.provisioner(), joined::renewNow);
+            }
+        }
         Provisioner provisioner = new Provisioner(cert, DirectoryChallengeStore.inStateDir(cert.stateDir()), clock);
         try {
-            ProvisionResult result;
-            try {
-                result = provisioner.renewNow();
-            } catch (ProvisioningException e) {
-                hintWhenTheCaCouldNotReachUs(e, cert);
-                throw e;
-            }
-            X509Certificate leaf = result.leaf();
-            if (result.outcome() == ProvisionResult.Outcome.KEPT) {
-                out.println(id + ": kept " + cert.certificatePath() + " (serial " + leaf.getSerialNumber().toString(16)
-                        + "): another process wrote it while this command waited; " + result.reason());
-                return OK;
-            }
-            out.println(id + ": new certificate written to " + cert.certificatePath() + " and "
-                    + cert.privateKeyPath() + ": serial " + leaf.getSerialNumber().toString(16) + ", valid until "
-                    + leaf.getNotAfter().toInstant() + ", names " + String.join(", ", cert.domains()) + " ("
-                    + result.elapsed().toMillis() + " ms)");
-            Optional<Delivery> delivery = provisioner.lastDelivery();
-            if (delivery.isPresent()) {
-                delivery.get().keystore().ifPresent(k -> out.println("  keystore: " + k));
-                delivery.get().reload().ifPresent(r -> out.println("  reload: " + r.message()));
-                delivery.get().verify().ifPresent(v -> out.println("  verification: " + v.message()));
-                if (!delivery.get().ok()) {
-                    err.println("acme-admin: the certificate is written, but delivering it failed (see above)");
-                    return FAILED;
-                }
-            }
-            return OK;
+            return renew(id, cert, provisioner, provisioner::renewNow);
         } finally {
             provisioner.close();
         }
+    }
+
+    private int renew(String id, CertificateSettings cert, Provisioner provisioner, Renewal renewal)
+            throws ProvisioningException, InterruptedException {
+        ProvisionResult result;
+        try {
+            result = renewal.run();
+        } catch (ProvisioningException e) {
+            hintWhenTheCaCouldNotReachUs(e, cert);
+            throw e;
+        }
+        X509Certificate leaf = result.leaf();
+        if (result.outcome() == ProvisionResult.Outcome.KEPT) {
+            out.println(id + ": kept " + cert.certificatePath() + " (serial " + leaf.getSerialNumber().toString(16)
+                    + "): another process wrote it while this command waited; " + result.reason());
+            return OK;
+        }
+        out.println(id + ": new certificate written to " + cert.certificatePath() + " and "
+                + cert.privateKeyPath() + ": serial " + leaf.getSerialNumber().toString(16) + ", valid until "
+                + leaf.getNotAfter().toInstant() + ", names " + String.join(", ", cert.domains()) + " ("
+                + result.elapsed().toMillis() + " ms)");
+        Optional<Delivery> delivery = provisioner.lastDelivery();
+        if (delivery.isPresent()) {
+            delivery.get().keystore().ifPresent(k -> out.println("  keystore: " + k));
+            delivery.get().reload().ifPresent(r -> out.println("  reload: " + r.message()));
+            delivery.get().verify().ifPresent(v -> out.println("  verification: " + v.message()));
+            if (!delivery.get().ok()) {
+                err.println("acme-admin: the certificate is written, but delivering it failed (see above)");
+                return FAILED;
+            }
+        }
+        return OK;
     }
 
     private int dryRun(AcmeConfig settings, CommandLine line) throws ProvisioningException, InterruptedException {
@@ -207,9 +225,10 @@ public final class AdminCommand {
         DryRun dry = DryRun.of(production, line.directory(), line.output());
         out.println(id + ": dry run against " + dry.directory() + " into " + dry.output()
                 + "; production files are not touched");
-        // the challenges still go where the running webapp answers them
-        Provisioner provisioner = new Provisioner(dry.settings(),
-                DirectoryChallengeStore.inStateDir(production.stateDir()), clock);
+        // the challenges still go where the running webapp answers them: in a cluster, the database
+        ClusterRenewal joined = settings.cluster().map(c -> ClusterRenewal.join(c, production, clock)).orElse(null);
+        Provisioner provisioner = new Provisioner(dry.settings(), joined != null ? joined.challenges()
+                : DirectoryChallengeStore.inStateDir(production.stateDir()), clock);
         try {
             ProvisionResult result;
             try {
@@ -226,6 +245,9 @@ public final class AdminCommand {
             return OK;
         } finally {
             provisioner.close();
+            if (joined != null) {
+                joined.close();
+            }
         }
     }
 
@@ -246,7 +268,7 @@ public final class AdminCommand {
             return OK;
         }
         try {
-            return renew(id, cert);
+            return renew(id, cert, settings.cluster());
         } catch (ProvisioningException e) {
             throw new ProvisioningException("the certificate (serial " + serial + ") is revoked, but ordering its"
                     + " replacement failed: " + e.getMessage() + "; run 'acme-admin renew' again once that is fixed",
@@ -255,6 +277,11 @@ public final class AdminCommand {
     }
 
     private int rollover(AcmeConfig settings) throws ProvisioningException, InterruptedException {
+        if (settings.cluster().isPresent()) {
+            throw new UsageException("rollover-account-key is not available in a cluster (acme.cluster is set): every"
+                    + " node uses the cluster's account key, kept in its database, not " + settings.account()
+                    .accountKeyFile() + ", and a new key would have to reach every node at once");
+        }
         AccountKeyRollover.Result result = AccountKeyRollover.rollover(settings.account());
         out.println("account " + result.account() + ": new key written to " + result.keyFile()
                 + " (mode 0600); the old key is kept in " + result.oldKeyFile()
