@@ -142,7 +142,7 @@ class ClusterRenewalTest {
 
     @Test
     void renewOrdersUnderTheLeaseAndTheRunningNodeAnswersTheCaAndInstallsIt() throws Exception {
-        long ordersBefore = PEBBLE.get().requests("POST /order-plz");
+        long ordersBefore = PEBBLE.get().ordersCreated();
 
         AdminCommandTest.Run renew = run("--config", yaml.toString(), "renew");
 
@@ -155,13 +155,13 @@ class ClusterRenewalTest {
             Thread.sleep(50);
         }
         assertThat(serialOf(runningCertificate.certificatePath())).as("fe1's files").contains(serial);
-        assertThat(PEBBLE.get().requests("POST /order-plz") - ordersBefore).isEqualTo(1);
+        assertThat(PEBBLE.get().ordersCreated() - ordersBefore).isEqualTo(1);
         assertThat(runningFleet.certificates().get(0).provisioner().ordersStarted()).isZero();
     }
 
     @Test
     void whileAnotherNodeHoldsTheLeaseRenewOrdersNothingAndSaysWho() throws Exception {
-        long ordersBefore = PEBBLE.get().requests("POST /order-plz");
+        long ordersBefore = PEBBLE.get().ordersCreated();
         try (Lease held = running.cluster().leases().tryAcquire("default").orElseThrow()) {
             AdminCommandTest.Run renew = run("--config", yaml.toString(), "renew");
 
@@ -170,7 +170,7 @@ class ClusterRenewalTest {
                     + " now (its lease runs until " + held.expiresAt().toString().substring(0, 19))
                     .contains("wait for it, or try again once its lease has ended");
         }
-        assertThat(PEBBLE.get().requests("POST /order-plz")).isEqualTo(ordersBefore);
+        assertThat(PEBBLE.get().ordersCreated()).isEqualTo(ordersBefore);
         assertThat(home.resolve("tls/localhost.crt")).doesNotExist();
     }
 

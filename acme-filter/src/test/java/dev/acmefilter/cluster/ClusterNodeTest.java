@@ -118,7 +118,7 @@ class ClusterNodeTest extends ClusterTestBase {
     }
 
     private long newOrders() {
-        return pebble.requests("POST /order-plz");
+        return pebble.ordersCreated();
     }
 
     @Test
