@@ -17,15 +17,24 @@ final class LeaseStateStore implements RenewalStateStore {
 
     private final SharedState state;
     private final Lease lease;
+    private volatile RenewalState last;
 
     LeaseStateStore(SharedState state, Lease lease) {
         this.state = state;
         this.lease = lease;
     }
 
+    /** The shared state; while the database cannot be read, the last state read (never fails). */
     @Override
     public RenewalState load() {
-        return state.load(lease.certificateId());
+        try {
+            RenewalState now = state.load(lease.certificateId());
+            last = now;
+            return now;
+        } catch (ClusterException e) {
+            RenewalState known = last;
+            return known != null ? known : RenewalState.INITIAL;
+        }
     }
 
     /**

@@ -137,6 +137,11 @@ public final class RenewalScheduler implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOG.log(Level.INFO, "Certificate check interrupted: the application is stopping");
+        } catch (RuntimeException e) {
+            // a bug or a store that failed outside the check: the loop must go on, as after a failure
+            LOG.log(Level.ERROR, "Certificate check of {0} broke off: {1}; next attempt in {2} min",
+                    provisioner.describe(), e.toString(), Backoff.FIRST.toMinutes());
+            schedule(Backoff.FIRST);
         }
     }
 

@@ -27,10 +27,14 @@ final class Balancer implements AutoCloseable {
     private final int port;
     private final Process process;
 
+    private final Thread reaper;
+
     private Balancer(Path dir, int port, Process process) {
         this.dir = dir;
         this.port = port;
         this.process = process;
+        this.reaper = new Thread(process::destroy, "nginx-reaper"); // a test run cut short
+        Runtime.getRuntime().addShutdownHook(reaper);
     }
 
     static Balancer start(Path dir, int port, List<Integer> nodes) throws IOException, InterruptedException {
@@ -117,6 +121,11 @@ final class Balancer implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException e) {
+            // shutting down
+        }
         process.destroy(); // SIGTERM: nginx's master stops its workers
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly();

@@ -101,7 +101,7 @@ class ClusterIT {
     static void stopTheCluster() throws Exception {
         List<Exception> problems = new ArrayList<>();
         for (NodeProcess node : nodes) {
-            run(problems, node::stop);
+            run(problems, node::close);
         }
         run(problems, () -> {
             if (proxy != null) {

@@ -29,6 +29,13 @@ final class NodeProcess implements AutoCloseable {
     private final Path home;
     private final Path war;
     private Process process;
+    /** Kills the node when this JVM ends without {@link #close()} (a test run cut short). */
+    private final Thread reaper = new Thread(() -> {
+        Process p = process;
+        if (p != null) {
+            p.destroyForcibly();
+        }
+    }, "node-reaper");
 
     NodeProcess(String name, int port, Path home, Path war) {
         this.name = name;
@@ -80,6 +87,11 @@ final class NodeProcess implements AutoCloseable {
             Files.createDirectories(home.resolve("tmp"));
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile())).start();
+            try {
+                Runtime.getRuntime().addShutdownHook(reaper);
+            } catch (IllegalArgumentException alreadyRegistered) {
+                // started again after a stop: the hook is there
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start node " + name, e);
         }
@@ -162,5 +174,10 @@ final class NodeProcess implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         stop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // shutting down, or never started
+        }
     }
 }
