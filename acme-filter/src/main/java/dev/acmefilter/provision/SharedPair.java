@@ -20,7 +20,8 @@ import java.util.Optional;
  * usable); the files are published when they hold a usable certificate newer than the
  * cluster's (a renewal done while the database was unreachable, a node that had a
  * certificate before it joined the cluster). Newer: issued later (notBefore), then valid
- * longer; the same serial is never newer.
+ * longer; the same serial is never newer. Between two certificates issued in the same second
+ * for as long, the cluster's wins.
  */
 final class SharedPair {
 
@@ -46,8 +47,11 @@ final class SharedPair {
             return Optional.of("the files hold no usable certificate (" + disk.reason() + ")");
         }
         X509Certificate local = disk.leaf().orElseThrow();
-        return newer(leaf, local) ? Optional.of("it is newer than serial " + local.getSerialNumber().toString(16)
-                + " in the files") : Optional.empty();
+        if (local.getSerialNumber().equals(leaf.getSerialNumber()) || newer(local, leaf)) {
+            return Optional.empty();
+        }
+        // newer, or issued in the same second for as long: the cluster's wins, so that all nodes agree
+        return Optional.of("it is newer than serial " + local.getSerialNumber().toString(16) + " in the files");
     }
 
     /** Whether the shared certificate leaves out some of {@code names} (a node configured differently). */

@@ -199,8 +199,13 @@ class ClusterNodeTest extends ClusterTestBase {
         List<String> standalone = new CopyOnWriteArrayList<>();
         a.cluster().onStandalone((settings, why) -> standalone.add(settings.id() + ": " + why));
         answering.routeTo(a.cluster().challenges()); // without the database only a knows its tokens
-        BigInteger first = a.check().leaf().getSerialNumber();
+        X509Certificate firstLeaf = a.check().leaf();
+        BigInteger first = firstLeaf.getSerialNumber();
         eventually("b installs the first certificate", Duration.ofSeconds(20), () -> b.serialOnDisk().equals(first));
+        // certificates are told apart by their notBefore, in whole seconds: the standalone one must start later
+        Instant later = firstLeaf.getNotBefore().toInstant().plusSeconds(1);
+        eventually("a second later than the first certificate", Duration.ofSeconds(5),
+                () -> Instant.now().isAfter(later));
         simulated.set(Instant.now());
         long ordersBefore = newOrders();
 
