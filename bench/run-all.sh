@@ -8,7 +8,7 @@
 #                               the filter-overhead pair gets PAIRS=21 rounds of PAIR_SECONDS=3)
 #   WARMUP_SECONDS=20 ...       wrk warm-up of each JVM configuration before its rounds (default 15)
 #   NO_WRITE=1 ...              print the table only, leave BENCHMARKS.md alone
-#   STEPS="challenge scale" ... only these steps (time_to_certificate filter_overhead challenge footprint scale)
+#   STEPS="challenge scale" ... only these steps (time_to_certificate filter_overhead challenge footprint scale cluster)
 #   KEEP_WORK=1 ...             keep the work folder (logs of every step, in a folder of its own)
 #
 # Needs (Debian packages): openjdk-17-jdk-headless maven pebble certbot lego wrk nginx openssl curl,
@@ -29,6 +29,8 @@
 #  5. scale                bench/scale.sh: a 100-name certificate, 50 certificates in one pass
 #  6. dns01                bench/dns01.sh: dns-01 for a name and its wildcard against one BIND: ours
 #                          (running and cold JVM), lego and certbot (quickest settings and defaults)
+#  7. cluster              bench/cluster.sh: kill -9 of the lease holder to the certificate on all nodes
+#                          (three acme.war JVMs), challenge answer latency on a node that did not order
 # (bench/challenge-store.sh and bench/time-to-files.sh are run on their own.)
 #
 # Every step runs in a process group and session of its own, under a time limit: its script
@@ -55,6 +57,7 @@ STEPS_TABLE=(
     'footprint            150             footprint.sh 3'
     'scale                300             scale.sh'
     'dns01                780             dns01.sh'
+    'cluster              600             cluster.sh'
 )
 
 T_START=$(now)

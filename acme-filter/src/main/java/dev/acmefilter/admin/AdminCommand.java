@@ -3,6 +3,7 @@ package dev.acmefilter.admin;
 import dev.acmefilter.challenge.DirectoryChallengeStore;
 import dev.acmefilter.config.AcmeConfig;
 import dev.acmefilter.config.CertificateSettings;
+import dev.acmefilter.config.ClusterSettings;
 import dev.acmefilter.config.ConfigException;
 import dev.acmefilter.config.ConfigLocator;
 import dev.acmefilter.config.ConfigLoader;
@@ -139,31 +140,36 @@ public final class AdminCommand {
         String id = line.cert().orElseGet(() -> CertificateIds.implied(settings));
         CertificateSettings production = CertificateIds.resolve(settings, id);
         if (!line.dryRun()) {
-            return order(id, production, Optional.empty());
+            return order(id, production, Optional.empty(), settings.cluster());
         }
         DryRun dry = DryRun.of(production, line.directory(), line.output());
         out.println(id + ": dry run against " + dry.directory() + " into " + dry.output()
                 + "; production files are not touched");
-        return order(id, production, Optional.of(dry));
+        return order(id, production, Optional.of(dry), settings.cluster());
     }
 
     /**
      * The one path of {@code renew}, {@code renew --dry-run} and the replacement after
      * {@code revoke}: orders a certificate now (for {@code production}, or the dry run's
      * settings), answering the CA's challenges through the running webapp, and prints what
-     * was written, and for a real renewal how it was delivered.
+     * was written, and for a real renewal how it was delivered. In a cluster the command joins
+     * it for the time of the order ({@link ClusterRenewal}): a renewal orders under the
+     * certificate's lease, and every node answers the challenges from the database.
      */
-    private int order(String id, CertificateSettings production, Optional<DryRun> dry)
-            throws ProvisioningException, InterruptedException {
+    private int order(String id, CertificateSettings production, Optional<DryRun> dry,
+                      Optional<ClusterSettings> cluster) throws ProvisioningException, InterruptedException {
         CertificateSettings cert = dry.map(DryRun::settings).orElse(production);
-        // a dry run's challenges too go where the running webapp answers them (http-01), or into the production
-        // state folder's journal of dns-01 records, which the webapp sweeps at its start
-        Provisioner provisioner = new Provisioner(cert, DirectoryChallengeStore.inStateDir(production.stateDir()),
-                production.challenge().dns01().map(d -> DnsSolver.create(d, production.stateDir())), clock);
+        ClusterRenewal joined = cluster.map(c -> ClusterRenewal.join(c, production, clock)).orElse(null);
+        // a dry run's challenges too go where the running webapp answers them (http-01; in a cluster the
+        // database), or into the production state folder's journal of dns-01 records, which the webapp sweeps
+        Provisioner provisioner = joined != null && dry.isEmpty() ? joined.provisioner()
+                : new Provisioner(cert, joined != null ? joined.challenges()
+                        : DirectoryChallengeStore.inStateDir(production.stateDir()),
+                        production.challenge().dns01().map(d -> DnsSolver.create(d, production.stateDir())), clock);
         try {
             ProvisionResult result;
             try {
-                result = provisioner.renewNow();
+                result = joined != null && dry.isEmpty() ? joined.renewNow() : provisioner.renewNow();
             } catch (ProvisioningException e) {
                 ChallengeHint.after(e, production).ifPresent(hint -> err.println("acme-admin: hint: " + hint));
                 throw e;
@@ -187,7 +193,12 @@ public final class AdminCommand {
                     + ", names " + String.join(", ", cert.domains()) + " (" + result.elapsed().toMillis() + " ms)");
             return printDelivery(provisioner.lastDelivery());
         } finally {
-            provisioner.close();
+            if (joined != null) {
+                joined.close(); // closes its own provisioner
+            }
+            if (joined == null || dry.isPresent()) {
+                provisioner.close();
+            }
         }
     }
 
@@ -225,7 +236,7 @@ public final class AdminCommand {
             }
             // a compromised key is never reused, whatever acme.keep_key says
             return order(id, line.reason() == CertificateRevocation.Reason.KEY_COMPROMISE
-                    ? cert.toBuilder().keepKey(false).build() : cert, Optional.empty());
+                    ? cert.toBuilder().keepKey(false).build() : cert, Optional.empty(), settings.cluster());
         } catch (ProvisioningException e) {
             ProvisioningException.Builder replacement = ProvisioningException.builder(e.kind(), "the certificate"
                     + " (serial " + serial + ") is revoked, but ordering its replacement failed: " + e.getMessage()
@@ -253,6 +264,11 @@ public final class AdminCommand {
     }
 
     private int rollover(AcmeConfig settings) throws ProvisioningException, InterruptedException {
+        if (settings.cluster().isPresent()) {
+            throw new UsageException("rollover-account-key is not available in a cluster (acme.cluster is set): every"
+                    + " node uses the cluster's account key, kept in its database, not " + settings.account()
+                    .accountKeyFile() + ", and a new key would have to reach every node at once");
+        }
         AccountKeyRollover.Result result = AccountKeyRollover.rollover(settings.account());
         out.println("account " + result.account() + ": new key written to " + result.keyFile()
                 + " (mode 0600); the old key is kept in " + result.oldKeyFile()

@@ -9,7 +9,12 @@ public enum AlertEvent {
     /** The certificate entered the warning window before expiry (or expired), renewed or not. */
     EXPIRING,
     /** All is well again after a {@code failing} or {@code expiring} alert. */
-    RECOVERED;
+    RECOVERED,
+    /**
+     * In a cluster: this node renews the certificate on its own, without the lease, because
+     * the cluster database has been unreachable for {@code acme.cluster.standalone_after}.
+     */
+    STANDALONE;
 
     /** The lower-case name used in the environment, the JSON and the state file. */
     public String configName() {

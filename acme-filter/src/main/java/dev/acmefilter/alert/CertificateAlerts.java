@@ -3,7 +3,7 @@ package dev.acmefilter.alert;
 import dev.acmefilter.config.AlertSettings;
 import dev.acmefilter.provision.ManagedCertificate;
 import dev.acmefilter.renewal.CheckListener;
-import dev.acmefilter.state.StateFile;
+import dev.acmefilter.state.RenewalStateStore;
 import dev.acmefilter.status.CertificateStatus;
 import dev.acmefilter.status.Health;
 import dev.acmefilter.status.HealthRule;
@@ -51,7 +51,7 @@ public final class CertificateAlerts implements CheckListener {
     public synchronized List<Alert> evaluate() {
         CertificateStatus status = CertificateStatus.of(certificate, clock);
         Health health = rule.judge(status);
-        StateFile stateFile = certificate.provisioner().stateFile();
+        RenewalStateStore stateFile = certificate.scheduler().stateStore();
         Set<AlertRule.Condition> before = AlertRule.parse(status.state().alerted());
         AlertRule.Step step = AlertRule.next(before, health);
         if (!step.changed(before)) {
@@ -61,7 +61,7 @@ public final class CertificateAlerts implements CheckListener {
             stateFile.update(s -> s.withAlerted(AlertRule.format(step.alerted())));
         } catch (IOException e) {
             // not saved: a restart may announce it again, which beats not announcing it now
-            LOG.log(Level.WARNING, "Cannot save the alert state to {0}: {1}", stateFile.path(), e);
+            LOG.log(Level.WARNING, "Cannot save the alert state to {0}: {1}", stateFile.describe(), e.toString());
         }
         List<Alert> sent = new ArrayList<>();
         for (AlertEvent event : step.events()) {
@@ -72,6 +72,18 @@ public final class CertificateAlerts implements CheckListener {
         return sent;
     }
 
+    /**
+     * Announces that this node renews the certificate standalone, without the cluster's lease
+     * (the cluster database has been unreachable for {@code acme.cluster.standalone_after}):
+     * the admin should bring the database back. Sent each time, not saved.
+     */
+    public Alert standalone(String why) {
+        CertificateStatus status = CertificateStatus.of(certificate, clock);
+        Alert alert = alert(AlertEvent.STANDALONE, status, why);
+        channels.deliver(alert);
+        return alert;
+    }
+
     private Alert alert(AlertEvent event, CertificateStatus status, Health health) {
         String who = "certificate " + status.id() + " " + status.names();
         String message = switch (event) {
@@ -79,7 +91,12 @@ public final class CertificateAlerts implements CheckListener {
             case RECOVERED -> who + " is fine again" + status.onDisk().map(d -> ": valid until "
                     + DateTimeFormatter.ISO_INSTANT.format(d.notAfter()) + " (" + status.daysLeft().orElseThrow()
                     + " days left)").orElse("");
+            case STANDALONE -> who + " is renewed standalone";
         };
+        return alert(event, status, message);
+    }
+
+    private static Alert alert(AlertEvent event, CertificateStatus status, String message) {
         return new Alert(event, status.id(), status.names(), status.certificatePath(), message, status.at(),
                 status.daysLeft(), status.onDisk().map(CertificateStatus.OnDisk::notAfter),
                 status.state().consecutiveFailures(), Optional.ofNullable(status.state().lastError()),

@@ -1,5 +1,7 @@
 package dev.acmefilter.cluster;
 
+import dev.acmefilter.config.ClusterSettings;
+
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.Driver;

@@ -1,5 +1,7 @@
 package dev.acmefilter.cluster;
 
+import dev.acmefilter.config.ClusterSettings;
+
 import java.util.regex.Pattern;
 
 /**
@@ -10,15 +12,11 @@ import java.util.regex.Pattern;
  */
 final class ClusterNames {
 
-    /** Longest schema name: the channel names built from it stay under PostgreSQL's 63 bytes. */
-    static final int MAX_SCHEMA_LENGTH = 40;
     /** Longest token accepted; CAs send 43 characters (as {@code DirectoryChallengeStore}). */
     static final int MAX_TOKEN_LENGTH = 128;
     /** Longest key authorization accepted: a token, a dot and a 43-character thumbprint, with room. */
     static final int MAX_KEY_AUTHORIZATION_LENGTH = 256;
 
-    private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0," + (MAX_SCHEMA_LENGTH - 1) + "}");
-    private static final Pattern NODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     /** As {@code acme.certificates[].id} (and {@code default}). */
     private static final Pattern CERTIFICATE_ID = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
 
@@ -26,11 +24,11 @@ final class ClusterNames {
     }
 
     static boolean isSchema(String s) {
-        return s != null && SCHEMA.matcher(s).matches() && !s.startsWith("pg_");
+        return ClusterSettings.isSchema(s);
     }
 
     static boolean isNode(String s) {
-        return s != null && NODE.matcher(s).matches();
+        return ClusterSettings.isNode(s);
     }
 
     static String certificateId(String id) {

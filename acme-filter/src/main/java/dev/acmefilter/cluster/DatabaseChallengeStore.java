@@ -13,7 +13,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -27,8 +31,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>{@link #find} answers from this node's memory, which the {@link NotificationListener}
  *     keeps up to date; the filter's hot path is a map lookup. A token not (yet) heard of is
  *     read through from the database, within the {@link MissLimiter}'s bounds, and only when
- *     the token is well-formed. While the database is unreachable, the tokens already known
- *     keep being answered and nothing is queried.</li>
+ *     the token is well-formed. Requests for a token whose lookup is already running wait for
+ *     its answer (up to {@link #LOOKUP_WAIT}) instead of querying again or answering "unknown":
+ *     a CA validates from several places at once (Pebble three requests per challenge), and
+ *     they all arrive in the few milliseconds before the notification. While the database is
+ *     unreachable, the tokens already known keep being answered and nothing is queried.</li>
  * <li>{@link #remove} deletes the row and notifies; when the database is unreachable the
  *     token is forgotten here and the row is left to {@link #sweep}, which deletes every
  *     token older than {@link #MAX_AGE} (an authorization is long decided by then).</li>
@@ -36,8 +43,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Key authorizations are public by design (the CA fetches them over plain HTTP), so they
  * travel in the notification's payload: the other nodes learn a token without a query.
- * Payloads are {@code + <token> <key authorization>} and {@code - <token>}, checked like
- * any input from the network.
+ * Payloads are {@code + <token> <key authorization> <created, epoch ms>} and
+ * {@code - <token>}, checked like any input from the network; a notification of a token
+ * older than {@link #MAX_AGE} (one delivered after the sweep) is ignored.
  */
 public final class DatabaseChallengeStore implements ChallengeStore, NotificationListener.Subscriber {
 
@@ -46,6 +54,8 @@ public final class DatabaseChallengeStore implements ChallengeStore, Notificatio
     /** Tokens older than this are swept from the database and from memory. */
     public static final Duration MAX_AGE = Duration.ofHours(1);
     static final String CHANNEL = "challenges";
+    /** How long a request waits for the lookup of the same token that another request started. */
+    static final Duration LOOKUP_WAIT = Duration.ofSeconds(5);
     /** Most tokens read at a resync; far more than any number of orders in flight. */
     private static final int RESYNC_LIMIT = 10_000;
 
@@ -58,6 +68,7 @@ public final class DatabaseChallengeStore implements ChallengeStore, Notificatio
     private final ConcurrentMap<String, Known> known = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong readThroughs = new AtomicLong();
+    private final ConcurrentMap<String, CompletableFuture<Void>> lookups = new ConcurrentHashMap<>();
 
     public DatabaseChallengeStore(ClusterDatabase database, Clock clock) {
         this.database = Objects.requireNonNull(database, "database");
@@ -98,10 +109,22 @@ public final class DatabaseChallengeStore implements ChallengeStore, Notificatio
                 upsert.setString(4, database.node());
                 upsert.executeUpdate();
             }
-            notify(c, "+ " + token + " " + keyAuthorization);
+            notify(c, "+ " + token + " " + keyAuthorization + " " + now.toEpochMilli());
             return null;
         });
         remember(token, keyAuthorization, now);
+    }
+
+    /**
+     * Makes {@code token} answerable by this node only, without the database: for a node that
+     * renews standalone while the database is unreachable (the other nodes cannot learn the
+     * token then; the CA's request must reach this node).
+     */
+    public void putHere(String token, String keyAuthorization) {
+        if (!ClusterNames.isToken(token) || !ClusterNames.isKeyAuthorization(token, keyAuthorization)) {
+            throw new IllegalArgumentException("not an ACME token and its key authorization: " + token);
+        }
+        remember(token, keyAuthorization, clock.instant());
     }
 
     @Override
@@ -113,7 +136,31 @@ public final class DatabaseChallengeStore implements ChallengeStore, Notificatio
         if (k != null) {
             return Optional.of(k.keyAuthorization());
         }
-        if (!database.reachable() || !limiter.tryStart(token)) {
+        if (!database.reachable()) {
+            return Optional.empty();
+        }
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> running = lookups.putIfAbsent(token, mine);
+        if (running != null) {
+            try {
+                running.get(LOOKUP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // answered as unknown below
+            }
+            return Optional.ofNullable(known.get(token)).map(Known::keyAuthorization);
+        }
+        try {
+            return readThrough(token);
+        } finally {
+            lookups.remove(token, mine);
+            mine.complete(null);
+        }
+    }
+
+    private Optional<String> readThrough(String token) {
+        if (!limiter.tryStart(token)) {
             return Optional.empty();
         }
         boolean found = false;
@@ -201,13 +248,24 @@ public final class DatabaseChallengeStore implements ChallengeStore, Notificatio
         }
         String rest = payload.substring(2);
         if (payload.charAt(0) == '+') {
-            int space = rest.indexOf(' ');
-            if (space > 0) {
-                String token = rest.substring(0, space);
-                String keyAuthorization = rest.substring(space + 1);
-                if (ClusterNames.isToken(token) && ClusterNames.isKeyAuthorization(token, keyAuthorization)) {
-                    remember(token, keyAuthorization, clock.instant());
+            String[] fields = rest.split(" ", -1);
+            if (fields.length < 2 || fields.length > 3) {
+                return;
+            }
+            String token = fields[0];
+            String keyAuthorization = fields[1];
+            Instant now = clock.instant();
+            Instant since = now;
+            if (fields.length == 3) {
+                if (!fields[2].matches("[0-9]{1,15}")) {
+                    return;
                 }
+                since = Instant.ofEpochMilli(Long.parseLong(fields[2]));
+                since = since.isAfter(now) ? now : since;
+            }
+            if (ClusterNames.isToken(token) && ClusterNames.isKeyAuthorization(token, keyAuthorization)
+                    && since.isAfter(now.minus(MAX_AGE))) {
+                remember(token, keyAuthorization, since);
             }
         } else if (payload.charAt(0) == '-' && ClusterNames.isToken(rest)) {
             known.remove(rest);

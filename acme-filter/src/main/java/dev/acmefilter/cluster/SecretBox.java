@@ -1,5 +1,7 @@
 package dev.acmefilter.cluster;
 
+import dev.acmefilter.config.SecretFile;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,7 +32,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class SecretBox {
 
     /** Length of the cluster secret: an AES-256 key. */
-    public static final int KEY_LENGTH = 32;
+    public static final int KEY_LENGTH = SecretFile.SECRET_LENGTH;
     private static final byte FORMAT = 1;
     private static final int KEY_ID_LENGTH = 4;
     private static final int NONCE_LENGTH = 12;

@@ -22,11 +22,13 @@ import java.util.Optional;
  * @param status              {@code acme.status}: who may read the status, metrics and health endpoints
  * @param alerts              {@code acme.alerts}: alert command, webhook and thresholds (also for health)
  * @param certificates        the certificates to keep valid, Synapse's own ({@code default}) first
+ * @param cluster             {@code acme.cluster}: the database this node shares with the others; empty: alone
  * @param warnings            what the loader noticed but accepted (unknown keys, v01 URLs)
  */
 public record AcmeConfig(List<Path> files, String serverName, boolean enabled, ListenSettings listen,
                          AccountSettings account, Path stateDir, int maxConcurrentOrders, StatusSettings status,
-                         AlertSettings alerts, List<CertificateSettings> certificates, List<String> warnings) {
+                         AlertSettings alerts, List<CertificateSettings> certificates,
+                         Optional<ClusterSettings> cluster, List<String> warnings) {
 
     /**
      * Orders in flight at once: enough that 50 certificates do not queue behind a slow CA,
@@ -42,6 +44,7 @@ public record AcmeConfig(List<Path> files, String serverName, boolean enabled, L
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(alerts, "alerts");
         certificates = List.copyOf(certificates);
+        Objects.requireNonNull(cluster, "cluster");
         warnings = List.copyOf(warnings);
         if (maxConcurrentOrders < 1) {
             throw new IllegalArgumentException("maxConcurrentOrders must be 1 or more: " + maxConcurrentOrders);
@@ -49,6 +52,14 @@ public record AcmeConfig(List<Path> files, String serverName, boolean enabled, L
         if (stateDir == null && account.accountKeyFile() != null) {
             stateDir = account.accountKeyFile().toAbsolutePath().getParent();
         }
+    }
+
+    /** A config without a cluster: the node works alone. */
+    public AcmeConfig(List<Path> files, String serverName, boolean enabled, ListenSettings listen,
+                      AccountSettings account, Path stateDir, int maxConcurrentOrders, StatusSettings status,
+                      AlertSettings alerts, List<CertificateSettings> certificates, List<String> warnings) {
+        this(files, serverName, enabled, listen, account, stateDir, maxConcurrentOrders, status, alerts, certificates,
+                Optional.empty(), warnings);
     }
 
     /** The certificate with this id ({@code default} for Synapse's own). */
@@ -78,6 +89,7 @@ public record AcmeConfig(List<Path> files, String serverName, boolean enabled, L
         private StatusSettings status = StatusSettings.DEFAULTS;
         private AlertSettings alerts = AlertSettings.DEFAULTS;
         private final List<CertificateSettings> certificates = new ArrayList<>();
+        private ClusterSettings cluster;
 
         private Builder() {
         }
@@ -91,6 +103,7 @@ public record AcmeConfig(List<Path> files, String serverName, boolean enabled, L
         public Builder maxConcurrentOrders(int n) { this.maxConcurrentOrders = n; return this; }
         public Builder status(StatusSettings value) { this.status = value; return this; }
         public Builder alerts(AlertSettings value) { this.alerts = value; return this; }
+        public Builder cluster(ClusterSettings value) { this.cluster = value; return this; }
         /** Adds a certificate; the first one added also gives the account and state folder when not set. */
         public Builder certificate(CertificateSettings certificate) { this.certificates.add(certificate); return this; }
 
@@ -105,7 +118,7 @@ public record AcmeConfig(List<Path> files, String serverName, boolean enabled, L
                 shared = CertificateSettings.builder().account();
             }
             return new AcmeConfig(files, serverName, enabled, listen, shared, state, maxConcurrentOrders, status,
-                    alerts, certificates, List.of());
+                    alerts, certificates, Optional.ofNullable(cluster), List.of());
         }
     }
 }

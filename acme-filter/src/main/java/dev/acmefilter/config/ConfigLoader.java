@@ -20,8 +20,8 @@ import java.util.stream.Stream;
  * <p>This class only reads the YAML and hands each part of {@code acme:} to the parser that
  * owns its keys, defaults and messages: {@link AccountSettings}, {@link ListenSettings},
  * {@link OrderSettings}, {@link ChallengeSettings} (with {@code DnsSection}), {@link FileSettings},
- * {@link PreflightSettings},
- * {@link StatusSettings}, {@link AlertSettings} and the certificates with their delivery
+ * {@link PreflightSettings}, {@link StatusSettings}, {@link AlertSettings}, {@link ClusterSection} and
+ * the certificates with their delivery
  * ({@code CertificatesSection}: {@link ReloadSettings}, {@link VerifySettings},
  * {@link KeystoreSettings}). A new key goes into the parser of its part, nowhere else.
  *
@@ -37,7 +37,7 @@ public final class ConfigLoader {
     private static final List<String> OWN_KEYS = List.of("enabled", "reprovision_threshold", "state_dir",
             "max_concurrent_orders");
     /** The sub-sections of {@code acme:}, each read by its own parser. */
-    private static final List<String> SUB_SECTIONS = List.of("preflight", "status", "alerts");
+    private static final List<String> SUB_SECTIONS = List.of("preflight", "status", "alerts", "cluster");
     /**
      * The order in which the README introduced the {@code acme:} keys: the known-keys warning
      * lists them so; keys declared since come after them, in the order of their parsers.
@@ -140,13 +140,15 @@ public final class ConfigLoader {
                 64, "is out of range", CONCURRENCY_EXPECTED);
         StatusSettings status = StatusSettings.parse(acme);
         AlertSettings alerts = AlertSettings.parse(acme);
+        Optional<ClusterSettings> cluster = ClusterSection.parse(top, acme);
         return new AcmeConfig(files, CertificatesSection.serverName(top), enabled, listen, account, stateDir,
-                maxConcurrentOrders, status, alerts, certificates, warnings.messages());
+                maxConcurrentOrders, status, alerts, certificates, cluster, warnings.messages());
     }
 
     private static List<String> acmeKeys() {
         List<String> declared = Stream.of(OWN_KEYS, AccountSettings.KEYS, ListenSettings.KEYS, OrderSettings.KEYS,
-                FileSettings.KEYS, CertificatesSection.KEYS, SUB_SECTIONS, ChallengeSettings.KEYS).flatMap(List::stream).toList();
+                FileSettings.KEYS, CertificatesSection.KEYS, ChallengeSettings.KEYS, SUB_SECTIONS)
+                .flatMap(List::stream).toList();
         List<String> ordered = new ArrayList<>(LISTED_ORDER);
         ordered.retainAll(declared);
         declared.stream().filter(k -> !ordered.contains(k)).forEach(ordered::add);

@@ -115,7 +115,7 @@ public final class ExistingPair {
     }
 
     /** The configured names (lower case, in order) that the certificate's SAN dNSName entries do not cover. */
-    static List<String> missingNames(X509Certificate leaf, Collection<String> names) {
+    public static List<String> missingNames(X509Certificate leaf, Collection<String> names) {
         Set<String> dnsNames = new LinkedHashSet<>();
         SubjectAltNames.dnsNames(leaf).forEach(name -> dnsNames.add(normalise(name)));
         List<String> missing = new ArrayList<>();

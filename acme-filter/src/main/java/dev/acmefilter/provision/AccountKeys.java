@@ -71,7 +71,7 @@ public final class AccountKeys {
     }
 
     /** Reads the key pair at {@code file}, which must exist. */
-    static KeyPair load(Path file) {
+    public static KeyPair load(Path file) {
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
             return KeyPairUtils.readKeyPair(reader);
         } catch (NoSuchFileException e) {

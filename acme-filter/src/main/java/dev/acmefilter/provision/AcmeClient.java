@@ -58,11 +58,17 @@ public final class AcmeClient implements AutoCloseable {
     private final TrustingAcmeProvider provider;
     private final Poller poller;
     private final Duration timeout;
+    private final AccountKeySource accountKeys;
     private Login login;
 
     /** A client of the account and CA that {@code settings} name, whose messages name its config file. */
     public AcmeClient(CertificateSettings settings) {
-        this(settings.account(), settings.inFile(), Poller.system(), DEFAULT_TIMEOUT);
+        this(settings, AccountKeySource.file(settings.account()));
+    }
+
+    /** The same, with the account key from {@code accountKeys} (in a cluster: the cluster's). */
+    public AcmeClient(CertificateSettings settings, AccountKeySource accountKeys) {
+        this(settings.account(), settings.inFile(), Poller.system(), DEFAULT_TIMEOUT, accountKeys);
     }
 
     /** A client of {@code account}'s CA, for what concerns the account only (key rollover). */
@@ -71,6 +77,11 @@ public final class AcmeClient implements AutoCloseable {
     }
 
     AcmeClient(AccountSettings account, String inFile, Poller poller, Duration timeout) {
+        this(account, inFile, poller, timeout, AccountKeySource.file(account));
+    }
+
+    AcmeClient(AccountSettings account, String inFile, Poller poller, Duration timeout, AccountKeySource accountKeys) {
+        this.accountKeys = accountKeys;
         this.account = account;
         this.inFile = inFile;
         this.poller = poller;
@@ -131,9 +142,12 @@ public final class AcmeClient implements AutoCloseable {
             }
         } catch (AcmeException e) {
             throw translate("Ordering a certificate for " + names + " failed", e);
+        } catch (LeaseLostException e) {
+            throw new ProvisioningException(FailureKind.LOCKED, "Stopped ordering a certificate for " + names + ": "
+                    + e.getMessage(), e);
         } catch (IOException e) {
             throw new ProvisioningException(FailureKind.FILES, "Cannot record the order in progress in "
-                    + settings.stateDir() + ": " + e, e);
+                    + journal.describe() + ": " + e, e);
         }
     }
 
@@ -185,7 +199,7 @@ public final class AcmeClient implements AutoCloseable {
      * @return whether it did, i.e. whether one more try is worth it
      */
     synchronized boolean reloadChangedAccountKey() {
-        if (login == null) {
+        if (login == null || !accountKeys.isFile()) {
             return false;
         }
         boolean changed;
@@ -210,8 +224,10 @@ public final class AcmeClient implements AutoCloseable {
     /** The login (account URL and key) for the configured key; registers the account on first use. */
     synchronized Login login() throws AcmeException {
         if (login == null) {
-            AccountKeyRollover.finishPending(this, account.accountKeyFile());
-            KeyPair key = AccountKeys.loadOrCreate(account.accountKeyFile(), account.accountKeyType());
+            if (accountKeys.isFile()) {
+                AccountKeyRollover.finishPending(this, account.accountKeyFile());
+            }
+            KeyPair key = accountKeys.load();
             session.getMetadata().getTermsOfService().ifPresent(tos ->
                     LOG.log(Level.INFO, "Agreeing to the terms of service of {0}: {1}", account.directoryUrl(), tos));
             AccountBuilder builder = new AccountBuilder().agreeToTermsOfService().useKeyPair(key);

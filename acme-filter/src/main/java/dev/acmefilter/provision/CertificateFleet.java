@@ -11,6 +11,7 @@ import dev.acmefilter.dns.DnsSolver;
 import dev.acmefilter.renewal.RenewalScheduler;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import java.lang.System.Logger.Level;
@@ -35,6 +36,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * listener), and 50 certificates cost 4 threads, not 50. An application-scoped CDI bean
  * in the WAR; construct it by hand anywhere else.
  *
+ * <p>With a {@link Coordination} other than {@link Coordination#ALONE} (a cluster), each
+ * certificate gets the cluster's parts: its checks pass the certificate's lease first, and
+ * the certificates other nodes store are installed here.
+ *
  * <p>Certificates answered with dns-01 through the same DNS settings share one
  * {@link DnsSolver}. At {@link #start()} each solver first removes the records earlier runs
  * left (a crash, a kill) and checks that its server takes a test record (the dns-01
@@ -54,11 +59,19 @@ public class CertificateFleet implements AutoCloseable {
     }
 
     @Inject
+    public CertificateFleet(AcmeConfig config, ChallengeStore store, Instance<Coordination> coordination) {
+        this(config, store, Clock.systemUTC(), coordination.isResolvable() ? coordination.get() : Coordination.ALONE);
+    }
+
     public CertificateFleet(AcmeConfig config, ChallengeStore store) {
         this(config, store, Clock.systemUTC());
     }
 
     public CertificateFleet(AcmeConfig config, ChallengeStore store, Clock clock) {
+        this(config, store, clock, Coordination.ALONE);
+    }
+
+    public CertificateFleet(AcmeConfig config, ChallengeStore store, Clock clock, Coordination coordination) {
         List<CertificateSettings> each = config.certificates();
         if (each.isEmpty()) {
             throw new ConfigException("No certificate to keep valid: set server_name, tls_certificate_path and "
@@ -78,12 +91,14 @@ public class CertificateFleet implements AutoCloseable {
             Optional<DnsSolver> dns = one.challenge().dns01().map(d -> solvers.computeIfAbsent(
                     new SolverKey(d, one.stateDir()), k -> DnsSolver.create(k.settings(), k.stateDir())));
             dns.ifPresent(solver -> users.computeIfAbsent(solver, s -> new ArrayList<>()).add(one));
-            Provisioner provisioner = new Provisioner(one, store, dns, clock);
+            Coordination.Parts parts = coordination.partsFor(one, Provisioner.stateFileOf(one), store);
+            Provisioner provisioner = new Provisioner(one, clock, parts, dns);
             all.add(new ManagedCertificate(one.id(), provisioner,
-                    new RenewalScheduler(provisioner, provisioner.stateFile(), clock, pool)));
+                    new RenewalScheduler(provisioner, parts.state(), clock, pool, parts.gate())));
         }
         certificates = List.copyOf(all);
         dnsSolvers = Map.copyOf(users);
+        certificates.forEach(coordination::attach);
     }
 
     /** Certificates with equal DNS settings and state folder share a solver (and its journal). */

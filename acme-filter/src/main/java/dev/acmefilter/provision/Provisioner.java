@@ -1,21 +1,13 @@
 package dev.acmefilter.provision;
 
 import dev.acmefilter.challenge.ChallengeStore;
-import dev.acmefilter.challenge.Preflight;
 import dev.acmefilter.challenge.PreflightReport;
 import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.config.ConfigException;
-import dev.acmefilter.dns.DnsException;
-import dev.acmefilter.dns.DnsPreflight;
 import dev.acmefilter.dns.DnsSolver;
 import dev.acmefilter.output.CertificatePairWriter;
 import dev.acmefilter.output.ExistingPair;
-import dev.acmefilter.output.KeystoreWriter;
 import dev.acmefilter.output.PairDecision;
-import dev.acmefilter.reload.LiveVerifier;
-import dev.acmefilter.reload.ReloadResult;
-import dev.acmefilter.reload.Reloader;
-import dev.acmefilter.reload.VerifyResult;
 import dev.acmefilter.renewal.AriWindow;
 import dev.acmefilter.renewal.RenewalCheck;
 import dev.acmefilter.renewal.RenewalPolicy;
@@ -32,7 +24,6 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 /**
  * Keeps the certificate at {@code tls_certificate_path} / {@code tls_private_key_path}
@@ -44,26 +35,34 @@ import java.util.function.Supplier;
  * serialized: two checks never run two orders at once, not even from two processes (the
  * webapp and the admin command): each check holds the certificate's {@link LockFile} and
  * only then reads the files, so a check that waited sees what the other one wrote.
+ *
+ * <p>In a cluster ({@link Coordination}) the order's journal, account key and challenges are
+ * the cluster's, and a check runs only under the certificate's lease. Before deciding, it
+ * brings the files and the cluster's newest certificate in step ({@link SharedPair}):
+ * another node may just have stored one, or this node holds one the cluster lacks. A
+ * certificate it issues is published (fenced by the lease) before it is written here; a
+ * certificate another node publishes is installed by {@link #installShared()}.
  */
 public class Provisioner implements RenewalCheck {
 
     private static final System.Logger LOG = System.getLogger(Provisioner.class.getName());
 
     private final CertificateSettings settings;
-    private final ChallengeStore store;
-    private final Optional<DnsSolver> dns;
+    private final ChallengeAnswering answering;
     private final Clock clock;
     private final CertificatePairWriter writer;
+    private final StateFile stateFile;
     private final OrderJournal journal;
-    private volatile Preflight preflight;
-    private final Optional<KeystoreWriter> keystore;
-    private final Optional<Reloader> reloader;
-    private final Optional<LiveVerifier> verifier;
+    private final AccountKeySource accountKeys;
+    private final Optional<CertificateShare> share;
+    private final Optional<ShareSync> sync;
+    private final DeliverySteps delivery;
     private volatile AcmeClient client;
     private volatile Delivery lastDelivery;
     private volatile AriWindow lastRenewalWindow;
     private final AtomicLong ordersStarted = new AtomicLong();
     private final AtomicLong certificatesIssued = new AtomicLong();
+    private final AtomicLong certificatesInstalled = new AtomicLong();
     private final LockFile lock;
     private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
 
@@ -82,7 +81,7 @@ public class Provisioner implements RenewalCheck {
      * a solver of its own, journalled in the certificate's state folder.
      */
     public Provisioner(CertificateSettings settings, ChallengeStore store, Clock clock) {
-        this(settings, store, settings.challenge().dns01().map(d -> DnsSolver.create(d, settings.stateDir())), clock);
+        this(settings, store, ChallengeAnswering.ownSolver(settings), clock);
     }
 
     /**
@@ -93,10 +92,31 @@ public class Provisioner implements RenewalCheck {
      * @throws ConfigException when the settings choose dns-01 and no solver is given
      */
     public Provisioner(CertificateSettings settings, ChallengeStore store, Optional<DnsSolver> dns, Clock clock) {
-        if (settings.challenge().dns01().isPresent() && dns.isEmpty()) {
-            throw new ConfigException(settings.inFile() + "the certificate " + settings.id() + " is answered with"
-                    + " dns-01, but no DNS solver was given");
-        }
+        this(settings, clock, Coordination.Parts.alone(settings, stateFileOf(settings), store), dns);
+    }
+
+    /** A provisioner whose journal, account key, challenges and shared certificates are {@code parts}'. */
+    public Provisioner(CertificateSettings settings, Clock clock, Coordination.Parts parts) {
+        this(settings, clock, parts, ChallengeAnswering.ownSolver(settings));
+    }
+
+    /** The same, answering dns-01 (when {@code settings} choose it) through {@code dns}. */
+    public Provisioner(CertificateSettings settings, Clock clock, Coordination.Parts parts, Optional<DnsSolver> dns) {
+        this.answering = new ChallengeAnswering(settings, parts.challenges(), dns);
+        this.stateFile = parts.state() instanceof StateFile own ? own : stateFileOf(settings);
+        this.settings = settings;
+        this.clock = clock;
+        this.writer = CertificatePairWriter.forSettings(settings, clock);
+        this.journal = parts.journal();
+        this.accountKeys = parts.accountKeys();
+        this.share = parts.share();
+        this.lock = LockFile.of(settings.stateDir(), settings.id(), settings.certificatePath());
+        this.delivery = new DeliverySteps(settings, clock);
+        this.sync = share.map(shared -> new ShareSync(settings, clock, writer, delivery, shared));
+    }
+
+    /** The state file of {@code settings}' certificate on this host; checks first that it can be provisioned. */
+    public static StateFile stateFileOf(CertificateSettings settings) {
         if (settings.certificatePath() == null || settings.privateKeyPath() == null) {
             throw new ConfigException("tls_certificate_path and tls_private_key_path must both be set to provision"
                     + " certificates");
@@ -104,16 +124,7 @@ public class Provisioner implements RenewalCheck {
         if (settings.domains().isEmpty()) {
             throw new ConfigException("server_name or acme.domain must name the certificate to provision");
         }
-        this.settings = settings;
-        this.store = store;
-        this.dns = settings.challenge().dns01().isPresent() ? dns : Optional.empty();
-        this.clock = clock;
-        this.writer = CertificatePairWriter.forSettings(settings, clock);
-        this.journal = OrderJournal.forSettings(settings);
-        this.lock = LockFile.of(settings.stateDir(), settings.id(), settings.certificatePath());
-        this.keystore = KeystoreWriter.forSettings(settings);
-        this.reloader = Reloader.forSettings(settings);
-        this.verifier = LiveVerifier.forSettings(settings);
+        return StateFile.of(settings.stateDir(), settings.id(), settings.certificatePath());
     }
 
     /** What happened after the last certificate this provisioner wrote (reload, verification), if any. */
@@ -136,14 +147,19 @@ public class Provisioner implements RenewalCheck {
         return certificatesIssued.get();
     }
 
+    /** Certificates another node of the cluster issued that this provisioner wrote to its files. */
+    public long certificatesInstalled() {
+        return certificatesInstalled.get();
+    }
+
     /** The settings this provisioner works with. */
     public CertificateSettings settings() {
         return settings;
     }
 
-    /** The persisted renewal state of this certificate (backoff, order in progress). */
+    /** The renewal state file of this certificate on this host (backoff, order in progress when alone). */
     public StateFile stateFile() {
-        return journal.stateFile();
+        return stateFile;
     }
 
     /**
@@ -201,7 +217,12 @@ public class Provisioner implements RenewalCheck {
                         + " waited for the lock; checking that one instead of ordering another",
                         serialNow.get().toString(16), settings.certificatePath());
             }
-            return checkLocked(force && !renewedMeanwhile, start);
+            boolean installed = syncWithShare();
+            if (force && installed) {
+                LOG.log(Level.INFO, "Another node of the cluster stored a newer certificate for {0}; checking that"
+                        + " one instead of ordering another", settings.domains());
+            }
+            return checkLocked(force && !renewedMeanwhile && !installed, start);
         } catch (TimeoutException e) {
             throw new ProvisioningException(FailureKind.LOCKED, "Another check of " + settings.certificatePath()
                     + " is still running: " + e.getMessage() + "; nothing was ordered", e);
@@ -238,6 +259,9 @@ public class Provisioner implements RenewalCheck {
                 boolean orderLeft = journal.pendingOrder().isPresent();
                 Optional<AriWindow> ari = orderLeft ? Optional.empty() : client().renewalWindow(leaf);
                 lastRenewalWindow = ari.orElse(null);
+                if (!orderLeft) {
+                    share.ifPresent(s -> s.renewalWindow(ari));
+                }
                 RenewalPolicy.Decision policy = RenewalPolicy.decide(leaf, settings.reprovisionThreshold(), ari, clock);
                 if (force || policy.renewNow() || orderLeft) {
                     String reason = force ? "renewal requested by the admin"
@@ -259,20 +283,16 @@ public class Provisioner implements RenewalCheck {
 
     private ProvisionResult issue(String reason, Instant start, Optional<X509Certificate> replaces)
             throws ProvisioningException, InterruptedException {
-        if (dns.isPresent()) {
-            removeDnsLeftovers(dns.get());
-        }
-        PreflightReport pre = dns.isPresent()
-                ? DnsPreflight.check(dns.get(), settings.preflight().mode(), settings.domains())
-                : preflight().check(settings.domains());
+        PreflightReport pre = answering.prepare();
         if (pre.blocksOrder()) {
             throw new ProvisioningException(FailureKind.PREFLIGHT, "Pre-flight self-test failed, so no order was"
                     + " placed (acme.preflight.mode is strict): " + pre.summary(), null);
         }
         ordersStarted.incrementAndGet();
-        Supplier<ChallengeAnswer> answers = dns.isPresent() ? () -> new Dns01Answer(dns.get())
-                : () -> new Http01Answer(store);
-        IssuedCertificate issued = client().order(settings, answers, journal, replaces);
+        IssuedCertificate issued = client().order(settings, answering.answers(), journal, replaces);
+        if (sync.isPresent()) {
+            sync.get().publishIssued(issued);
+        }
         try {
             writer.write(issued.chain(), issued.keyPair().getPrivate());
         } catch (IOException | RuntimeException e) {
@@ -283,7 +303,7 @@ public class Provisioner implements RenewalCheck {
         try {
             journal.clear();
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "Cannot clear the finished order from {0}: {1}", journal.stateFile().path(), e);
+            LOG.log(Level.WARNING, "Cannot clear the finished order from {0}: {1}", journal.describe(), e.toString());
         }
         certificatesIssued.incrementAndGet();
         lastRenewalWindow = null; // asked about the old certificate
@@ -300,48 +320,55 @@ public class Provisioner implements RenewalCheck {
                 Optional.empty(), issued.profile());
     }
 
-    /** Removes the dns-01 records that earlier runs left (a crash, a kill) before adding new ones. */
-    private static void removeDnsLeftovers(DnsSolver solver) throws ProvisioningException, InterruptedException {
-        try {
-            solver.removeLeftovers();
-        } catch (DnsException e) {
-            throw Dns01Answer.failure("Cannot read which dns-01 records earlier runs left, so no order was placed", e,
-                    null);
-        }
-    }
-
     /** The dns-01 solver of this certificate, when it is answered with dns-01. */
     public Optional<DnsSolver> dnsSolver() {
-        return dns;
+        return answering.dnsSolver();
+    }
+
+    private Delivery deliver(IssuedCertificate issued) {
+        return delivery.deliver(issued);
+    }
+
+    /** {@link ShareSync#sync()}, counted and delivered; false on one host. */
+    private boolean syncWithShare() throws ProvisioningException {
+        if (sync.isEmpty()) {
+            return false;
+        }
+        Optional<Delivery> installed = sync.get().sync();
+        installed.ifPresent(d -> {
+            certificatesInstalled.incrementAndGet();
+            lastDelivery = d;
+        });
+        return installed.isPresent();
     }
 
     /**
-     * Gets the new certificate to the homeserver: keystore copy, reload, proof that it is
-     * served. Each step is optional and reports instead of failing: the files stay written.
+     * Writes the newest certificate of the cluster to this node's files when it should replace
+     * them ({@link SharedPair}), then reloads and verifies as after an order: what a node does
+     * when another node stored a certificate (told by the database's notification, or found
+     * by a periodic look). Never orders.
+     *
+     * @return the certificate written, or empty when the files stay as they are
      */
-    private Delivery deliver(IssuedCertificate issued) {
-        Optional<String> keystoreOutcome = keystore.map(k -> {
-            try {
-                k.write(issued.chain(), issued.keyPair().getPrivate());
-                return "written";
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.WARNING, "Cannot write the keystore {0}: {1}", k.path(), e.toString());
-                return "not written: " + e;
-            }
-        });
-        Optional<ReloadResult> reload = reloader.map(r ->
-                r.reload(settings.certificatePath(), settings.privateKeyPath(), settings.domains()));
-        Optional<VerifyResult> verify = verifier.map(v -> v.verify(issued.leaf()));
-        return new Delivery(clock.instant(), keystoreOutcome, reload, verify);
+    public synchronized Optional<X509Certificate> installShared() throws ProvisioningException, InterruptedException {
+        if (share.isEmpty()) {
+            return Optional.empty();
+        }
+        try (LockFile.Held held = lock.acquire(lockTimeout, "install from the cluster of " + settings.certificatePath())) {
+            writer.recover();
+            return syncWithShare() ? SharedPair.onDisk(settings, clock).leaf() : Optional.empty();
+        } catch (TimeoutException e) {
+            throw new ProvisioningException(FailureKind.LOCKED, "Another check of " + settings.certificatePath()
+                    + " is still running: " + e.getMessage() + "; the cluster's certificate is installed later", e);
+        } catch (IOException e) {
+            throw new ProvisioningException(FailureKind.FILES, "Cannot install the cluster's certificate into "
+                    + settings.certificatePath() + ": " + e, e);
+        }
     }
 
     /** Releases the connection to the CA (its HTTP threads); a later check opens a new connection. */
     public void close() {
-        Preflight probe = preflight;
-        preflight = null;
-        if (probe != null) {
-            probe.close();
-        }
+        answering.close();
         AcmeClient open = client;
         client = null;
         if (open != null) {
@@ -349,19 +376,10 @@ public class Provisioner implements RenewalCheck {
         }
     }
 
-    private Preflight preflight() {
-        Preflight current = preflight;
-        if (current == null) {
-            current = Preflight.forSettings(settings, store);
-            preflight = current;
-        }
-        return current;
-    }
-
     private AcmeClient client() {
         AcmeClient current = client;
         if (current == null) {
-            current = new AcmeClient(settings);
+            current = new AcmeClient(settings, accountKeys);
             client = current;
         }
         return current;

@@ -37,4 +37,13 @@ public interface RenewalCheck {
     interface RetryAfter {
         Optional<Instant> retryAfter();
     }
+
+    /**
+     * An exception (anywhere in the cause chain of a failed check) that says the check was
+     * handed over, not failed: in a cluster, another node took the certificate's lease over
+     * while this one worked, and carries on. No backoff is counted; the scheduler looks again
+     * soon.
+     */
+    interface Yielded {
+    }
 }

@@ -31,7 +31,7 @@ import dev.acmefilter.files.UnsafeFileException;
  * read nor written through: it reads as a fresh start with a warning, and saving fails
  * naming it.
  */
-public final class StateFile {
+public final class StateFile implements RenewalStateStore {
 
     private static final System.Logger LOG = System.getLogger(StateFile.class.getName());
     /** Far more than a state holds (a few hundred bytes). */
@@ -67,12 +67,19 @@ public final class StateFile {
         return file;
     }
 
+    @Override
+    public String describe() {
+        return file.toString();
+    }
+
     /** Reads the file each time: another instance (or process) may have written it since. */
+    @Override
     public synchronized RenewalState load() {
         return read();
     }
 
     /** Applies {@code change} to the current state and saves the result. */
+    @Override
     public synchronized RenewalState update(UnaryOperator<RenewalState> change) throws IOException {
         RenewalState next = change.apply(load());
         write(next);

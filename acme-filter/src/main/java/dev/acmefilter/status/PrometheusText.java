@@ -22,8 +22,12 @@ final class PrometheusText {
     }
 
     void sample(String certificate, long value) {
-        out.append(name).append("{certificate=\"").append(label(certificate)).append("\"} ").append(value)
-                .append('\n');
+        sample("certificate", certificate, value);
+    }
+
+    void sample(String labelName, String labelValue, long value) {
+        out.append(name).append('{').append(labelName).append("=\"").append(label(labelValue)).append("\"} ")
+                .append(value).append('\n');
     }
 
     /** A sample with one more label, {@code name="value"}, after the certificate's. */

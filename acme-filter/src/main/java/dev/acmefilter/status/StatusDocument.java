@@ -11,24 +11,34 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The three answers of the status endpoints, built from {@link CertificateStatus}
  * snapshots: the JSON status (an array of certificates, each with its {@code id}), the
  * Prometheus text metrics (each series labelled {@code certificate="<id>"}) and the health
  * text. Times are ISO-8601 UTC in JSON and Unix seconds in metrics; absent values are JSON
- * nulls and missing series.
+ * nulls and missing series. A cluster node adds its {@link ClusterStatus}: a {@code cluster}
+ * object in JSON, {@code acme_cluster_*} metrics, and a line in the health text while the
+ * database is unreachable (the certificates are judged as always: the files keep being served).
  */
 public final class StatusDocument {
 
     private final List<CertificateStatus> certificates;
     private final List<Health> health;
     private final Instant at;
+    private final Optional<ClusterStatus> cluster;
 
     public StatusDocument(List<CertificateStatus> certificates, HealthRule rule, Instant at) {
+        this(certificates, rule, at, Optional.empty());
+    }
+
+    public StatusDocument(List<CertificateStatus> certificates, HealthRule rule, Instant at,
+                          Optional<ClusterStatus> cluster) {
         this.certificates = List.copyOf(certificates);
         this.health = this.certificates.stream().map(rule::judge).toList();
         this.at = at;
+        this.cluster = cluster;
     }
 
     /** Healthy when every certificate is (and when there is none: nothing is wrong). */
@@ -48,7 +58,39 @@ public final class StatusDocument {
             list.add(certificate(certificates.get(i), health.get(i)));
         }
         root.put("certificates", list);
+        cluster.ifPresent(c -> root.put("cluster", cluster(c)));
         return Json.write(root);
+    }
+
+    private static Map<String, Object> cluster(ClusterStatus c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("node", c.node());
+        m.put("database", c.databaseState());
+        m.put("database_unreachable_since", c.unreachableSince());
+        m.put("database_problem", c.problem());
+        m.put("listening", c.listening());
+        List<Object> members = new ArrayList<>();
+        for (ClusterStatus.Member member : c.members()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("node", member.node());
+            one.put("version", member.version());
+            one.put("started_at", member.startedAt());
+            one.put("last_seen", member.lastSeen());
+            members.add(one);
+        }
+        m.put("members", members);
+        List<Object> leases = new ArrayList<>();
+        for (ClusterStatus.LeaseHolder lease : c.leases()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("certificate", lease.certificateId());
+            one.put("holder", lease.holder());
+            one.put("fencing_token", lease.fencingToken());
+            one.put("expires_at", lease.expiresAt());
+            one.put("held", lease.held());
+            leases.add(one);
+        }
+        m.put("leases", leases);
+        return m;
     }
 
     private static Map<String, Object> certificate(CertificateStatus s, Health h) {
@@ -199,7 +241,23 @@ public final class StatusDocument {
                 p.sample(s.id(), "kind", kind.label(), s.failedChecksByKind().getOrDefault(kind.label(), 0L));
             }
         }
+        cluster.ifPresent(c -> clusterMetrics(p, c));
         return p.toString();
+    }
+
+    private static void clusterMetrics(PrometheusText p, ClusterStatus c) {
+        p.family("acme_cluster_database_up", "gauge", "1 when the last use of the cluster database worked, else 0.");
+        p.sample("node", c.node(), c.databaseReachable() ? 1 : 0);
+        p.family("acme_cluster_members", "gauge", "Cluster nodes seen in the last minute (0 while the database is"
+                + " unreachable).");
+        p.sample("node", c.node(), c.members().size());
+        p.family("acme_cluster_lease_held", "gauge", "1 while a node holds the certificate's lease, else 0.");
+        c.leases().forEach(l -> p.sample(l.certificateId(), l.held() ? 1 : 0));
+        p.family("acme_cluster_lease_fencing_token", "gauge", "The fencing token of the certificate's last lease grant.");
+        c.leases().forEach(l -> p.sample(l.certificateId(), l.fencingToken()));
+        p.family("acme_cluster_lease_expiry_timestamp_seconds", "gauge",
+                "When the certificate's lease ends unless renewed, in Unix seconds.");
+        c.leases().forEach(l -> p.sample(l.certificateId(), l.expiresAt().getEpochSecond()));
     }
 
     private static void seconds(PrometheusText p, String id, Instant t) {
@@ -216,6 +274,10 @@ public final class StatusDocument {
         if (health.isEmpty()) {
             out.append("no certificate is managed (acme.enabled is false)\n");
         }
+        cluster.filter(c -> !c.databaseReachable()).ifPresent(c -> out.append("cluster: database unreachable")
+                .append(c.unreachableSince().map(t -> " since " + t).orElse(""))
+                .append(c.problem().map(p -> ": " + p.replaceAll("[\\r\\n]+", " ")).orElse(""))
+                .append(" (certificates are served as they are; renewals wait for it)\n"));
         for (Health h : health) {
             if (h.healthy()) {
                 out.append(h.id()).append(": ok\n");

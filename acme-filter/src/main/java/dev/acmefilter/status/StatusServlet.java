@@ -59,6 +59,11 @@ public abstract class StatusServlet extends HttpServlet {
         return Clock.systemUTC();
     }
 
+    /** The cluster this node is part of, as status shows it; empty without {@code acme.cluster}. */
+    protected Optional<ClusterStatus> clusterStatus(List<String> certificateIds) {
+        return Optional.empty();
+    }
+
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         StatusSettings settings = statusSettings();
@@ -90,7 +95,7 @@ public abstract class StatusServlet extends HttpServlet {
         Clock clock = clock();
         List<CertificateStatus> snapshots = certificates().stream().map(c -> CertificateStatus.of(c, clock)).toList();
         StatusDocument document = new StatusDocument(snapshots, HealthRule.forSettings(alertSettings()),
-                clock.instant());
+                clock.instant(), clusterStatus(snapshots.stream().map(CertificateStatus::id).toList()));
         switch (path) {
             case STATUS -> write(resp, HttpServletResponse.SC_OK, "application/json; charset=utf-8", document.json());
             case METRICS -> write(resp, HttpServletResponse.SC_OK, PrometheusText.CONTENT_TYPE, document.metrics());

@@ -159,4 +159,23 @@ class CertificateAlertsTest {
         f.check();
         assertThat(recorder.events()).containsExactly(AlertEvent.FAILING, AlertEvent.EXPIRING, AlertEvent.RECOVERED);
     }
+
+    @Test
+    void aStandaloneRenewalIsAnnouncedEveryTimeWithItsReason() throws Exception {
+        CertificateFixture f = CertificateFixture.create(dir, T0);
+        f.writeCertificate(10);
+        Recorder recorder = new Recorder();
+        CertificateAlerts alerts = new CertificateAlerts(f.certificate, AlertSettings.DEFAULTS,
+                new AlertChannels(List.of(recorder)), f.clock);
+
+        Alert alert = alerts.standalone("Renewing certificate default standalone, without the cluster's lease");
+        alerts.standalone("again");
+
+        assertThat(recorder.events()).containsExactly(AlertEvent.STANDALONE, AlertEvent.STANDALONE);
+        assertThat(alert.message()).isEqualTo("Renewing certificate default standalone, without the cluster's lease");
+        assertThat(alert.environment()).containsEntry(Alert.EVENT_VARIABLE, "standalone")
+                .containsEntry(Alert.CERTIFICATE_ID_VARIABLE, "default");
+        assertThat(alert.json()).contains("\"event\": \"standalone\"");
+        assertThat(f.scheduler.state().alerted()).as("not a state to recover from: not saved").isNull();
+    }
 }

@@ -1,5 +1,7 @@
 package dev.acmefilter.cluster;
 
+import dev.acmefilter.config.ClusterSettings;
+
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;

@@ -1,5 +1,7 @@
 package dev.acmefilter.cluster;
 
+import dev.acmefilter.config.ClusterSettings;
+
 import dev.acmefilter.testing.PostgresServer;
 import dev.acmefilter.testing.SimulatedClock;
 import org.junit.jupiter.api.AfterAll;

@@ -77,6 +77,33 @@ class DatabaseChallengeStoreTest extends ClusterTestBase {
     }
 
     @Test
+    void theCasRequestsFromSeveralPlacesAtOnceBeforeTheNotificationAreAllAnsweredWithOneQuery() throws Exception {
+        Cluster a = node("a");
+        DatabaseChallengeStore b = new DatabaseChallengeStore(database("b"), clock); // listens to nothing
+        String token = token();
+        a.challenges().put(token, token + ".thumb");
+        int requests = 3 * MissLimiter.CONCURRENT + 1; // more than may query at once, as a multi-perspective CA sends
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(requests);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            java.util.List<java.util.concurrent.Future<java.util.Optional<String>>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return b.find(token);
+                }));
+            }
+            go.countDown();
+            for (java.util.concurrent.Future<java.util.Optional<String>> answer : answers) {
+                assertThat(answer.get(10, java.util.concurrent.TimeUnit.SECONDS)).contains(token + ".thumb");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(b.readThroughs()).as("the others waited for the first one's query").isEqualTo(1);
+    }
+
+    @Test
     void aFloodOfUnknownTokensCostsABoundedNumberOfQueriesAndMalformedOnesNone() {
         node("a");
         DatabaseChallengeStore b = new DatabaseChallengeStore(database("b"), clock);
@@ -229,6 +256,14 @@ class DatabaseChallengeStoreTest extends ClusterTestBase {
         assertThat(b.knownTokens()).isZero();
         b.onNotification("+ " + token + " " + token + ".t");
         assertThat(b.knownTokens()).isEqualTo(1);
+        String late = token();
+        for (String payload : new String[] {"+ " + late + " " + late + ".t " + clock.instant().minus(Duration.ofMinutes(61))
+                .toEpochMilli(), "+ " + late + " " + late + ".t -5", "+ " + late + " " + late + ".t 1e9"}) {
+            b.onNotification(payload);
+        }
+        assertThat(b.find(late)).as("a notification older than an hour, or with a bad time").isEmpty();
+        b.onNotification("+ " + late + " " + late + ".t " + clock.instant().toEpochMilli());
+        assertThat(b.knownTokens()).isEqualTo(2);
     }
 
     private int rows(String table) {

@@ -1,8 +1,12 @@
 package dev.acmefilter.cluster;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -65,5 +69,14 @@ class SecretBoxTest {
     void theKeyIdIsTheSameForTheSameSecretAndRevealsNoneOfIt() {
         assertThat(new SecretBox(secret).keyId()).isEqualTo(new SecretBox(secret.clone()).keyId()).hasSize(8);
         assertThat(java.util.HexFormat.of().formatHex(secret)).doesNotContain(new SecretBox(secret).keyId());
+    }
+
+    @Test
+    void theBoxOfAFileSealsForTheBoxOfTheSameSecret(@TempDir Path dir) throws Exception {
+        byte[] secret = ClusterTestBase.randomSecret();
+        Path f = Files.write(dir.resolve("raw"), secret);
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+        byte[] sealed = SecretBox.fromFile(f).seal(new byte[] {1, 2, 3}, "x");
+        assertThat(new SecretBox(secret).open(sealed, "x")).containsExactly(1, 2, 3);
     }
 }

@@ -215,7 +215,7 @@ class ConfigLoaderTest {
                         + " bind_addresses, reprovision_threshold, domain, account_key_file, domains, contact,"
                         + " key_type, eab, ca_certificates, file_group, key_file_mode, state_dir, reload, verify,"
                         + " keystore, preflight, certificates, max_concurrent_orders, account_key_type, keep_key,"
-                        + " profile, profile_required, preferred_chain, status, alerts, challenge, dns",
+                        + " profile, profile_required, preferred_chain, status, alerts, challenge, dns, cluster",
                 file + ": acme.eab.hmac: unknown setting, ignored; known settings are kid, hmac_key");
     }
 

@@ -141,7 +141,7 @@ class ProvisionerTest {
     @Test
     void anOrderLeftByACrashedRunIsResumedInsteadOfOrderingAnother() throws Exception {
         CertificateSettings settings = settings(dir, "localhost").build();
-        OrderJournal journal = OrderJournal.forCertificate(settings.stateDir(), settings.certificatePath());
+        FileOrderJournal journal = OrderJournal.forCertificate(settings.stateDir(), settings.certificatePath());
         URL left;
         try (AcmeClient client = new AcmeClient(settings)) {
             left = client.login().getAccount().newOrder().domains("localhost").create().getLocation();
@@ -164,7 +164,7 @@ class ProvisionerTest {
     @Test
     void anOrderFinalizedJustBeforeACrashIsCompletedWithTheKeptKey() throws Exception {
         CertificateSettings settings = settings(dir, "localhost").build();
-        OrderJournal journal = OrderJournal.forCertificate(settings.stateDir(), settings.certificatePath());
+        FileOrderJournal journal = OrderJournal.forCertificate(settings.stateDir(), settings.certificatePath());
         KeyPair key = KeyPairs.create(settings.order().keyType());
         try (AcmeClient client = new AcmeClient(settings)) {
             Order order = client.login().getAccount().newOrder().domains("localhost").create();

@@ -233,4 +233,121 @@ class RenewalSchedulerTest {
             scheduler.close();
         }
     }
+
+    // ---------------------------------------------------------------- the gate (a cluster's lease)
+
+    /** A check that counts its runs and keeps the certificate; or, with {@code yields}, is handed over. */
+    static final class CountingCheck implements RenewalCheck {
+        final AtomicInteger runs = new AtomicInteger();
+        boolean yields;
+
+        @Override
+        public Outcome check() throws Exception {
+            runs.incrementAndGet();
+            if (yields) {
+                throw new Exception("Stopped ordering", new HandedOver());
+            }
+            return new Outcome(T0.plus(Duration.ofDays(30)), Optional.empty(), "kept");
+        }
+
+        @Override
+        public String describe() {
+            return "cert.pem [example.org]";
+        }
+
+        @Override
+        public String failureKind(Exception failure) {
+            return "internal";
+        }
+    }
+
+    static final class HandedOver extends java.io.IOException implements RenewalCheck.Yielded {
+        HandedOver() {
+            super("node fe1 lost the lease of default");
+        }
+    }
+
+    @Test
+    void whileAnotherNodeHoldsTheGateTheCheckWaitsForItsLeaseWithoutAFailure() throws Exception {
+        SimulatedClock clock = new SimulatedClock();
+        CountingCheck check = new CountingCheck();
+        CheckGate busy = () -> new CheckGate.Busy("fe2", T0.plusSeconds(30));
+        RenewalScheduler scheduler = new RenewalScheduler(check, state(), clock, () -> 0.5, null, busy);
+        try {
+            Instant next = scheduler.runOnce();
+
+            assertThat(next).isBetween(T0.plusSeconds(30), T0.plusSeconds(31));
+            assertThat(check.runs.get()).isZero();
+            assertThat(state().load()).isEqualTo(RenewalState.INITIAL);
+            assertThat(scheduler.failedChecks()).isZero();
+        } finally {
+            scheduler.close();
+        }
+    }
+
+    @Test
+    void aGateThatCannotBeEnteredIsAFailedCheckWithTheUsualBackoff() throws Exception {
+        SimulatedClock clock = new SimulatedClock();
+        CountingCheck check = new CountingCheck();
+        CheckGate unreachable = () -> {
+            throw new IllegalStateException("Cluster database jdbc:postgresql://db/synapse unreachable");
+        };
+        RenewalScheduler scheduler = new RenewalScheduler(check, state(), clock, () -> 0, null, unreachable);
+        try {
+            assertThat(scheduler.runOnce()).isEqualTo(T0.plus(Backoff.FIRST));
+
+            assertThat(check.runs.get()).isZero();
+            assertThat(state().load().consecutiveFailures()).isEqualTo(1);
+            assertThat(scheduler.state().lastError()).contains("unreachable");
+            assertThat(scheduler.lastFailure()).isPresent();
+        } finally {
+            scheduler.close();
+        }
+    }
+
+    @Test
+    void underThePassTheStateIsThePassesAndABackoffAnotherNodeSavedHolds() throws Exception {
+        SimulatedClock clock = new SimulatedClock();
+        CountingCheck check = new CountingCheck();
+        StateFile shared = new StateFile(dir.resolve("shared.properties"));
+        shared.update(s -> s.failed(T0.plus(Duration.ofMinutes(10)), "rate limited", "rate_limited"));
+        shared.update(s -> s.failed(T0.plus(Duration.ofMinutes(10)), "rate limited", "rate_limited"));
+        AtomicInteger released = new AtomicInteger();
+        CheckGate lease = () -> new CheckGate.Pass(shared, true, released::incrementAndGet);
+        RenewalScheduler scheduler = new RenewalScheduler(check, state(), clock, () -> 0, null, lease);
+        try {
+            assertThat(scheduler.runOnce()).as("the shared backoff").isEqualTo(T0.plus(Duration.ofMinutes(10)));
+            assertThat(check.runs.get()).isZero();
+            assertThat(released.get()).isEqualTo(1);
+
+            clock.now = T0.plus(Duration.ofMinutes(10));
+            scheduler.runOnce();
+
+            assertThat(check.runs.get()).isEqualTo(1);
+            assertThat(released.get()).isEqualTo(2);
+            assertThat(shared.load().consecutiveFailures()).isZero();
+            assertThat(shared.load().lastSuccess()).isEqualTo(clock.now);
+            assertThat(state().load()).as("the scheduler's own store is not written under a pass")
+                    .isEqualTo(RenewalState.INITIAL);
+        } finally {
+            scheduler.close();
+        }
+    }
+
+    @Test
+    void aCheckHandedOverToAnotherNodeIsNoFailure() throws Exception {
+        SimulatedClock clock = new SimulatedClock();
+        CountingCheck check = new CountingCheck();
+        check.yields = true;
+        RenewalScheduler scheduler = new RenewalScheduler(check, state(), clock, () -> 0);
+        try {
+            assertThat(scheduler.runOnce()).isEqualTo(T0.plus(RenewalScheduler.MIN_INTERVAL));
+
+            assertThat(check.runs.get()).isEqualTo(1);
+            assertThat(state().load().consecutiveFailures()).isZero();
+            assertThat(scheduler.failedChecks()).isZero();
+        } finally {
+            scheduler.close();
+        }
+    }
 }

@@ -180,4 +180,46 @@ class StatusDocumentTest {
 
         assertThat(all).doesNotContain(password, mac, "PRIVATE KEY", keyBody, "kid-1");
     }
+
+    @Test
+    void aClusterNodeAddsItsNodeTheDatabaseStateTheMembersAndTheLeases() throws Exception {
+        CertificateFixture a = CertificateFixture.create(dir.resolve("a"), T0);
+        a.writeCertificate(90);
+        ClusterStatus up = new ClusterStatus("fe1", true, java.util.Optional.empty(), java.util.Optional.empty(), true,
+                List.of(new ClusterStatus.Member("fe1", "0.1.0", T0, T0.plusSeconds(5)),
+                        new ClusterStatus.Member("fe2", "0.1.0", T0, T0.plusSeconds(9))),
+                List.of(new ClusterStatus.LeaseHolder("default", java.util.Optional.of("fe2"), 7, T0.plusSeconds(30),
+                        true)));
+        StatusDocument document = new StatusDocument(List.of(CertificateStatus.of(a.certificate, a.clock)), RULE,
+                a.clock.instant(), java.util.Optional.of(up));
+
+        assertThat(document.json()).contains("\"cluster\": {").contains("\"node\": \"fe1\"")
+                .contains("\"database\": \"reachable\"").contains("\"holder\": \"fe2\"")
+                .contains("\"fencing_token\": 7").contains("\"expires_at\": \"" + T0.plusSeconds(30) + "\"");
+        assertThat(document.metrics().lines()).contains(
+                "acme_cluster_database_up{node=\"fe1\"} 1",
+                "acme_cluster_members{node=\"fe1\"} 2",
+                "acme_cluster_lease_held{certificate=\"default\"} 1",
+                "acme_cluster_lease_fencing_token{certificate=\"default\"} 7",
+                "acme_cluster_lease_expiry_timestamp_seconds{certificate=\"default\"} " + T0.plusSeconds(30)
+                        .getEpochSecond());
+        assertThat(document.metrics().lines()).allMatch(l -> l.startsWith("# HELP ") || l.startsWith("# TYPE ")
+                || l.matches("acme_[a-z_]+\\{(certificate|node)=\"([^\"\\\\]|\\\\.)*\"(,kind=\"[a-z_]+\")?} -?[0-9]+"));
+        assertThat(document.healthText()).as("the database answers: nothing to say").doesNotContain("cluster");
+        assertThat(document.healthy()).isTrue();
+
+        ClusterStatus down = new ClusterStatus("fe1", false, java.util.Optional.of(T0),
+                java.util.Optional.of("Connection refused (SQLSTATE 08001)"), false, List.of(), List.of());
+        StatusDocument outage = new StatusDocument(List.of(CertificateStatus.of(a.certificate, a.clock)), RULE,
+                a.clock.instant(), java.util.Optional.of(down));
+
+        assertThat(outage.json()).contains("\"database\": \"unreachable\"")
+                .contains("\"database_unreachable_since\": \"" + T0 + "\"")
+                .contains("\"database_problem\": \"Connection refused (SQLSTATE 08001)\"");
+        assertThat(outage.metrics().lines()).contains("acme_cluster_database_up{node=\"fe1\"} 0",
+                "acme_cluster_members{node=\"fe1\"} 0");
+        assertThat(outage.healthText()).contains("cluster: database unreachable since " + T0
+                + ": Connection refused (SQLSTATE 08001) (certificates are served as they are; renewals wait for it)");
+        assertThat(outage.healthy()).as("the certificate is valid and served").isTrue();
+    }
 }

@@ -339,6 +339,20 @@ public final class Pebble implements AutoCloseable {
                 .count();
     }
 
+    /**
+     * How many orders Pebble created, from its log ("Added order ... to the db"): unlike
+     * {@code requests("POST /order-plz")}, a request refused for a bad nonce and sent again
+     * counts once.
+     */
+    public long ordersCreated() {
+        return log().lines().filter(line -> line.contains("Added order ")).count();
+    }
+
+    /** How many certificates Pebble issued, from its log ("Issued certificate serial ... for order ..."). */
+    public long certificatesIssued() {
+        return log().lines().filter(line -> line.contains("Issued certificate serial ")).count();
+    }
+
     // ------------------------------------------------------------------ outages
 
     /**

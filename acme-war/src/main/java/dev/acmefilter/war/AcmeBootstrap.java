@@ -40,6 +40,9 @@ public class AcmeBootstrap {
     @Inject
     Instance<CertificateFleet> fleet;
 
+    @Inject
+    ClusterProducer cluster;
+
     private CertificateFleet running;
     private AlertChannels alerts;
 
@@ -62,10 +65,18 @@ public class AcmeBootstrap {
                     one.domains(), one.certificatePath(), one.account().directoryUrl());
         }
         alerts = AlertChannels.forSettings(loaded);
+        java.util.Map<String, CertificateAlerts> byId = new java.util.HashMap<>();
         for (ManagedCertificate certificate : all.certificates()) {
-            certificate.scheduler().addListener(new CertificateAlerts(certificate, loaded.alerts(), alerts,
-                    Clock.systemUTC()));
+            CertificateAlerts watch = new CertificateAlerts(certificate, loaded.alerts(), alerts, Clock.systemUTC());
+            certificate.scheduler().addListener(watch);
+            byId.put(certificate.id(), watch);
         }
+        cluster.node().ifPresent(node -> node.onStandalone((settings, why) -> {
+            CertificateAlerts watch = byId.get(settings.id());
+            if (watch != null) {
+                watch.standalone(why);
+            }
+        }));
         all.start();
         running = all;
     }
@@ -86,6 +97,7 @@ public class AcmeBootstrap {
             running.close();
             LOG.log(Level.INFO, "Certificate checks stopped");
         }
+        cluster.close(); // after the checks, which use it
         if (alerts != null) {
             alerts.close();
         }

@@ -4,17 +4,19 @@ import dev.acmefilter.config.AcmeConfig;
 import dev.acmefilter.config.AlertSettings;
 import dev.acmefilter.config.StatusSettings;
 import dev.acmefilter.provision.ManagedCertificate;
+import dev.acmefilter.status.ClusterStatus;
 import dev.acmefilter.status.StatusServlet;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code /acme/status}, {@code /acme/metrics} and {@code /acme/health} of this WAR (mapped in
  * its web.xml): the certificates the {@link AcmeBootstrap} keeps valid, judged with
  * {@code acme.alerts}' thresholds, answered to the addresses in {@code acme.status.allow}
- * (loopback by default).
+ * (loopback by default). A cluster node adds its node, database state, members and leases.
  */
 public class AcmeStatusServlet extends StatusServlet {
 
@@ -25,6 +27,9 @@ public class AcmeStatusServlet extends StatusServlet {
 
     @Inject
     transient Instance<AcmeConfig> settings;
+
+    @Inject
+    transient ClusterProducer cluster;
 
     @Override
     protected List<ManagedCertificate> certificates() {
@@ -39,5 +44,10 @@ public class AcmeStatusServlet extends StatusServlet {
     @Override
     protected AlertSettings alertSettings() {
         return settings.get().alerts();
+    }
+
+    @Override
+    protected Optional<ClusterStatus> clusterStatus(List<String> certificateIds) {
+        return cluster.node().map(node -> node.status(certificateIds));
     }
 }

@@ -1,6 +1,7 @@
 package dev.acmefilter.war;
 
 import dev.acmefilter.challenge.ChallengeStore;
+import dev.acmefilter.cluster.ClusterNode;
 import dev.acmefilter.challenge.DirectoryChallengeStore;
 import dev.acmefilter.challenge.InMemoryChallengeStore;
 import dev.acmefilter.challenge.LayeredChallengeStore;
@@ -18,6 +19,10 @@ import jakarta.interceptor.Interceptor;
  * this running webapp. An enabled alternative, so it wins over the plain in-memory bean
  * here while the filter jar in any other webapp keeps its in-memory store and needs no
  * configuration.
+ *
+ * <p>In a cluster ({@code acme.cluster}) the first layer is the cluster's store instead: tokens
+ * any node published, answered from this node's memory, which the database's notifications keep
+ * up to date.
  */
 @ApplicationScoped
 @Alternative
@@ -26,7 +31,8 @@ public class ChallengeStoreProducer {
 
     @Produces
     @ApplicationScoped
-    ChallengeStore store(InMemoryChallengeStore memory, AcmeConfig settings) {
-        return new LayeredChallengeStore(memory, DirectoryChallengeStore.inStateDir(settings.stateDir()));
+    ChallengeStore store(InMemoryChallengeStore memory, AcmeConfig settings, ClusterProducer cluster) {
+        ChallengeStore first = cluster.node().<ChallengeStore>map(ClusterNode::challenges).orElse(memory);
+        return new LayeredChallengeStore(first, DirectoryChallengeStore.inStateDir(settings.stateDir()));
     }
 }

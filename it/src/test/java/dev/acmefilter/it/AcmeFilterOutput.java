@@ -23,7 +23,7 @@ import java.util.List;
  * Unsatisfied dependencies for type AcmeSettings"). So the failsafe runs leave acme-filter's
  * jar off the class path, as a real server would have it.
  */
-final class AcmeFilterOutput {
+public final class AcmeFilterOutput {
 
     private static final ClassLoader LOADER = loader();
     private static final Method READ_CERTIFICATES = method("dev.acmefilter.output.Pem", "readCertificates", Path.class);
@@ -70,17 +70,17 @@ final class AcmeFilterOutput {
 
     /** {@code Pem.readCertificates(file)}: the chain in a PEM file, leaf first. */
     @SuppressWarnings("unchecked")
-    static List<X509Certificate> readCertificates(Path file) throws Exception {
+    public static List<X509Certificate> readCertificates(Path file) throws Exception {
         return (List<X509Certificate>) invoke(READ_CERTIFICATES, file);
     }
 
     /** {@code Pem.readPrivateKey(file)}. */
-    static PrivateKey readPrivateKey(Path file) throws Exception {
+    public static PrivateKey readPrivateKey(Path file) throws Exception {
         return (PrivateKey) invoke(READ_PRIVATE_KEY, file);
     }
 
     /** {@code KeyMatch.matches(certificate, key)}. */
-    static boolean keyMatches(X509Certificate certificate, PrivateKey key) throws Exception {
+    public static boolean keyMatches(X509Certificate certificate, PrivateKey key) throws Exception {
         return (Boolean) invoke(MATCHES, certificate, key);
     }
 }

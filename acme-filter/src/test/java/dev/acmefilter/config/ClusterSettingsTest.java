@@ -1,4 +1,4 @@
-package dev.acmefilter.cluster;
+package dev.acmefilter.config;
 
 import org.junit.jupiter.api.Test;
 
@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ClusterSettingsTest {
 
-    private final byte[] secret = ClusterTestBase.randomSecret();
+    private final byte[] secret = SecretFileTest.randomSecret();
 
     private ClusterSettings.Builder valid() {
         return ClusterSettings.builder().url("jdbc:postgresql://db.example.org:5432/synapse").user("synapse")

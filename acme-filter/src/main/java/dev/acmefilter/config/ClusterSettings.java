@@ -1,16 +1,17 @@
-package dev.acmefilter.cluster;
+package dev.acmefilter.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * What a node needs to take part in a cluster ({@code acme.cluster} in homeserver.yaml):
  * where the shared PostgreSQL database is, the schema its tables live in, this node's name,
  * the 32-byte secret that seals private keys in the database, and the timings. Built by the
- * config loader (or {@link #builder()} in tests); no YAML here.
+ * config loader ({@link ClusterSection}, from {@code acme.cluster}) or by {@link #builder()}.
  *
  * <p>Messages name the homeserver.yaml keys, so the loader can pass them on as they are.
  * {@link #toString()} never shows the password nor the secret (nor a {@code password=}
@@ -34,6 +35,11 @@ public record ClusterSettings(String jdbcUrl, String user, String password, Stri
     /** Shortest lease: heartbeats go every third of it, and a round trip must fit. */
     public static final Duration MIN_LEASE = Duration.ofSeconds(3);
     public static final Duration MAX_LEASE = Duration.ofMinutes(10);
+    /** Longest schema name: the notification channels built from it stay under PostgreSQL's 63 bytes. */
+    public static final int MAX_SCHEMA_LENGTH = 40;
+
+    private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0," + (MAX_SCHEMA_LENGTH - 1) + "}");
+    private static final Pattern NODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
     public ClusterSettings {
         Objects.requireNonNull(jdbcUrl, "acme.cluster.database.url");
@@ -44,18 +50,18 @@ public record ClusterSettings(String jdbcUrl, String user, String password, Stri
         if (user == null || user.isBlank()) {
             throw new IllegalArgumentException("acme.cluster.database.user: a database user is required");
         }
-        if (!ClusterNames.isSchema(schema)) {
+        if (!isSchema(schema)) {
             throw new IllegalArgumentException("acme.cluster.schema: '" + schema + "' is not a plain SQL name; expected"
                     + " lower-case letters, digits and '_', not starting with a digit nor 'pg_', at most "
-                    + ClusterNames.MAX_SCHEMA_LENGTH + " characters");
+                    + MAX_SCHEMA_LENGTH + " characters");
         }
-        if (!ClusterNames.isNode(node)) {
+        if (!isNode(node)) {
             throw new IllegalArgumentException("acme.cluster.node: '" + node + "' is not a node name; expected letters,"
                     + " digits, '.', '_' and '-', at most 63 characters");
         }
-        if (secret == null || secret.length != SecretBox.KEY_LENGTH) {
+        if (secret == null || secret.length != SecretFile.SECRET_LENGTH) {
             throw new IllegalArgumentException("acme.cluster.secret_file: the cluster secret must be exactly "
-                    + SecretBox.KEY_LENGTH + " bytes");
+                    + SecretFile.SECRET_LENGTH + " bytes");
         }
         secret = secret.clone();
         Objects.requireNonNull(lease, "acme.cluster.lease");
@@ -68,6 +74,16 @@ public record ClusterSettings(String jdbcUrl, String user, String password, Stri
             throw new IllegalArgumentException("acme.cluster.standalone_after: " + standaloneAfter
                     + " is shorter than the lease (" + lease.toSeconds() + " s)");
         }
+    }
+
+    /** A plain lower-case SQL name, not starting with a digit nor {@code pg_}: it becomes part of statements. */
+    public static boolean isSchema(String s) {
+        return s != null && SCHEMA.matcher(s).matches() && !s.startsWith("pg_");
+    }
+
+    /** Letters, digits, '.', '_' and '-', at most 63 characters. */
+    public static boolean isNode(String s) {
+        return s != null && NODE.matcher(s).matches();
     }
 
     /** A copy: the caller cannot change the secret of these settings. */
@@ -90,7 +106,7 @@ public record ClusterSettings(String jdbcUrl, String user, String password, Stri
         }
         String cleaned = name.replaceAll("[^A-Za-z0-9._-]", "-");
         cleaned = cleaned.length() > 63 ? cleaned.substring(0, 63) : cleaned;
-        return ClusterNames.isNode(cleaned) ? cleaned : "node";
+        return isNode(cleaned) ? cleaned : "node";
     }
 
     @Override
@@ -112,7 +128,8 @@ public record ClusterSettings(String jdbcUrl, String user, String password, Stri
                 + ", secret=(hidden), lease=" + lease.toSeconds() + "s, standaloneAfter=" + standaloneAfter + "]";
     }
 
-    private static String redact(String url) {
+    /** {@code url} without the value of a {@code password=} parameter. */
+    static String redact(String url) {
         return url.replaceAll("(?i)(password=)[^&]*", "$1(hidden)");
     }
 
