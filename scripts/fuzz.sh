@@ -70,6 +70,8 @@ for target in "${targets[@]}"; do
     failed=1
     echo "   FAILED after $((SECONDS - start)) s (exit $status); ${runs:-?} executions; see $log"
     grep -aE 'FuzzTestFinding|== Java Exception|Caused by|crash-|timeout-|AssertionError' "$log" | head -10 | sed 's/^/   /'
+    # where it happened: the first frames of ours after the cause
+    grep -aA30 '^Caused by' "$log" | grep -aE '^[[:space:]]+at dev\.acmefilter\.' | head -3 | sed 's/^[[:space:]]*/   /'
   else
     echo "   ${runs:-?} executions in $((SECONDS - start)) s, no finding (${cov:-coverage not reported})"
   fi

@@ -5,6 +5,8 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -58,7 +60,8 @@ public final class Section {
      */
     static Section top(ConfigWarnings warnings, List<Path> files, Map<?, ?> map, Map<?, Path> origins) {
         String all = String.join(", ", files.stream().map(Path::toString).toList());
-        return new Section(warnings, files.get(0), "", map, null, Map.copyOf(origins), all);
+        // a copy that keeps a null key: "~: x" or "<<:" at the top level is YAML that Synapse would load too
+        return new Section(warnings, files.get(0), "", map, null, Collections.unmodifiableMap(new HashMap<>(origins)), all);
     }
 
     /** The file that set this section (at the top level: the first file read). */

@@ -47,7 +47,10 @@ class ConfigLoaderFuzzTest {
     @DictionaryEntries({"server_name: ", "tls_certificate_path: ", "tls_private_key_path: ", "pid_file: ", "acme:",
             "enabled: true", "url: ", "domains: ", "certificates:", "- id: ", "reload:", "verify:", "keystore:",
             "status:", "alerts:", "token_file: ", "webhook: ", "env: ", "process_match: ", "allow: ", "key_file_mode: ",
-            "eab:", "hmac_key: ", "&a ", "*a", "!!binary ", "!!set ", "<<: ", "? ", "0o640", "0640", "~", "{", "[", "'", "\""})
+            "eab:", "hmac_key: ", "challenge: dns-01", "dns:", "rfc2136:", "server: ", "tsig_key: ", "tsig_secret: ",
+            "check_servers: ", "command: ", "cluster:", "database: ", "secret_file: ", "lease: ", "standalone_after: ",
+            "listeners:", "- port: ", "tls: true", "bind_addresses: ", "database:", "name: psycopg2", "args:",
+            "databases:", "data_stores: ", "renew_before: ", "preflight:", "mode: ", "&a ", "*a", "!!binary ", "!!set ", "<<: ", "? ", "0o640", "0640", "~", "{", "[", "'", "\""})
     void loadsOrRefusesWithAConfigException(byte[] input) throws IOException {
         Path file = dir.resolve("homeserver.yaml");
         Files.write(file, input);
