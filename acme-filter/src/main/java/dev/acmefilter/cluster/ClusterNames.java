@@ -1,5 +1,6 @@
 package dev.acmefilter.cluster;
 
+import dev.acmefilter.challenge.AcmeToken;
 import dev.acmefilter.config.ClusterSettings;
 
 import java.util.regex.Pattern;
@@ -38,20 +39,12 @@ final class ClusterNames {
         return id;
     }
 
-    /** base64url, 1 to {@value #MAX_TOKEN_LENGTH} characters: the one token rule of the challenge stores. */
+    /**
+     * base64url, 1 to {@value #MAX_TOKEN_LENGTH} characters: {@link AcmeToken}'s syntax, with
+     * the database store's own length limit.
+     */
     static boolean isToken(String token) {
-        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
-            return false;
-        }
-        for (int i = 0; i < token.length(); i++) {
-            char c = token.charAt(i);
-            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '_';
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
+        return AcmeToken.isToken(token, MAX_TOKEN_LENGTH);
     }
 
     /** {@code <token>.<thumbprint>} (RFC 8555, 8.1), printable ASCII without spaces. */

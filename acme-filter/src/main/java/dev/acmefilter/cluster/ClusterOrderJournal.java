@@ -7,6 +7,10 @@ import java.io.IOException;
 import java.net.URL;
 import java.security.KeyPair;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
 
 /**
  * The journal of one certificate's order in a cluster: the shared one
@@ -38,68 +42,76 @@ final class ClusterOrderJournal implements OrderJournal {
 
     @Override
     public synchronized Optional<URL> pendingOrder() {
-        return switch (gate.mode()) {
-            case STANDALONE -> file.pendingOrder();
-            case CLUSTER -> snapshot().order();
-            case NONE -> shared.pendingOrder(gate.certificateId());
-        };
+        return read(file::pendingOrder, Snapshot::order, shared::pendingOrder);
     }
 
     @Override
     public synchronized Optional<KeyPair> pendingKey() {
-        return switch (gate.mode()) {
-            case STANDALONE -> file.pendingKey();
-            case CLUSTER -> snapshot().key();
-            case NONE -> shared.pendingKey(gate.certificateId());
-        };
+        return read(file::pendingKey, Snapshot::key, shared::pendingKey);
     }
 
     @Override
     public synchronized void orderCreated(URL order) throws IOException {
-        if (gate.mode() == CertificateLease.Mode.STANDALONE) {
-            file.orderCreated(order);
-            return;
-        }
-        Lease lease = gate.requireHeld("record a new order");
-        LeaseWrites.retry(lease, "record the new order " + order, () -> {
-            shared.orderCreated(lease, order);
-            return null;
-        });
-        snapshot = new Snapshot(lease.fencingToken(), Optional.of(order), Optional.empty());
+        write(() -> file.orderCreated(order), "record a new order", "record the new order " + order,
+                lease -> shared.orderCreated(lease, order),
+                token -> new Snapshot(token, Optional.of(order), Optional.empty()));
     }
 
     @Override
     public synchronized void finalizing(KeyPair key) throws IOException {
-        if (gate.mode() == CertificateLease.Mode.STANDALONE) {
-            file.finalizing(key);
-            return;
-        }
-        Lease lease = gate.requireHeld("finalize the order");
-        LeaseWrites.retry(lease, "record the key of the order being finalized", () -> {
-            shared.finalizing(lease, key);
-            return null;
-        });
-        snapshot = new Snapshot(lease.fencingToken(), snapshot().order(), Optional.of(key));
+        write(() -> file.finalizing(key), "finalize the order", "record the key of the order being finalized",
+                lease -> shared.finalizing(lease, key),
+                token -> new Snapshot(token, snapshot().order(), Optional.of(key)));
     }
 
     @Override
     public synchronized void clear() throws IOException {
-        if (gate.mode() == CertificateLease.Mode.STANDALONE) {
-            file.clear();
-            return;
-        }
-        Lease lease = gate.requireHeld("clear the finished order");
-        LeaseWrites.retry(lease, "clear the finished order", () -> {
-            shared.clear(lease);
-            return null;
-        });
-        snapshot = new Snapshot(lease.fencingToken(), Optional.empty(), Optional.empty());
+        write(file::clear, "clear the finished order", "clear the finished order", shared::clear,
+                token -> new Snapshot(token, Optional.empty(), Optional.empty()));
     }
 
     @Override
     public String describe() {
         return gate.mode() == CertificateLease.Mode.STANDALONE ? file.describe()
                 : "the cluster database (certificate " + gate.certificateId() + ")";
+    }
+
+    /** A write to this node's own journal, during a standalone check. */
+    private interface FileWrite {
+        void run() throws IOException;
+    }
+
+    /**
+     * Reads from this node's file during a standalone check, from what the shared journal
+     * held at the lease grant while the lease is held, and from the database otherwise.
+     */
+    private <T> T read(Supplier<T> standalone, Function<Snapshot, T> held, Function<String, T> database) {
+        return switch (gate.mode()) {
+            case STANDALONE -> standalone.get();
+            case CLUSTER -> held.apply(snapshot());
+            case NONE -> database.apply(gate.certificateId());
+        };
+    }
+
+    /**
+     * Writes to this node's file during a standalone check; otherwise writes to the shared
+     * journal under the lease (which must be held to {@code need}), tried again while the
+     * database is briefly unreachable, then keeps what it now holds.
+     *
+     * @param next what the journal holds after the write, given the lease's fencing token
+     */
+    private void write(FileWrite standalone, String need, String what, Consumer<Lease> sharedWrite,
+                       LongFunction<Snapshot> next) throws IOException {
+        if (gate.mode() == CertificateLease.Mode.STANDALONE) {
+            standalone.run();
+            return;
+        }
+        Lease lease = gate.requireHeld(need);
+        LeaseWrites.retry(lease, what, () -> {
+            sharedWrite.accept(lease);
+            return null;
+        });
+        snapshot = next.apply(lease.fencingToken());
     }
 
     /** What the shared journal held when this lease was granted, read once. */

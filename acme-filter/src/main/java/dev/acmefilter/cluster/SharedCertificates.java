@@ -1,12 +1,13 @@
 package dev.acmefilter.cluster;
 
+import dev.acmefilter.output.SubjectAltNames;
+
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -96,7 +97,7 @@ public final class SharedCertificates {
         String certificateId = lease.certificateId();
         String serial = leaf.getSerialNumber().toString(16);
         String pem = pem(chain);
-        List<String> names = dnsNames(leaf);
+        List<String> names = SubjectAltNames.dnsNames(leaf).stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
         Instant issuedAt = clock.instant();
         byte[] plain = KeyPairCodec.encode(key);
         byte[] sealed;
@@ -235,22 +236,5 @@ public final class SharedCertificates {
             throw new ClusterException("The stored chain of certificate " + certificateId + " cannot be read: "
                     + e.getMessage(), e);
         }
-    }
-
-    private static List<String> dnsNames(X509Certificate leaf) {
-        List<String> names = new ArrayList<>();
-        try {
-            Collection<List<?>> alternatives = leaf.getSubjectAlternativeNames();
-            if (alternatives != null) {
-                for (List<?> entry : alternatives) {
-                    if (entry.size() >= 2 && Integer.valueOf(2).equals(entry.get(0))) {
-                        names.add(((String) entry.get(1)).toLowerCase(Locale.ROOT));
-                    }
-                }
-            }
-        } catch (CertificateParsingException e) {
-            throw new IllegalArgumentException("the certificate's names cannot be read: " + e.getMessage(), e);
-        }
-        return names;
     }
 }

@@ -45,9 +45,7 @@ public record AlertSettings(Optional<String> command, Optional<URI> webhook, int
         if (afterFailures < 1) {
             throw new IllegalArgumentException("afterFailures must be 1 or more: " + afterFailures);
         }
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive: " + timeout);
-        }
+        Bounds.requirePositiveTimeout(timeout);
     }
 
     /** Settings without pass-through variables. */

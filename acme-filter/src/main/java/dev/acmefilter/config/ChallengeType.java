@@ -12,27 +12,21 @@ import java.util.stream.Collectors;
  * open port and is the only way to a wildcard certificate.
  */
 public enum ChallengeType {
-    HTTP_01("http-01"),
-    DNS_01("dns-01");
+    HTTP_01,
+    DNS_01;
 
     /** The challenge when none is configured: Synapse's ACME v1 used http-01. */
     public static final ChallengeType DEFAULT = HTTP_01;
 
-    private final String configName;
-
-    ChallengeType(String configName) {
-        this.configName = configName;
-    }
-
     /** The name in the configuration and in RFC 8555, e.g. {@code dns-01}. */
     public String configName() {
-        return configName;
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** The type called {@code name} (case ignored), if it is one we answer. */
     public static Optional<ChallengeType> fromName(String name) {
         String wanted = name.strip().toLowerCase(Locale.ROOT);
-        return Arrays.stream(values()).filter(t -> t.configName.equals(wanted)).findFirst();
+        return Arrays.stream(values()).filter(t -> t.configName().equals(wanted)).findFirst();
     }
 
     /** {@code http-01 or dns-01}: for "expected" messages. */
@@ -42,6 +36,6 @@ public enum ChallengeType {
 
     @Override
     public String toString() {
-        return configName;
+        return configName();
     }
 }

@@ -23,9 +23,7 @@ public record DnsServer(String host, int port) {
         if (host.isBlank() || host.chars().anyMatch(c -> c <= ' ' || c == '/' || c == '[' || c == ']')) {
             throw new IllegalArgumentException("not a host name or address: '" + host + "'");
         }
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("port out of range: " + port);
-        }
+        Bounds.requirePort(port);
     }
 
     /**

@@ -21,9 +21,7 @@ public record ListenSettings(int port, List<String> bindAddresses) {
     static final List<String> KEYS = List.of("port", "bind_addresses");
 
     public ListenSettings {
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("port out of range: " + port);
-        }
+        Bounds.requirePort(port);
         bindAddresses = List.copyOf(bindAddresses);
     }
 

@@ -40,12 +40,8 @@ public record PreflightSettings(Mode mode, int port, Duration timeout) {
     public PreflightSettings {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(timeout, "timeout");
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("port out of range: " + port);
-        }
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive: " + timeout);
-        }
+        Bounds.requirePort(port);
+        Bounds.requirePositiveTimeout(timeout);
     }
 
 

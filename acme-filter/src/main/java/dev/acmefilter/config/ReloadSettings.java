@@ -41,9 +41,7 @@ public record ReloadSettings(Optional<ReloadSignal> signal, Optional<Path> pidFi
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(processMatch, "processMatch");
         env = List.copyOf(env);
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive: " + timeout);
-        }
+        Bounds.requirePositiveTimeout(timeout);
         if (processMatch.isPresent() && processMatch.get().isBlank()) {
             throw new IllegalArgumentException("processMatch must not be blank");
         }

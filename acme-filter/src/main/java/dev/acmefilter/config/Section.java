@@ -256,7 +256,7 @@ public final class Section {
 
     /** A TCP port, 1 to 65535. */
     public int port(String name, int defaultValue) {
-        return positive(name, defaultValue, 65535, "is not a port number", PORT_EXPECTED);
+        return positive(name, defaultValue, Bounds.MAX_PORT, "is not a port number", PORT_EXPECTED);
     }
 
     /** A timeout: a whole number of seconds from 1 to 3600. */

@@ -148,7 +148,7 @@ final class SynapseDatabase {
         String text = value.toString().trim();
         if ((value instanceof Integer || value instanceof String) && text.matches("[0-9]{1,5}")) {
             int port = Integer.parseInt(text);
-            if (port >= 1 && port <= 65535) {
+            if (Bounds.isPort(port)) {
                 return port;
             }
         }

@@ -12,23 +12,17 @@ import java.util.stream.Collectors;
  * RFC 2136 offers SHA-256.
  */
 public enum TsigAlgorithm {
-    HMAC_SHA256("hmac-sha256"),
-    HMAC_SHA384("hmac-sha384"),
-    HMAC_SHA512("hmac-sha512"),
-    HMAC_SHA1("hmac-sha1");
+    HMAC_SHA256,
+    HMAC_SHA384,
+    HMAC_SHA512,
+    HMAC_SHA1;
 
     /** The algorithm when none is configured. */
     public static final TsigAlgorithm DEFAULT = HMAC_SHA256;
 
-    private final String configName;
-
-    TsigAlgorithm(String configName) {
-        this.configName = configName;
-    }
-
     /** The name in the configuration and in BIND's key files, e.g. {@code hmac-sha256}. */
     public String configName() {
-        return configName;
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** The algorithm called {@code name} (case ignored), if it is one of ours. */
@@ -37,7 +31,7 @@ public enum TsigAlgorithm {
             return Optional.empty();
         }
         String wanted = name.strip().toLowerCase(Locale.ROOT);
-        return Arrays.stream(values()).filter(a -> a.configName.equals(wanted)).findFirst();
+        return Arrays.stream(values()).filter(a -> a.configName().equals(wanted)).findFirst();
     }
 
     /** {@code hmac-sha256, hmac-sha384, ...}: for "expected one of" messages. */
@@ -47,6 +41,6 @@ public enum TsigAlgorithm {
 
     @Override
     public String toString() {
-        return configName;
+        return configName();
     }
 }

@@ -32,12 +32,8 @@ public record VerifySettings(String host, int port, String serverName, Duration 
         Objects.requireNonNull(serverName, "serverName");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(from, "from");
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("port out of range: " + port);
-        }
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive: " + timeout);
-        }
+        Bounds.requirePort(port);
+        Bounds.requirePositiveTimeout(timeout);
     }
 
     /** Settings written as {@code acme.verify}. */
@@ -87,7 +83,7 @@ public record VerifySettings(String host, int port, String serverName, Duration 
         int port = DEFAULT_PORT;
         if (m.group(3) != null) {
             port = Integer.parseInt(m.group(3));
-            if (port < 1 || port > 65535) {
+            if (!Bounds.isPort(port)) {
                 throw verify.valueError("address", Shown.quote(address) + " has no valid port", ADDRESS_EXPECTED);
             }
         }
@@ -121,7 +117,7 @@ public record VerifySettings(String host, int port, String serverName, Duration 
                 continue;
             }
             String name = "listeners[" + i + "]";
-            if (!(listener.get("port") instanceof Integer port) || port < 1 || port > 65535) {
+            if (!(listener.get("port") instanceof Integer port) || !Bounds.isPort(port)) {
                 top.warn(name + ": tls is true but its port is not a port number; no acme.verify is derived from it");
                 return Optional.empty();
             }

@@ -203,28 +203,35 @@ public final class NewFile implements AutoCloseable {
             return;
         }
         if (owner) {
-            try {
-                view.setOwner(attributes.owner().get());
-            } catch (FileSystemException | SecurityException e) {
-                if (!attributes.ownerOptional()) {
-                    throw new IOException("cannot give " + path + " the owner " + attributes.owner().get().getName()
-                            + " (this process runs as " + current.owner().getName() + "; only root can change a"
-                            + " file's owner)", e);
-                }
-            }
+            change(attributes, () -> view.setOwner(attributes.owner().get()), "the owner "
+                    + attributes.owner().get().getName() + " (this process runs as " + current.owner().getName()
+                    + "; only root can change a file's owner)");
         }
         if (group) {
-            try {
-                view.setGroup(attributes.group().get());
-            } catch (FileSystemException | SecurityException e) {
-                if (!attributes.ownerOptional()) {
-                    throw new IOException("cannot give " + path + " the group " + attributes.group().get().getName()
-                            + " (the process must be root or a member of it)", e);
-                }
-            }
+            change(attributes, () -> view.setGroup(attributes.group().get()), "the group "
+                    + attributes.group().get().getName() + " (the process must be root or a member of it)");
         }
         view.setPermissions(attributes.mode());
         verifyStillOurs();
+    }
+
+    /** A change of owner or group, which the file system may refuse. */
+    private interface OwnershipChange {
+        void apply() throws IOException;
+    }
+
+    /**
+     * Applies {@code change}; when the file system refuses it, fails naming {@code what}, unless
+     * {@link FileAttributes#ownerOptional()} says the file may keep the owner it was created with.
+     */
+    private void change(FileAttributes attributes, OwnershipChange change, String what) throws IOException {
+        try {
+            change.apply();
+        } catch (FileSystemException | SecurityException e) {
+            if (!attributes.ownerOptional()) {
+                throw new IOException("cannot give " + path + " " + what, e);
+            }
+        }
     }
 
     /**

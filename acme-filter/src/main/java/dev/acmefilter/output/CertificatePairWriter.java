@@ -158,16 +158,7 @@ public final class CertificatePairWriter {
      *                     the update is finished by recovery
      */
     public synchronized void write(List<X509Certificate> chain, PrivateKey privateKey) throws IOException {
-        Objects.requireNonNull(chain, "chain");
-        Objects.requireNonNull(privateKey, "privateKey");
-        if (chain.isEmpty()) {
-            throw new IllegalArgumentException("empty certificate chain");
-        }
-        X509Certificate leaf = chain.get(0);
-        if (!KeyMatch.matches(leaf, privateKey)) {
-            throw new IllegalArgumentException("the private key does not match the certificate for "
-                    + leaf.getSubjectX500Principal().getName() + "; nothing was written");
-        }
+        X509Certificate leaf = KeyMatch.requireLeaf(chain, privateKey, "nothing was written");
         byte[] certificateBytes = Pem.encodeCertificates(chain);
         byte[] keyBytes = Pem.encodePrivateKey(privateKey);
         try {

@@ -6,6 +6,7 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -46,6 +47,29 @@ public final class KeyMatch {
             // e.g. keys on different curves, or an unsupported key size
             return false;
         }
+    }
+
+    /**
+     * The leaf of {@code chain}, checked before anything is written: the chain is not empty
+     * and {@code key} belongs to its leaf. Every writer checks the same way, so that a
+     * mismatched key never reaches the disk whatever the output format.
+     *
+     * @param notWritten what the message tells the admin stays untouched, e.g.
+     *                   {@code "nothing was written"}
+     * @throws IllegalArgumentException when the chain is empty or the key does not match the leaf
+     */
+    static X509Certificate requireLeaf(List<X509Certificate> chain, PrivateKey key, String notWritten) {
+        Objects.requireNonNull(chain, "chain");
+        Objects.requireNonNull(key, "privateKey");
+        if (chain.isEmpty()) {
+            throw new IllegalArgumentException("empty certificate chain");
+        }
+        X509Certificate leaf = chain.get(0);
+        if (!matches(leaf, key)) {
+            throw new IllegalArgumentException("the private key does not match the certificate for "
+                    + leaf.getSubjectX500Principal().getName() + "; " + notWritten);
+        }
+        return leaf;
     }
 
     private static String signatureAlgorithm(String keyAlgorithm) {

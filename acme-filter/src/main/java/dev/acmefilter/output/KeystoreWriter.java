@@ -78,15 +78,7 @@ public final class KeystoreWriter {
      * @throws IOException when it cannot be written; the previous keystore is then unchanged
      */
     public synchronized void write(List<X509Certificate> chain, PrivateKey privateKey) throws IOException {
-        Objects.requireNonNull(chain, "chain");
-        Objects.requireNonNull(privateKey, "privateKey");
-        if (chain.isEmpty()) {
-            throw new IllegalArgumentException("empty certificate chain");
-        }
-        if (!KeyMatch.matches(chain.get(0), privateKey)) {
-            throw new IllegalArgumentException("the private key does not match the certificate for "
-                    + chain.get(0).getSubjectX500Principal().getName() + "; the keystore was not written");
-        }
+        X509Certificate leaf = KeyMatch.requireLeaf(chain, privateKey, "the keystore was not written");
         byte[] content = encode(chain, privateKey);
         try {
             Optional<FileAttributes> current = FileAttributes.read(path);
@@ -101,7 +93,7 @@ public final class KeystoreWriter {
             Arrays.fill(content, (byte) 0);
         }
         LOG.log(Level.INFO, "Keystore {0} written: alias {1}, serial {2}", path, alias,
-                chain.get(0).getSerialNumber().toString(16));
+                leaf.getSerialNumber().toString(16));
     }
 
     private byte[] encode(List<X509Certificate> chain, PrivateKey privateKey) throws IOException {

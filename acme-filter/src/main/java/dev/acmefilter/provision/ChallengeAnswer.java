@@ -15,11 +15,27 @@ import java.util.stream.Collectors;
  */
 abstract class ChallengeAnswer {
 
+    private final Class<? extends Challenge> kind;
+    private final String type;
+
+    /**
+     * @param kind acme4j's class of the challenge answered, e.g. {@code Http01Challenge.class}
+     * @param type its name in RFC 8555, e.g. {@code http-01}
+     */
+    ChallengeAnswer(Class<? extends Challenge> kind, String type) {
+        this.kind = kind;
+        this.type = type;
+    }
+
     /** The challenge type, as RFC 8555 names it: {@code http-01}, {@code dns-01}. */
-    abstract String type();
+    final String type() {
+        return type;
+    }
 
     /** The challenge of {@link #type()} among those the CA offers for {@code auth}. */
-    abstract Challenge find(Authorization auth) throws ProvisioningException;
+    final Challenge find(Authorization auth) throws ProvisioningException {
+        return auth.findChallenge(kind).orElseThrow(() -> notOffered(auth));
+    }
 
     /** Publishes the answer to {@code challenge} of {@code auth}. */
     abstract void publish(Authorization auth, Challenge challenge) throws ProvisioningException, InterruptedException;

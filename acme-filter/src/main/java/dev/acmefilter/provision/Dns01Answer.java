@@ -28,17 +28,8 @@ final class Dns01Answer extends ChallengeAnswer {
     private final Map<Authorization, ChallengeRecord> records = new LinkedHashMap<>();
 
     Dns01Answer(DnsSolver solver) {
+        super(Dns01Challenge.class, Dns01Challenge.TYPE);
         this.solver = solver;
-    }
-
-    @Override
-    String type() {
-        return Dns01Challenge.TYPE;
-    }
-
-    @Override
-    Challenge find(Authorization auth) throws ProvisioningException {
-        return auth.findChallenge(Dns01Challenge.class).orElseThrow(() -> notOffered(auth));
     }
 
     @Override

@@ -19,17 +19,8 @@ final class Http01Answer extends ChallengeAnswer {
     private final Map<Authorization, String> tokens = new LinkedHashMap<>();
 
     Http01Answer(ChallengeStore store) {
+        super(Http01Challenge.class, Http01Challenge.TYPE);
         this.store = store;
-    }
-
-    @Override
-    String type() {
-        return Http01Challenge.TYPE;
-    }
-
-    @Override
-    Challenge find(Authorization auth) throws ProvisioningException {
-        return auth.findChallenge(Http01Challenge.class).orElseThrow(() -> notOffered(auth));
     }
 
     @Override

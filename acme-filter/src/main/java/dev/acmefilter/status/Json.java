@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,6 +22,26 @@ import java.util.Optional;
 public final class Json {
 
     private Json() {
+    }
+
+    /**
+     * A JSON object with {@code keysAndValues} in that order: {@code object("a", 1, "b", null)}.
+     * Values may be null (written as null).
+     *
+     * @throws IllegalArgumentException when a key is missing or is not a string
+     */
+    public static Map<String, Object> object(Object... keysAndValues) {
+        if (keysAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("a key without a value: " + keysAndValues[keysAndValues.length - 1]);
+        }
+        Map<String, Object> object = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            if (!(keysAndValues[i] instanceof String key)) {
+                throw new IllegalArgumentException("not a key: " + keysAndValues[i]);
+            }
+            object.put(key, keysAndValues[i + 1]);
+        }
+        return object;
     }
 
     /** {@code value} as JSON, indented by two spaces per level so that {@code curl} output is readable. */

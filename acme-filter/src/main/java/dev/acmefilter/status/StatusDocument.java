@@ -2,16 +2,17 @@ package dev.acmefilter.status;
 
 import dev.acmefilter.provision.Delivery;
 import dev.acmefilter.provision.FailureKind;
-import dev.acmefilter.renewal.AriWindow;
 import dev.acmefilter.state.RenewalState;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+
+import static dev.acmefilter.status.Json.object;
 
 /**
  * The three answers of the status endpoints, built from {@link CertificateStatus}
@@ -50,110 +51,78 @@ public final class StatusDocument {
 
     /** The JSON status document. */
     public String json() {
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("generated_at", at);
-        root.put("healthy", healthy());
         List<Object> list = new ArrayList<>();
         for (int i = 0; i < certificates.size(); i++) {
             list.add(certificate(certificates.get(i), health.get(i)));
         }
-        root.put("certificates", list);
+        Map<String, Object> root = object("generated_at", at, "healthy", healthy(), "certificates", list);
         cluster.ifPresent(c -> root.put("cluster", cluster(c)));
         return Json.write(root);
     }
 
     private static Map<String, Object> cluster(ClusterStatus c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("node", c.node());
-        m.put("database", c.databaseState());
-        m.put("database_unreachable_since", c.unreachableSince());
-        m.put("database_problem", c.problem());
-        m.put("listening", c.listening());
-        List<Object> members = new ArrayList<>();
-        for (ClusterStatus.Member member : c.members()) {
-            Map<String, Object> one = new LinkedHashMap<>();
-            one.put("node", member.node());
-            one.put("version", member.version());
-            one.put("started_at", member.startedAt());
-            one.put("last_seen", member.lastSeen());
-            members.add(one);
-        }
-        m.put("members", members);
-        List<Object> leases = new ArrayList<>();
-        for (ClusterStatus.LeaseHolder lease : c.leases()) {
-            Map<String, Object> one = new LinkedHashMap<>();
-            one.put("certificate", lease.certificateId());
-            one.put("holder", lease.holder());
-            one.put("fencing_token", lease.fencingToken());
-            one.put("expires_at", lease.expiresAt());
-            one.put("held", lease.held());
-            leases.add(one);
-        }
-        m.put("leases", leases);
-        return m;
+        return object(
+                "node", c.node(),
+                "database", c.databaseState(),
+                "database_unreachable_since", c.unreachableSince(),
+                "database_problem", c.problem(),
+                "listening", c.listening(),
+                "members", c.members().stream().map(member -> object(
+                        "node", member.node(),
+                        "version", member.version(),
+                        "started_at", member.startedAt(),
+                        "last_seen", member.lastSeen())).toList(),
+                "leases", c.leases().stream().map(lease -> object(
+                        "certificate", lease.certificateId(),
+                        "holder", lease.holder(),
+                        "fencing_token", lease.fencingToken(),
+                        "expires_at", lease.expiresAt(),
+                        "held", lease.held())).toList());
     }
 
     private static Map<String, Object> certificate(CertificateStatus s, Health h) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("id", s.id());
-        c.put("names", s.names());
-        c.put("healthy", h.healthy());
-        c.put("problems", h.problems());
-        c.put("certificate_path", s.certificatePath() == null ? null : s.certificatePath().toString());
-        c.put("challenge", s.challenge().type().configName());
-        c.put("dns", s.challenge().dns01().map(d -> d.describe()));
-        c.put("certificate", s.onDisk().map(d -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("serial", d.serial());
-            m.put("issuer", d.issuer());
-            m.put("subject", d.subject());
-            m.put("dns_names", d.dnsNames());
-            m.put("not_before", d.notBefore());
-            m.put("not_after", d.notAfter());
-            m.put("days_left", s.daysLeft());
-            return m;
-        }));
-        c.put("certificate_problem", s.diskProblem());
-        c.put("next_renewal", s.nextRenewal());
-        c.put("ari_window", s.ariWindow().map(StatusDocument::ari));
         RenewalState state = s.state();
-        c.put("last_attempt", state.lastAttempt());
-        c.put("last_success", state.lastSuccess());
-        c.put("consecutive_failures", state.consecutiveFailures());
-        c.put("next_attempt", state.nextAttempt());
-        c.put("order_in_progress", state.pendingOrder() != null);
-        if (state.lastError() == null) {
-            c.put("last_error", null);
-        } else {
-            Map<String, Object> error = new LinkedHashMap<>();
-            error.put("message", state.lastError());
-            error.put("kind", state.lastErrorKind());
-            error.put("acme_problem", s.lastProblem().map(p -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("type", p.type());
-                m.put("detail", p.detail());
-                m.put("identifier", p.identifier());
-                return m;
-            }));
-            c.put("last_error", error);
-        }
-        c.put("last_delivery", s.lastDelivery().map(StatusDocument::delivery));
-        c.put("delivery_settings", deliverySettings(s));
-        c.put("alerted", state.alerted() == null ? List.of() : Arrays.asList(state.alerted().split(",")));
-        Map<String, Object> counters = new LinkedHashMap<>();
-        counters.put("orders_started", s.ordersStarted());
-        counters.put("certificates_issued", s.certificatesIssued());
-        counters.put("failed_checks", s.failedChecks());
-        c.put("since_start", counters);
-        return c;
-    }
-
-    private static Map<String, Object> ari(AriWindow w) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("start", w.start());
-        m.put("end", w.end());
-        m.put("explanation", w.explanation().map(Object::toString));
-        return m;
+        return object(
+                "id", s.id(),
+                "names", s.names(),
+                "healthy", h.healthy(),
+                "problems", h.problems(),
+                "certificate_path", s.certificatePath() == null ? null : s.certificatePath().toString(),
+                "challenge", s.challenge().type().configName(),
+                "dns", s.challenge().dns01().map(d -> d.describe()),
+                "certificate", s.onDisk().map(d -> object(
+                        "serial", d.serial(),
+                        "issuer", d.issuer(),
+                        "subject", d.subject(),
+                        "dns_names", d.dnsNames(),
+                        "not_before", d.notBefore(),
+                        "not_after", d.notAfter(),
+                        "days_left", s.daysLeft())),
+                "certificate_problem", s.diskProblem(),
+                "next_renewal", s.nextRenewal(),
+                "ari_window", s.ariWindow().map(w -> object(
+                        "start", w.start(),
+                        "end", w.end(),
+                        "explanation", w.explanation().map(Object::toString))),
+                "last_attempt", state.lastAttempt(),
+                "last_success", state.lastSuccess(),
+                "consecutive_failures", state.consecutiveFailures(),
+                "next_attempt", state.nextAttempt(),
+                "order_in_progress", state.pendingOrder() != null,
+                "last_error", state.lastError() == null ? null : object(
+                        "message", state.lastError(),
+                        "kind", state.lastErrorKind(),
+                        "acme_problem", s.lastProblem().map(p -> object(
+                                "type", p.type(),
+                                "detail", p.detail(),
+                                "identifier", p.identifier()))),
+                "last_delivery", s.lastDelivery().map(StatusDocument::delivery),
+                "delivery_settings", deliverySettings(s),
+                "alerted", state.alerted() == null ? List.of() : Arrays.asList(state.alerted().split(",")),
+                "since_start", object(
+                        "orders_started", s.ordersStarted(),
+                        "certificates_issued", s.certificatesIssued(),
+                        "failed_checks", s.failedChecks()));
     }
 
     /**
@@ -162,42 +131,28 @@ public final class StatusDocument {
      * command is shown only as present, as it may hold a token.
      */
     private static Map<String, Object> deliverySettings(CertificateStatus s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("reload", s.reload().map(r -> {
-            Map<String, Object> reload = new LinkedHashMap<>();
-            reload.put("signal", r.signals() ? r.signal().get().killName() : null);
-            reload.put("pid_file", r.signals() ? r.pidFile().get().toString() : null);
-            reload.put("command", r.command().isPresent());
-            return reload;
-        }));
-        m.put("verify", s.verify().map(v -> {
-            Map<String, Object> verify = new LinkedHashMap<>();
-            verify.put("address", v.address());
-            verify.put("server_name", v.serverName());
-            verify.put("from", v.from());
-            return verify;
-        }));
-        return m;
+        return object(
+                "reload", s.reload().map(r -> object(
+                        "signal", r.signals() ? r.signal().get().killName() : null,
+                        "pid_file", r.signals() ? r.pidFile().get().toString() : null,
+                        "command", r.command().isPresent())),
+                "verify", s.verify().map(v -> object(
+                        "address", v.address(),
+                        "server_name", v.serverName(),
+                        "from", v.from())));
     }
 
     private static Map<String, Object> delivery(Delivery d) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("at", d.at());
-        m.put("ok", d.ok());
-        m.put("keystore", d.keystore());
-        m.put("reload", d.reload().map(r -> {
-            Map<String, Object> reload = new LinkedHashMap<>();
-            reload.put("ok", r.ok());
-            reload.put("message", r.message());
-            return reload;
-        }));
-        m.put("verify", d.verify().map(v -> {
-            Map<String, Object> verify = new LinkedHashMap<>();
-            verify.put("outcome", v.outcome().name().toLowerCase(java.util.Locale.ROOT));
-            verify.put("message", v.message());
-            return verify;
-        }));
-        return m;
+        return object(
+                "at", d.at(),
+                "ok", d.ok(),
+                "keystore", d.keystore(),
+                "reload", d.reload().map(r -> object(
+                        "ok", r.ok(),
+                        "message", r.message())),
+                "verify", d.verify().map(v -> object(
+                        "outcome", v.outcome().name().toLowerCase(Locale.ROOT),
+                        "message", v.message())));
     }
 
     // ---------------------------------------------------------------- Prometheus

@@ -46,6 +46,7 @@ import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+
 /**
  * The admin command against a real Pebble, while a "running container" answers challenges:
  * a Jetty with the challenge filter over the webapp's store (its own tokens, then the
@@ -90,19 +91,7 @@ class AdminCommandTest {
     }
 
     private Path writeConfig(String extraAcmeLines) throws Exception {
-        Pebble pebble = PEBBLE.get();
-        Path file = home.resolve("homeserver.yaml");
-        Files.writeString(file, """
-                server_name: localhost
-                tls_certificate_path: tls/localhost.crt
-                tls_private_key_path: tls/localhost.key
-                acme:
-                  enabled: true
-                  url: '%s'
-                  ca_certificates: '%s'
-                  preflight: {mode: off}
-                """.formatted(pebble.directoryUrl(), pebble.caCertificatesPem()) + extraAcmeLines);
-        return file;
+        return PEBBLE.homeserverYaml(home, extraAcmeLines);
     }
 
     private Run run(String... args) {

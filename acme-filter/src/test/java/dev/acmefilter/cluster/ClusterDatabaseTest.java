@@ -65,7 +65,7 @@ class ClusterDatabaseTest extends ClusterTestBase {
     @Test
     void aSchemaMigratedByANewerVersionIsRefusedWithWhatToDo() throws Exception {
         database("a");
-        try (Connection c = postgres.superuserConnection(database); Statement s = c.createStatement()) {
+        try (Connection c = postgres().superuserConnection(database); Statement s = c.createStatement()) {
             s.execute("INSERT INTO acme.schema_version VALUES (999, 'from the future', now(), 'z')");
         }
         ClusterDatabase old = closeLater(new ClusterDatabase(settings("b"), clock));
@@ -76,11 +76,11 @@ class ClusterDatabaseTest extends ClusterTestBase {
 
     @Test
     void aUserWhoMayNotCreateTheSchemaIsToldHowToCreateIt() throws Exception {
-        try (Connection c = postgres.superuserConnection("postgres"); Statement s = c.createStatement()) {
+        try (Connection c = postgres().superuserConnection("postgres"); Statement s = c.createStatement()) {
             s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'weak') THEN"
                     + " CREATE ROLE weak LOGIN PASSWORD 'weak'; END IF; END $$");
         }
-        ClusterSettings weak = ClusterSettings.builder().url(postgres.jdbcUrl(database)).user("weak").password("weak")
+        ClusterSettings weak = ClusterSettings.builder().url(postgres().jdbcUrl(database)).user("weak").password("weak")
                 .node("a").secret(secret).build();
         ClusterDatabase d = closeLater(new ClusterDatabase(weak, clock));
 
@@ -91,14 +91,14 @@ class ClusterDatabaseTest extends ClusterTestBase {
 
     @Test
     void aNodeStartedWhileTheDatabaseIsDownMigratesOnceItIsBack() {
-        postgres.stop();
+        postgres().stop();
         ClusterDatabase d = closeLater(new ClusterDatabase(settings("a"), clock));
         d.start(); // no exception: the node runs without the database
 
         assertThat(d.reachable()).isFalse();
         assertThat(d.unreachableSince()).contains(clock.instant());
         assertThat(d.problem()).get().asString().contains("Connection to 127.0.0.1");
-        postgres.startAgain();
+        postgres().startAgain();
 
         assertThat(d.<Integer>inTransaction(c -> count(c, "SELECT count(*) FROM acme.leases"))).isZero();
         assertThat(d.reachable()).isTrue();
@@ -107,7 +107,7 @@ class ClusterDatabaseTest extends ClusterTestBase {
 
     @Test
     void aRefusedLoginIsShownAsTheReasonTheDatabaseIsUnreachable() {
-        ClusterSettings wrong = ClusterSettings.builder().url(postgres.jdbcUrl(database)).user(USER)
+        ClusterSettings wrong = ClusterSettings.builder().url(postgres().jdbcUrl(database)).user(USER)
                 .password("not the password").node("a").secret(secret).build();
         ClusterDatabase d = closeLater(new ClusterDatabase(wrong, clock));
         d.start();
@@ -121,8 +121,8 @@ class ClusterDatabaseTest extends ClusterTestBase {
     void theFirstCallAfterADatabaseRestartWorks() {
         ClusterDatabase d = database("a");
         assertThat(d.<Integer>inTransaction(c -> count(c, "SELECT 1"))).isEqualTo(1);
-        postgres.stop();
-        postgres.startAgain();
+        postgres().stop();
+        postgres().startAgain();
 
         assertThat(d.<Integer>inTransaction(c -> count(c, "SELECT 2"))).as("the dead pooled connection is replaced")
                 .isEqualTo(2);
@@ -132,7 +132,7 @@ class ClusterDatabaseTest extends ClusterTestBase {
     @Test
     void twoClustersInOneDatabaseKeepToTheirOwnSchemaAndChannels() throws Exception {
         Cluster a = node("a");
-        ClusterSettings otherSchema = ClusterSettings.builder().url(postgres.jdbcUrl(database)).user(USER)
+        ClusterSettings otherSchema = ClusterSettings.builder().url(postgres().jdbcUrl(database)).user(USER)
                 .password(PASSWORD).node("b").schema("acme_staging").secret(secret).build();
         Cluster b = node(Cluster.builder(otherSchema, clock).version("test"));
         eventually("b listens", java.time.Duration.ofSeconds(10), () -> b.listener().listening());
@@ -180,7 +180,7 @@ class ClusterDatabaseTest extends ClusterTestBase {
     }
 
     private String query(String sql) {
-        try (Connection c = postgres.superuserConnection(database); Statement s = c.createStatement();
+        try (Connection c = postgres().superuserConnection(database); Statement s = c.createStatement();
              ResultSet r = s.executeQuery(sql)) {
             r.next();
             return r.getString(1);

@@ -105,7 +105,7 @@ class ClusterNodeTest extends ClusterTestBase {
     }
 
     private Node node(String name, Clock nodeClock, Duration standaloneAfter) {
-        ClusterSettings cluster = ClusterSettings.builder().url(postgres.jdbcUrl(database)).user(USER)
+        ClusterSettings cluster = ClusterSettings.builder().url(postgres().jdbcUrl(database)).user(USER)
                 .password(PASSWORD).node(name).secret(secret).lease(LEASE).standaloneAfter(standaloneAfter).build();
         Path home = dir.resolve(name);
         CertificateSettings certificate = CertificateSettings.builder().domains(NAMES)
@@ -162,14 +162,14 @@ class ClusterNodeTest extends ClusterTestBase {
         try {
             Future<ProvisionResult> renewal = background.submit(a::renewNow);
             eventually("the CA's validation is in flight", Duration.ofSeconds(20), () -> answering.waiting() > 0);
-            postgres.stop();
+            postgres().stop();
             eventually("a's status shows the outage", Duration.ofSeconds(10), () -> !a.status().databaseReachable());
             StatusDocument during = new StatusDocument(List.of(), HealthRule.forSettings(
                     dev.acmefilter.config.AlertSettings.DEFAULTS), Instant.now(), Optional.of(a.status()));
             assertThat(during.json()).contains("\"node\": \"a\"").contains("\"database\": \"unreachable\"");
             assertThat(during.healthText()).contains("cluster: database unreachable since ");
             assertThat(during.metrics()).contains("acme_cluster_database_up{node=\"a\"} 0");
-            postgres.startAgain();
+            postgres().startAgain();
             answering.release();
 
             ProvisionResult renewed = renewal.get(90, TimeUnit.SECONDS);
@@ -185,8 +185,8 @@ class ClusterNodeTest extends ClusterTestBase {
                     .contains("\"certificate\": \"default\"");
         } finally {
             answering.release();
-            if (!postgres.isRunning()) {
-                postgres.startAgain();
+            if (!postgres().isRunning()) {
+                postgres().startAgain();
             }
             background.shutdownNow();
         }
@@ -210,7 +210,7 @@ class ClusterNodeTest extends ClusterTestBase {
         simulated.set(Instant.now());
         long ordersBefore = newOrders();
 
-        postgres.stop();
+        postgres().stop();
         try {
             assertThatThrownBy(a::check).as("just unreachable").isInstanceOf(ClusterUnavailableException.class);
             simulated.advance(LEASE.plusSeconds(1));
@@ -232,7 +232,7 @@ class ClusterNodeTest extends ClusterTestBase {
             assertThat(newOrders() - ordersBefore).isEqualTo(1);
             assertThat(b.serialOnDisk()).as("b cannot hear of it yet").isEqualTo(first);
         } finally {
-            postgres.startAgain();
+            postgres().startAgain();
         }
         BigInteger standaloneSerial = renewed(a);
         simulated.set(Instant.now());

@@ -14,12 +14,12 @@ class ClusterTest extends ClusterTestBase {
 
     @Test
     void aNodeStartedWhileTheDatabaseIsDownCatchesUpWhenItReturns() throws Exception {
-        postgres.stop();
+        postgres().stop();
         Cluster a = node("a"); // no exception: the webapp must start and serve what it has
 
         assertThat(a.database().reachable()).isFalse();
         assertThatThrownBy(() -> a.leases().tryAcquire("default")).isInstanceOf(ClusterUnavailableException.class);
-        postgres.startAgain();
+        postgres().startAgain();
 
         eventually("a listens", Duration.ofSeconds(20), () -> a.listener().listening());
         assertThat(a.leases().tryAcquire("default")).isPresent();
@@ -30,7 +30,7 @@ class ClusterTest extends ClusterTestBase {
     void standaloneIsDueOnlyAfterTheDatabaseWasUnreachableForStandaloneAfter() throws Exception {
         Cluster a = node("a");
         assertThat(a.standaloneDue()).isFalse();
-        postgres.stop();
+        postgres().stop();
         eventually("a notices the outage", Duration.ofSeconds(10), () -> !a.database().reachable());
 
         clock.advance(Duration.ofHours(24).minusSeconds(1));
@@ -38,7 +38,7 @@ class ClusterTest extends ClusterTestBase {
         clock.advance(Duration.ofSeconds(1));
         assertThat(a.standaloneDue()).isTrue();
 
-        postgres.startAgain();
+        postgres().startAgain();
         eventually("a reconnects", Duration.ofSeconds(20), () -> a.listener().listening());
         assertThat(a.standaloneDue()).isFalse();
     }
@@ -60,7 +60,7 @@ class ClusterTest extends ClusterTestBase {
     }
 
     private int connections() {
-        try (Connection c = postgres.superuserConnection(database); Statement s = c.createStatement();
+        try (Connection c = postgres().superuserConnection(database); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'acme-filter a'")) {
             r.next();
             return r.getInt(1);

@@ -2,12 +2,12 @@ package dev.acmefilter.cluster;
 
 import dev.acmefilter.config.ClusterSettings;
 
+import dev.acmefilter.testing.ClassFixture;
 import dev.acmefilter.testing.PostgresServer;
 import dev.acmefilter.testing.SimulatedClock;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -28,7 +28,8 @@ abstract class ClusterTestBase {
 
     static final String USER = "acme";
     static final String PASSWORD = "acme pass";
-    static PostgresServer postgres;
+    @RegisterExtension
+    static final ClassFixture<PostgresServer> POSTGRES = ClassFixture.of(PostgresServer::start);
     private static int databases;
 
     final SimulatedClock clock = new SimulatedClock(Instant.parse("2026-06-01T10:00:00Z"));
@@ -36,25 +37,18 @@ abstract class ClusterTestBase {
     String database;
     private final List<AutoCloseable> opened = new ArrayList<>();
 
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (postgres != null) {
-            postgres.close();
-        }
+    /** This class's PostgreSQL. */
+    static PostgresServer postgres() {
+        return POSTGRES.get();
     }
 
     @BeforeEach
     void freshDatabase() {
-        if (!postgres.isRunning()) {
-            postgres.startAgain(); // a test that stopped it failed half-way
+        if (!postgres().isRunning()) {
+            postgres().startAgain(); // a test that stopped it failed half-way
         }
         database = "t" + (++databases);
-        postgres.createDatabase(database, USER, PASSWORD);
+        postgres().createDatabase(database, USER, PASSWORD);
     }
 
     @AfterEach
@@ -71,7 +65,7 @@ abstract class ClusterTestBase {
     }
 
     ClusterSettings settings(String node, byte[] withSecret) {
-        return ClusterSettings.builder().url(postgres.jdbcUrl(database)).user(USER).password(PASSWORD).node(node)
+        return ClusterSettings.builder().url(postgres().jdbcUrl(database)).user(USER).password(PASSWORD).node(node)
                 .secret(withSecret).build();
     }
 

@@ -33,7 +33,7 @@ class DatabaseChallengeStoreTest extends ClusterTestBase {
 
         a.challenges().put(token, token + ".thumb");
         eventually("b heard of the token", WAIT, () -> b.challenges().knownTokens() == 1);
-        postgres.stop();
+        postgres().stop();
 
         assertThat(b.challenges().find(token)).contains(token + ".thumb");
         assertThat(b.challenges().readThroughs()).as("no query: the notification carried it").isZero();
@@ -184,7 +184,7 @@ class DatabaseChallengeStoreTest extends ClusterTestBase {
     void aPutThatCannotReachTheDatabaseFailsAndPublishesNothing() {
         Cluster a = node("a");
         String token = token();
-        postgres.stop();
+        postgres().stop();
 
         assertThatThrownBy(() -> a.challenges().put(token, token + ".thumb"))
                 .isInstanceOf(ClusterUnavailableException.class).hasMessageContaining("unreachable");
@@ -212,11 +212,11 @@ class DatabaseChallengeStoreTest extends ClusterTestBase {
         eventually("b listens", WAIT, () -> b.listener().listening());
         assertThat(b.database().reachable()).isTrue();
 
-        postgres.stop();
+        postgres().stop();
         eventually("b notices the outage", WAIT, () -> !b.database().reachable());
         assertThat(b.database().unreachableSince()).contains(clock.instant());
         assertThat(b.database().problem()).get().asString().isNotBlank();
-        postgres.startAgain();
+        postgres().startAgain();
 
         eventually("b listens again", Duration.ofSeconds(20), () -> b.listener().connections() == 2
                 && b.listener().listening());
@@ -267,7 +267,7 @@ class DatabaseChallengeStoreTest extends ClusterTestBase {
     }
 
     private int rows(String table) {
-        try (Connection c = postgres.superuserConnection(database); Statement s = c.createStatement();
+        try (Connection c = postgres().superuserConnection(database); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT count(*) FROM acme." + table)) {
             r.next();
             return r.getInt(1);

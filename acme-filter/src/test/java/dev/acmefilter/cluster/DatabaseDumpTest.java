@@ -34,7 +34,7 @@ class DatabaseDumpTest extends ClusterTestBase {
         a.journal().orderCreated(lease, URI.create("https://acme.example/order/1").toURL());
         a.journal().finalizing(lease, pendingKey);
 
-        String dump = postgres.pgDump(database);
+        String dump = postgres().pgDump(database);
 
         // the dump does hold the tables' rows (else the checks below prove nothing)
         assertThat(dump).contains(Base64.getMimeEncoder().encodeToString(leaf.getEncoded()).substring(0, 64))

@@ -102,7 +102,7 @@ class LeasesTest extends ClusterTestBase {
     void whileTheDatabaseIsDownNoLeaseIsGrantedAndAHeldOneLastsUntilItsExpiry() {
         Leases a = new Leases(database("a"));
         Lease lease = a.tryAcquire("other").orElseThrow();
-        postgres.stop();
+        postgres().stop();
 
         assertThatThrownBy(() -> a.tryAcquire("default")).isInstanceOf(ClusterUnavailableException.class);
         clock.advance(Duration.ofSeconds(10));
@@ -113,7 +113,7 @@ class LeasesTest extends ClusterTestBase {
 
     @Test
     void keepAliveRenewsTheLeaseOnItsOwn() throws Exception {
-        ClusterSettings shortLease = ClusterSettings.builder().url(postgres.jdbcUrl(database)).user(USER)
+        ClusterSettings shortLease = ClusterSettings.builder().url(postgres().jdbcUrl(database)).user(USER)
                 .password(PASSWORD).node("a").secret(secret).lease(Duration.ofSeconds(3)).build();
         ClusterDatabase db = closeLater(new ClusterDatabase(shortLease, java.time.Clock.systemUTC()));
         db.start();

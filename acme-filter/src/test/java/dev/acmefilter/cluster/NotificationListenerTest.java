@@ -58,7 +58,7 @@ class NotificationListenerTest extends ClusterTestBase {
         eventually("listening", WAIT, listener::listening);
         assertThat(resyncs.get()).isEqualTo(1);
 
-        try (Connection c = postgres.superuserConnection(database); Statement s = c.createStatement()) {
+        try (Connection c = postgres().superuserConnection(database); Statement s = c.createStatement()) {
             s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                     + " WHERE application_name = 'acme-filter a'"); // the listener's and the pooled connections
         }
@@ -85,7 +85,7 @@ class NotificationListenerTest extends ClusterTestBase {
     }
 
     private int listeners() {
-        try (Connection c = postgres.superuserConnection(database); Statement s = c.createStatement();
+        try (Connection c = postgres().superuserConnection(database); Statement s = c.createStatement();
              java.sql.ResultSet r = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'")) {
             r.next();
             return r.getInt(1);
@@ -95,7 +95,7 @@ class NotificationListenerTest extends ClusterTestBase {
     }
 
     private void notify(String channel, String payload) throws Exception {
-        try (Connection c = postgres.superuserConnection(database);
+        try (Connection c = postgres().superuserConnection(database);
              java.sql.PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {
             s.setString(1, channel);
             s.setString(2, payload);

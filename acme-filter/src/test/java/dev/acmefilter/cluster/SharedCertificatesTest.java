@@ -123,7 +123,7 @@ class SharedCertificatesTest extends ClusterTestBase {
         KeyPair two = TestCerts.ecKey();
         a.certificates().store(a.leases().tryAcquire("one").orElseThrow(), chain(one, "one.example.org"), one);
         a.certificates().store(a.leases().tryAcquire("two").orElseThrow(), chain(two, "two.example.org"), two);
-        try (Connection c = postgres.superuserConnection(database); Statement s = c.createStatement()) {
+        try (Connection c = postgres().superuserConnection(database); Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE acme.certificates SET sealed_key = (SELECT sealed_key FROM acme.certificates"
                     + " WHERE certificate_id = 'one') WHERE certificate_id = 'two'");
         }
@@ -163,7 +163,7 @@ class SharedCertificatesTest extends ClusterTestBase {
     }
 
     private int count(String table) {
-        try (Connection c = postgres.superuserConnection(database); Statement s = c.createStatement();
+        try (Connection c = postgres().superuserConnection(database); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT count(*) FROM acme." + table)) {
             r.next();
             return r.getInt(1);

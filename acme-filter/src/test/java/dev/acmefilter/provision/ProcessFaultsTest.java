@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+
 /**
  * Faults of the process and the file system, with the provisioner in a JVM of its own
  * ({@link ProvisionOnce}: embedded Jetty plus provisioner) against a real Pebble: killed
@@ -42,23 +43,11 @@ class ProcessFaultsTest {
     Path dir;
 
     private Path writeConfig(Path home, String... extra) throws IOException {
-        Pebble pebble = PEBBLE.get();
-        Path yaml = home.resolve("homeserver.yaml");
-        StringBuilder text = new StringBuilder("""
-                server_name: localhost
-                tls_certificate_path: tls/localhost.crt
-                tls_private_key_path: tls/localhost.key
-                acme:
-                  enabled: true
-                  url: '%s'
-                  ca_certificates: '%s'
-                  preflight: {mode: off}
-                """.formatted(pebble.directoryUrl(), pebble.caCertificatesPem()));
+        StringBuilder acmeLines = new StringBuilder();
         for (String line : extra) {
-            text.append("  ").append(line).append('\n');
+            acmeLines.append("  ").append(line).append('\n');
         }
-        Files.writeString(yaml, text);
-        return yaml;
+        return PEBBLE.homeserverYaml(home, acmeLines.toString());
     }
 
     private static void chattr(String flag, Path folder) throws Exception {

@@ -77,4 +77,21 @@ class JsonTest {
         assertThatThrownBy(() -> Json.write(Arrays.asList(new char[] {'a'})))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void anObjectKeepsItsKeysInOrderWithTheirNulls() throws Exception {
+        Map<String, Object> object = Json.object("z", 1, "a", null, "m", Json.object("inner", "x"));
+
+        assertThat(object.keySet()).containsExactly("z", "a", "m");
+        assertThat(Json.write(object)).isEqualTo("{\n  \"z\": 1,\n  \"a\": null,\n  \"m\": {\n    \"inner\": \"x\"\n  }\n}\n");
+        assertThat(parse(Json.write(object))).containsEntry("a", null).containsEntry("z", 1L);
+    }
+
+    @Test
+    void anObjectWithAKeyMissingItsValueOrANonStringKeyIsRefused() {
+        assertThatThrownBy(() -> Json.object("a", 1, "b"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("a key without a value: b");
+        assertThatThrownBy(() -> Json.object(1, "a"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("not a key: 1");
+    }
 }

@@ -6,20 +6,17 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
@@ -33,6 +30,9 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
+
+import static dev.acmefilter.testing.FixtureProcesses.readQuietly;
+
 
 /**
  * A real BIND 9 ({@code named} from Debian's {@code bind9}) started as a child process for
@@ -149,11 +149,11 @@ public final class BindServer implements AutoCloseable {
 
     /** The primary's log (named -g writes it to stderr). */
     public String log() {
-        return read(workDir.resolve("primary.log"));
+        return readQuietly(workDir.resolve("primary.log"));
     }
 
     public String secondaryLog() {
-        return read(workDir.resolve("secondary.log"));
+        return readQuietly(workDir.resolve("secondary.log"));
     }
 
     /** The processes this instance started: the primary, then the secondary if any. */
@@ -237,41 +237,16 @@ public final class BindServer implements AutoCloseable {
         }
         closed = true;
         stopProcesses();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException | IllegalArgumentException e) {
-            // the JVM is shutting down, or the hook was never registered
-        }
+        FixtureProcesses.removeShutdownHook(shutdownHook);
         if (deleteWorkDir) {
-            try (Stream<Path> files = Files.walk(workDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (IOException e) {
-                // best effort
-            }
+            FixtureProcesses.deleteRecursively(workDir);
         }
     }
 
+    /** The secondary first, then the primary; SIGTERM: named shuts down cleanly. */
     private synchronized void stopProcesses() {
         for (int i = processes.size() - 1; i >= 0; i--) {
-            Process process = processes.get(i);
-            process.destroy(); // SIGTERM: named shuts down cleanly
-            try {
-                if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                    process.destroyForcibly();
-                    process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            return "<cannot read " + file + ": " + e + ">";
+            FixtureProcesses.stop(processes.get(i), STOP_GRACE);
         }
     }
 
@@ -354,8 +329,8 @@ public final class BindServer implements AutoCloseable {
          *                               with the log when it does not come up
          */
         public BindServer start() {
-            Path named = Pebble.findExecutable(Path.of("/usr/sbin/named"), "named").orElse(null);
-            Path keygen = Pebble.findExecutable(Path.of("/usr/sbin/tsig-keygen"), "tsig-keygen").orElse(null);
+            Path named = FixtureProcesses.findExecutable(Path.of("/usr/sbin/named"), "named").orElse(null);
+            Path keygen = FixtureProcesses.findExecutable(Path.of("/usr/sbin/tsig-keygen"), "tsig-keygen").orElse(null);
             if (named == null || keygen == null) {
                 throw new IllegalStateException(NOT_INSTALLED_MESSAGE);
             }
@@ -376,11 +351,11 @@ public final class BindServer implements AutoCloseable {
                     KEY_NAME.length() - 1)).redirectErrorStream(true).redirectOutput(keyFile.toFile()).start();
             if (!gen.waitFor(10, TimeUnit.SECONDS) || gen.exitValue() != 0) {
                 gen.destroyForcibly();
-                throw new IllegalStateException("tsig-keygen -a " + algorithm + " failed: " + read(keyFile));
+                throw new IllegalStateException("tsig-keygen -a " + algorithm + " failed: " + readQuietly(keyFile));
             }
-            Matcher secret = SECRET.matcher(read(keyFile));
+            Matcher secret = SECRET.matcher(readQuietly(keyFile));
             if (!secret.find()) {
-                throw new IllegalStateException("no secret in the output of tsig-keygen: " + read(keyFile));
+                throw new IllegalStateException("no secret in the output of tsig-keygen: " + readQuietly(keyFile));
             }
             if (secondary && !host.equals("127.0.0.1")) {
                 throw new IllegalStateException("the secondary goes with the primary on 127.0.0.1 only");
@@ -503,7 +478,7 @@ public final class BindServer implements AutoCloseable {
         while (true) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("named exited with code " + process.exitValue() + "\n--- "
-                        + logName + " ---\n" + read(workDir.resolve(logName)));
+                        + logName + " ---\n" + readQuietly(workDir.resolve(logName)));
             }
             try {
                 Message answer = ask(server, ZONE, Type.SOA);
@@ -518,7 +493,7 @@ public final class BindServer implements AutoCloseable {
             if (Instant.now().isAfter(deadline)) {
                 throw new IllegalStateException("named at " + server + " does not serve " + ZONE + " after "
                         + STARTUP_TIMEOUT.toSeconds() + " s (" + last + ")\n--- " + logName + " ---\n"
-                        + read(workDir.resolve(logName)));
+                        + readQuietly(workDir.resolve(logName)));
             }
             Thread.sleep(50);
         }

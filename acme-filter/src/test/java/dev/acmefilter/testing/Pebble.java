@@ -45,9 +45,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -67,6 +65,10 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.util.io.pem.PemObject;
+
+import static dev.acmefilter.testing.FixtureProcesses.deleteRecursively;
+import static dev.acmefilter.testing.FixtureProcesses.findExecutable;
+import static dev.acmefilter.testing.FixtureProcesses.readQuietly;
 
 /**
  * A real <a href="https://github.com/letsencrypt/pebble">Pebble</a> ACME server (Debian package
@@ -387,28 +389,10 @@ public final class Pebble implements AutoCloseable {
         }
         closed = true;
         stopProcesses();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException | IllegalArgumentException e) {
-            // JVM already shutting down, or hook never registered
-        }
+        FixtureProcesses.removeShutdownHook(shutdownHook);
         if (deleteWorkDirOnClose) {
             finalLog = readQuietly(logFile);
             deleteRecursively(workDir);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> {
-                try {
-                    Files.deleteIfExists(f);
-                } catch (IOException e) {
-                    // best effort
-                }
-            });
-        } catch (IOException e) {
-            // best effort
         }
     }
 
@@ -427,27 +411,7 @@ public final class Pebble implements AutoCloseable {
     }
 
     private static void stop(Process process) {
-        List<ProcessHandle> descendants = process.descendants().collect(Collectors.toList());
-        process.destroy();
-        descendants.forEach(ProcessHandle::destroy);
-        boolean interrupted = false;
-        try {
-            if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            interrupted = true;
-            process.destroyForcibly();
-        }
-        for (ProcessHandle d : descendants) {
-            if (d.isAlive()) {
-                d.destroyForcibly();
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        FixtureProcesses.stop(process, STOP_GRACE);
     }
 
     // ------------------------------------------------------------------ chain verification
@@ -529,17 +493,6 @@ public final class Pebble implements AutoCloseable {
             return ctx;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot build SSLContext", e);
-        }
-    }
-
-    private static String readQuietly(Path file) {
-        if (file == null || !Files.exists(file)) {
-            return "";
-        }
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "<cannot read " + file + ": " + e + ">";
         }
     }
 
@@ -795,22 +748,6 @@ public final class Pebble implements AutoCloseable {
             json.append("\n  }\n}\n");
             return json.toString();
         }
-    }
-
-    /** /usr/bin/NAME if executable, else NAME on PATH. */
-    static Optional<Path> findExecutable(Path preferred, String name) {
-        if (Files.isExecutable(preferred)) {
-            return Optional.of(preferred);
-        }
-        String pathEnv = System.getenv("PATH");
-        if (pathEnv == null) {
-            return Optional.empty();
-        }
-        return Stream.of(pathEnv.split(java.io.File.pathSeparator))
-                .filter(s -> !s.isEmpty())
-                .map(s -> Path.of(s, name))
-                .filter(Files::isExecutable)
-                .findFirst();
     }
 
     // ------------------------------------------------------------------ readiness

@@ -3,6 +3,8 @@ package dev.acmefilter.testing;
 import dev.acmefilter.challenge.InMemoryChallengeStore;
 import dev.acmefilter.config.CertificateSettings;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -77,6 +79,25 @@ public final class PebbleExtension implements BeforeAllCallback, AfterAllCallbac
                 .accountKeyFile(dir.resolve("client.key"))
                 .certificatePath(dir.resolve("tls/homeserver.tls.crt"))
                 .privateKeyPath(dir.resolve("tls/homeserver.tls.key"));
+    }
+
+    /**
+     * Writes {@code home/homeserver.yaml}: Synapse's keys for {@code localhost} with its pair in
+     * {@code home/tls/}, and an {@code acme} section that orders from this Pebble (trusting
+     * its CA) with the pre-flight off; {@code moreAcmeLines} are appended as they are (keys of
+     * the acme section indented by two spaces).
+     */
+    public Path homeserverYaml(Path home, String moreAcmeLines) throws IOException {
+        return Files.writeString(home.resolve("homeserver.yaml"), """
+                server_name: localhost
+                tls_certificate_path: tls/localhost.crt
+                tls_private_key_path: tls/localhost.key
+                acme:
+                  enabled: true
+                  url: '%s'
+                  ca_certificates: '%s'
+                  preflight: {mode: off}
+                """.formatted(get().directoryUrl(), get().caCertificatesPem()) + moreAcmeLines);
     }
 
     /** The running Pebble; only between beforeAll and afterAll. */

@@ -263,11 +263,7 @@ public final class PostgresServer implements AutoCloseable {
 
     /** The server's log so far. */
     public String log() {
-        try {
-            return Files.exists(logFile) ? Files.readString(logFile, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            return "(cannot read " + logFile + ": " + e + ")";
-        }
+        return FixtureProcesses.readQuietly(logFile);
     }
 
     /** Stops the server (when running) and deletes its folder. */
@@ -280,12 +276,8 @@ public final class PostgresServer implements AutoCloseable {
             stop();
         } finally {
             closed = true;
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException | IllegalArgumentException e) {
-                // shutting down, or never registered
-            }
-            deleteRecursively(workDir);
+            FixtureProcesses.removeShutdownHook(shutdownHook);
+            FixtureProcesses.deleteRecursively(workDir);
         }
     }
 
@@ -352,20 +344,6 @@ public final class PostgresServer implements AutoCloseable {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("No free loopback port", e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> {
-                try {
-                    Files.deleteIfExists(f);
-                } catch (IOException e) {
-                    // best effort
-                }
-            });
-        } catch (IOException e) {
-            // best effort
         }
     }
 }
