@@ -56,7 +56,7 @@ STEPS_TABLE=(
     'time_to_certificate  330             time-to-certificate.sh'
     'filter_overhead      420             filter-overhead.sh'
     'challenge            200             challenge-endpoint.sh'
-    'footprint            540             footprint.sh 3 20'
+    'footprint            600             footprint.sh 3 20'
     'scale                300             scale.sh'
     'dns01                780             dns01.sh'
     'cluster              600             cluster.sh'
