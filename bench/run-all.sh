@@ -25,7 +25,9 @@
 #                          without the filter's declaration (and a plain webapp, and the base's options)
 #  3. challenge            bench/challenge-endpoint.sh: wrk on a pending and an unknown token, the
 #                          filter in an embedded Jetty vs nginx serving a webroot
-#  4. footprint            bench/footprint.sh 3: Jetty RSS / heap / start time, acme.war vs an empty webapp
+#  4. footprint            bench/footprint.sh 3 20: the service as installed (its options, with and without
+#                          its class-data archive, the JVM's defaults) vs an empty webapp: start, VmRSS,
+#                          VmHWM; certbot's peak RSS
 #  5. scale                bench/scale.sh: a 100-name certificate, 50 certificates in one pass
 #  6. dns01                bench/dns01.sh: dns-01 for a name and its wildcard against one BIND: ours
 #                          (running and cold JVM), lego and certbot (quickest settings and defaults)
@@ -54,7 +56,7 @@ STEPS_TABLE=(
     'time_to_certificate  330             time-to-certificate.sh'
     'filter_overhead      420             filter-overhead.sh'
     'challenge            200             challenge-endpoint.sh'
-    'footprint            150             footprint.sh 3'
+    'footprint            600             footprint.sh 3 20'
     'scale                300             scale.sh'
     'dns01                780             dns01.sh'
     'cluster              600             cluster.sh'
@@ -142,10 +144,10 @@ TTC_RUNNING_MS=() TTC_COLD_MS=() TTC_CERTBOT_MS=() TTC_LEGO_MS=() TTC_COLD_SERVE
 TTC_FIRST_MS=() TTC_FIRST_SERVER_STARTED_MS=() TTC_FIRST_ORDER_MS=() TTC_WARMUP_MS=()
 FILTER_WAR_RPS=() FILTER_NOFILTER_RPS=() FILTER_PLAIN_RPS=() FILTER_BASE_OPTIONS_RPS=() FILTER_BASE_JVM_OPTIONS=()
 CHALLENGE_FILTER_200_RPS=() CHALLENGE_NGINX_200_RPS=() CHALLENGE_FILTER_404_RPS=() CHALLENGE_NGINX_404_RPS=()
-# shellcheck disable=SC2034 # read through ${!ref} in footprint_table
-FOOTPRINT_EMPTY_START_MS=() FOOTPRINT_EMPTY_RSS_MIB=() FOOTPRINT_EMPTY_HEAP_MIB=()
-# shellcheck disable=SC2034
-FOOTPRINT_WAR_START_MS=() FOOTPRINT_WAR_RSS_MIB=() FOOTPRINT_WAR_HEAP_MIB=()
+FOOTPRINT_SETTLE_S=() FOOTPRINT_CERTBOT_MS=() FOOTPRINT_CERTBOT_PEAK_MIB=()
+for conf in SERVICE NO_ARCHIVE JVM_DEFAULTS EMPTY; do   # read through ${!ref} in footprint_table
+    for figure in LISTEN_MS SERVE_MS CERT_MS CPU_MS RSS_MIB HWM_MIB; do declare -a "FOOTPRINT_${conf}_$figure=()"; done
+done
 for line in "${STEPS_TABLE[@]}"; do
     read -r -a step <<<"$line"
     run_step "${step[@]}"
@@ -187,20 +189,47 @@ JAVA_V=$(sed -n 1p "$WORK/java.version")
 mvn -v > "$WORK/mvn.version" 2>/dev/null   # not piped into head: with pipefail, mvn's SIGPIPE ended the run once
 MVN_V=$(sed -n 1p "$WORK/mvn.version" | sed 's/\x1b\[[0-9;]*m//g')
 
-footprint_table() { # the medians of bench/footprint.sh's figures, and what acme.war adds
-    local e=(FOOTPRINT_EMPTY_START_MS FOOTPRINT_EMPTY_RSS_MIB FOOTPRINT_EMPTY_HEAP_MIB)
-    local w=(FOOTPRINT_WAR_START_MS FOOTPRINT_WAR_RSS_MIB FOOTPRINT_WAR_HEAP_MIB) me=() mw=() i ref
-    for i in 0 1 2; do
-        ref="${e[i]}[@]"; me+=("$(median "${!ref}")")
-        ref="${w[i]}[@]"; mw+=("$(median "${!ref}")")
+footprint_table() { # bench/footprint.sh's figures: a row per configuration, medians (min-max), and certbot's
+    local conf what row figure ref vals m lo hi
+    printf '| configuration | launch -> listening | -> serving HTTP | -> certificate on disk | JVM CPU to certificate | VmRSS | VmHWM | runs |\n'
+    printf '|---|---|---|---|---|---|---|---|\n'
+    for conf in SERVICE NO_ARCHIVE JVM_DEFAULTS EMPTY; do
+        case $conf in
+            SERVICE) what="the service's options, with its class-data archive (as installed)" ;;
+            NO_ARCHIVE) what="the service's options, no archive (\`ACME_FAST_START=0\`)" ;;
+            JVM_DEFAULTS) what="the JVM's defaults (no options, no archive)" ;;
+            EMPTY) what="baseline: the same Jetty, options and archive, an empty webapp (CPU: to serving)" ;;
+        esac
+        row="| $what"
+        for figure in LISTEN_MS SERVE_MS CERT_MS CPU_MS RSS_MIB HWM_MIB; do
+            ref="FOOTPRINT_${conf}_${figure}[@]"
+            vals=("${!ref}")
+            if ((${#vals[@]} == 0)); then row+=" | -"; continue; fi
+            read -r m lo hi < <(stats "${vals[@]}")
+            case $figure in
+                *_MS) row+=" | $(awk -v m="$m" -v a="$lo" -v b="$hi" 'BEGIN { printf "%.2f s (%.2f-%.2f)", m / 1000, a / 1000, b / 1000 }')" ;;
+                *) row+=" | $m MiB ($lo-$hi)" ;;
+            esac
+        done
+        ref="FOOTPRINT_${conf}_RSS_MIB[@]"
+        vals=("${!ref}")
+        printf '%s | %d |\n' "$row" "${#vals[@]}"
     done
-    printf 'Jetty 12.1.8 base, median of %d runs (start = Jetty uptime when the server started, deployment included)\n' \
-        "${#FOOTPRINT_WAR_START_MS[@]}"
-    printf '%-34s %10s %10s %12s\n' "" "start ms" "RSS MiB" "heap MiB"
-    printf '%-34s %10s %10s %12s\n' "empty webapp at /" "${me[@]}"
-    printf '%-34s %10s %10s %12s\n' "acme.war at /, after provisioning" "${mw[@]}"
-    printf '%-34s %10s %10s %12s\n' "added by acme.war" "$(minus "${mw[0]}" "${me[0]}" %d)" \
-        "$(minus "${mw[1]}" "${me[1]}" %d)" "$(minus "${mw[2]}" "${me[2]}" %.1f)"
+    read -r m lo hi < <(stats "${FOOTPRINT_CERTBOT_MS[@]}")
+    row="| certbot certonly --standalone (launch -> exit; peak RSS) | - | - | $(awk -v m="$m" -v a="$lo" -v b="$hi" \
+        'BEGIN { if (m == "n/a") print "n/a"; else printf "%.2f s (%.2f-%.2f)", m / 1000, a / 1000, b / 1000 }') | -"
+    read -r m lo hi < <(stats "${FOOTPRINT_CERTBOT_PEAK_MIB[@]}")
+    printf '%s | peak %s MiB (%s-%s) | - | %d |\n' "$row" "$m" "$lo" "$hi" "${#FOOTPRINT_CERTBOT_PEAK_MIB[@]}"
+}
+footprint_targets() { # the issue's targets for the service as installed, against its medians
+    local rss listen added
+    rss=$(median "${FOOTPRINT_SERVICE_RSS_MIB[@]}")
+    listen=$(median "${FOOTPRINT_SERVICE_LISTEN_MS[@]}")
+    added=$(minus "$rss" "$(median "${FOOTPRINT_EMPTY_RSS_MIB[@]}")" %d)
+    printf 'Targets (issue #16), the service as installed: VmRSS after the first certificate <= 96 MiB: %s MiB, met: %s;' \
+        "$rss" "$(meets "$rss" "<=" 96)"
+    printf ' launch -> listening <= 1.5 s: %s ms, met: %s. acme.war adds %s MiB of RSS to the empty webapp.\n' \
+        "$listen" "$(meets "$listen" "<=" 1500)" "$added"
 }
 minus() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { if (a !~ /^[0-9.]+$/ || b !~ /^[0-9.]+$/) print "n/a"; else printf f, a - b }'; }
 
@@ -277,7 +306,7 @@ regenerate this file. Not part of the test suite. All ratios are from this one r
 
 ## Targets
 
-| measurement | ratio | target | met |
+| measurement | ratio or value | target | met |
 |---|---|---|---|
 | time to certificate, running container vs certbot | $R_AC | <= 0.10 | $(meets "$R_AC" "<=" 0.10) |
 | time to certificate, running container vs lego | $R_AD | <= 0.10 | $(meets "$R_AD" "<=" 0.10) |
@@ -285,6 +314,8 @@ regenerate this file. Not part of the test suite. All ratios are from this one r
 | filter overhead (static file, acme.war / acme.war without the filter) | $R_F | >= 0.98 | $(meets "$R_F" ">=" 0.98) |
 | challenge endpoint, pending token (filter / nginx) | $R_200 | >= 0.80 | $(meets "$R_200" ">=" 0.80) |
 | challenge endpoint, unknown token 404 (filter / nginx) | $R_404 | >= 0.80 | $(meets "$R_404" ">=" 0.80) |
+| footprint: VmRSS of the service as installed after its first certificate (MiB) | $(median "${FOOTPRINT_SERVICE_RSS_MIB[@]}") | <= 96 | $(meets "$(median "${FOOTPRINT_SERVICE_RSS_MIB[@]}")" "<=" 96) |
+| footprint: the service as installed, launch -> listening (ms) | $(median "${FOOTPRINT_SERVICE_LISTEN_MS[@]}") | <= 1500 | $(meets "$(median "${FOOTPRINT_SERVICE_LISTEN_MS[@]}")" "<=" 1500) |
 
 ## 1. Time to certificate
 
@@ -346,11 +377,18 @@ Each round measures the filter and nginx back to back with the same \`wrk ${WRK_
 
 ## 4. Footprint
 
-From \`${STEP_COMMAND[footprint]}\`:$(status footprint)
+From \`${STEP_COMMAND[footprint]}\`: the launcher the .deb and the tarball install
+(\`jetty-base/target/matrix-acme/bin/matrix-acme\`) against a local Pebble, a new homeserver.yaml and
+account every run (a first deployment), configurations interleaved run by run, each run started on a
+quiet machine; medians (min-max). Listening: the port is in LISTEN state (Jetty binds it before it
+deploys the WAR); serving: the first HTTP answer; certificate: the chain and key on disk (then
+checked against Pebble's root). VmRSS and VmHWM from \`/proc/<pid>/status\`, ${FOOTPRINT_SETTLE_S[0]:-?} s after the
+certificate (the empty webapp: after serving). certbot: \`/usr/bin/time\`'s maximum resident set size.$(status footprint)
 
-\`\`\`
 $(footprint_table)
-\`\`\`
+
+$(footprint_targets)
+$(printf '%s\n' "${STEP_NOTES[footprint]:-}" | sed 's/^/\n/')
 
 ## 5. Scale
 $(status scale)

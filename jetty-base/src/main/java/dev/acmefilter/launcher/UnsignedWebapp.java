@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.Locale;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -66,7 +68,13 @@ public final class UnsignedWebapp {
         delete(old);
     }
 
-    /** Copies a jar, leaving out META-INF/*.SF, *.RSA, *.DSA and *.EC (the manifest's digests alone sign nothing). */
+    /**
+     * Copies a jar, leaving out META-INF/*.SF, *.RSA, *.DSA and *.EC, and the manifest's
+     * per-entry sections (the digests that only the signature used). BouncyCastle's manifests
+     * list every class with its digest (7,383 sections, 1 MiB); a class loader keeps a jar's
+     * manifest parsed in the heap for as long as it runs: 4 MiB of a 17 MiB heap. The main
+     * section (Multi-Release, Automatic-Module-Name, the bundle headers) stays as it was.
+     */
     static void copyWithoutSignatures(InputStream jar, OutputStream target) throws IOException {
         ZipInputStream in = new ZipInputStream(jar);
         try (ZipOutputStream out = new ZipOutputStream(target)) {
@@ -77,7 +85,13 @@ public final class UnsignedWebapp {
                 ZipEntry copy = new ZipEntry(entry.getName());
                 copy.setTime(entry.getTime());
                 out.putNextEntry(copy);
-                in.transferTo(out);
+                if (entry.getName().equalsIgnoreCase(JarFile.MANIFEST_NAME)) {
+                    Manifest manifest = new Manifest(in);
+                    manifest.getEntries().clear();
+                    manifest.write(out);
+                } else {
+                    in.transferTo(out);
+                }
                 out.closeEntry();
             }
         }

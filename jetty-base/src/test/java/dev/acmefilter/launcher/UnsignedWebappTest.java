@@ -9,6 +9,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -63,6 +65,25 @@ class UnsignedWebappTest {
                     .containsExactly("META-INF/MANIFEST.MF", "META-INF/sub/x.SF", "org/bouncycastle/A.class");
             assertThat(jar.getInputStream(jar.getEntry("org/bouncycastle/A.class")).readAllBytes())
                     .isEqualTo("\u00ca\u00fe bytes".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void theManifestKeepsItsMainSectionAndLosesThePerClassDigests() throws Exception {
+        byte[] signed = zip("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\nMulti-Release: true\n"
+                + "Automatic-Module-Name: org.bouncycastle.provider\n\n"
+                + "Name: org/bouncycastle/A.class\nSHA-256-Digest: q1w2e3=\n\n", "org/bouncycastle/A.class", "x");
+        Path folder = dir.resolve("webapp");
+
+        UnsignedWebapp.main(new String[] {war(signed).toString(), folder.toString()});
+
+        try (JarFile jar = new JarFile(folder.resolve("WEB-INF/lib/bcprov.jar").toFile())) {
+            Manifest manifest = jar.getManifest();
+            assertThat(manifest.getEntries()).isEmpty();
+            assertThat(manifest.getMainAttributes().getValue("Multi-Release")).isEqualTo("true");
+            assertThat(manifest.getMainAttributes().getValue("Automatic-Module-Name"))
+                    .isEqualTo("org.bouncycastle.provider");
+            assertThat(jar.isMultiRelease()).isTrue();
         }
     }
 
