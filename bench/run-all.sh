@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # All benchmarks of issue #7 in one run: runs each measurement script, prints a table and
-# regenerates BENCHMARKS.md. Not part of the test suite. About 10 minutes on a 2-core machine (limit: 15).
+# regenerates BENCHMARKS.md. Not part of the test suite. At most 54 minutes (the sum of the step time limits below).
 #
 #   bench/run-all.sh            build what is missing, run everything, write BENCHMARKS.md
 #   RUNS=7 bench/run-all.sh     runs per client for the time to certificate (default 5, at least 5)
