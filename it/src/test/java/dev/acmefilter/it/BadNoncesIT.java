@@ -24,44 +24,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RunAsClient
 class BadNoncesIT {
 
-    private static Pebble badNonces;
-    private static ItEnvironment.Homeserver badNonceHome;
+    private static final ItWebapp webapp = new ItWebapp();
 
     @ArquillianResource
     private Deployer deployer;
 
     @Deployment(name = "bad-nonces", managed = false, testable = false)
     static WebArchive badNonceDeployment() {
-        LogCapture.install();
-        badNonces = Pebble.builder().httpPort(ItEnvironment.httpPort()).resolveAllNamesToLoopback(true)
-                .nonceRejectPercent(50).start();
-        badNonceHome = ItEnvironment.homeserver(badNonces, true);
-        return ItEnvironment.acmeWar(badNonceHome.yaml());
+        return webapp.warWithOwnCa(Pebble.builder().httpPort(ItEnvironment.httpPort())
+                .resolveAllNamesToLoopback(true).nonceRejectPercent(50));
     }
-
 
     @AfterAll
     static void stopPebble() {
-        if (badNonces != null) {
-            badNonces.close();
-        }
+        webapp.stopOwnCa();
     }
 
     @Test
     void withHalfOfAllNoncesRejectedTheOrderStillSucceeds() throws Exception {
-        int mark = LogCapture.install().mark();
-        deployer.deploy("bad-nonces");
-        try {
-            ItEnvironment.awaitFiles(badNonceHome, Duration.ofSeconds(60));
-            List<X509Certificate> chain = AcmeFilterOutput.readCertificates(badNonceHome.certificate());
-            Pebble.verifyChain(chain, badNonces.roots());
+        try (ManualDeployment deployed = ManualDeployment.deploy(deployer, "bad-nonces")) {
+            ItEnvironment.Homeserver home = webapp.homeserver();
+            ItEnvironment.awaitFiles(home, Duration.ofSeconds(60));
+            List<X509Certificate> chain = AcmeFilterOutput.readCertificates(home.certificate());
+            Pebble.verifyChain(chain, webapp.ownCa().roots());
             assertThat(AcmeFilterOutput.keyMatches(chain.get(0),
-                    AcmeFilterOutput.readPrivateKey(badNonceHome.privateKey()))).isTrue();
-            long retried = LogCapture.install().since(mark).stream()
+                    AcmeFilterOutput.readPrivateKey(home.privateKey()))).isTrue();
+            long retried = deployed.logSince().stream()
                     .filter(line -> line.contains("Bad Replay Nonce, trying again")).count();
             assertThat(retried).as("nonces rejected by Pebble and retried by the client").isPositive();
-        } finally {
-            deployer.undeploy("bad-nonces");
         }
     }
 }

@@ -24,46 +24,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RunAsClient
 class CaOutageAtStartIT {
 
-    private static Pebble outage;
-    private static ItEnvironment.Homeserver outageHome;
+    private static final ItWebapp webapp = new ItWebapp();
 
     @ArquillianResource
     private Deployer deployer;
 
     @Deployment(name = "outage", managed = false, testable = false)
     static WebArchive outageDeployment() {
-        LogCapture.install();
-        outage = Pebble.builder().httpPort(ItEnvironment.httpPort()).resolveAllNamesToLoopback(true).start();
-        outageHome = ItEnvironment.homeserver(outage, true);
-        return ItEnvironment.acmeWar(outageHome.yaml());
+        return webapp.warWithOwnCa(Pebble.builder().httpPort(ItEnvironment.httpPort()).resolveAllNamesToLoopback(true));
     }
-
 
     @AfterAll
     static void stopPebble() {
-        if (outage != null) {
-            outage.close();
-        }
+        webapp.stopOwnCa();
     }
 
     @Test
     void whenTheCaIsDownAtStartTheWebappServesAndTheCertificateArrivesOnceTheCaIsBack() throws Exception {
+        Pebble outage = webapp.ownCa();
         outage.stopServer();
-        int mark = LogCapture.install().mark();
-        deployer.deploy("outage");
-        try {
+        try (ManualDeployment deployed = ManualDeployment.deploy(deployer, "outage")) {
             assertThat(ItEnvironment.get(ItEnvironment.base().resolve("/index.html")).statusCode())
                     .as("the webapp serves while the CA is down").isEqualTo(200);
-            String failure = LogCapture.install().await(mark, "failed (1 in a row)", Duration.ofSeconds(20));
+            String failure = deployed.awaitLog("failed (1 in a row)", Duration.ofSeconds(20));
             assertThat(failure).as("the failed first attempt is logged").isNotNull()
                     .contains("next attempt at");
             outage.startServer();
 
             // the backoff's first step is one minute (plus up to 20% jitter)
-            ItEnvironment.awaitFiles(outageHome, Duration.ofSeconds(100));
-            Pebble.verifyChain(AcmeFilterOutput.readCertificates(outageHome.certificate()), outage.roots());
-        } finally {
-            deployer.undeploy("outage");
+            ItEnvironment.awaitFiles(webapp.homeserver(), Duration.ofSeconds(100));
+            Pebble.verifyChain(AcmeFilterOutput.readCertificates(webapp.homeserver().certificate()), outage.roots());
         }
     }
 }

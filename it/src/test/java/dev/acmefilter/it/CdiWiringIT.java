@@ -8,7 +8,6 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.StringReader;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLEncoder;
@@ -29,31 +28,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RunAsClient
 class CdiWiringIT {
 
-    private static ItEnvironment.Homeserver homeserver;
+    private static final ItWebapp webapp = new ItWebapp();
 
     @ArquillianResource
     private URL base;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        LogCapture.install();
-        homeserver = ItEnvironment.homeserver(true);
-        return ItEnvironment.acmeWar(homeserver.yaml());
-    }
-
-    private Properties probe(String path) throws Exception {
-        HttpResponse<String> answer = ItEnvironment.get(base.toURI().resolve("/it-probe/" + path));
-        assertThat(answer.statusCode()).as("GET /it-probe/" + path + ": " + answer.body()).isEqualTo(200);
-        Properties p = new Properties();
-        p.load(new StringReader(answer.body()));
-        return p;
+        return webapp.war(true);
     }
 
     @Test
     void certificateFleetIsAnApplicationScopedBeanInjectedAsClientProxy() throws Exception {
-        Properties cdi = probe("cdi");
-        assertThat(cdi.getProperty("fleet.injected")).isEqualTo("true");
-        assertThat(cdi.getProperty("fleet.scope")).isEqualTo("jakarta.enterprise.context.ApplicationScoped");
+        Properties cdi = ProbeClient.get(base, "cdi");
+        assertInjectedApplicationScoped(cdi, "fleet");
         assertThat(cdi.getProperty("fleet.beanClass")).isEqualTo("dev.acmefilter.provision.CertificateFleet");
         // a normal-scoped bean is injected as Weld's client proxy, a subclass
         assertThat(cdi.getProperty("fleet.class"))
@@ -63,62 +51,79 @@ class CdiWiringIT {
 
     @Test
     void provisionerReadsTheHomeserverYamlGivenByContextParam() throws Exception {
-        Properties settings = probe("settings");
-        assertThat(settings.getProperty("configFile")).isEqualTo(homeserver.yaml().toString());
+        Properties settings = ProbeClient.get(base, "settings");
+        assertThat(settings.getProperty("configFile")).isEqualTo(webapp.homeserver().yaml().toString());
         assertThat(settings.getProperty("enabled")).isEqualTo("true");
         assertThat(settings.getProperty("domains")).isEqualTo("localhost," + ItEnvironment.EXTRA_DOMAIN);
     }
 
     @Test
     void bootstrapIsInjectedAndRunsTheRenewalLoop() throws Exception {
-        Properties cdi = probe("cdi");
-        assertThat(cdi.getProperty("bootstrap.injected")).isEqualTo("true");
-        assertThat(cdi.getProperty("bootstrap.scope")).isEqualTo("jakarta.enterprise.context.ApplicationScoped");
+        Properties cdi = ProbeClient.get(base, "cdi");
+        assertInjectedApplicationScoped(cdi, "bootstrap");
         assertThat(cdi.getProperty("scheduler.present")).isEqualTo("true");
     }
 
     @Test
     void injectedChallengeStoreIsTheOneTheFilterAnswersFrom() throws Exception {
-        Properties cdi = probe("cdi");
-        assertThat(cdi.getProperty("store.injected")).isEqualTo("true");
+        Properties cdi = ProbeClient.get(base, "cdi");
+        assertInjectedApplicationScoped(cdi, "store");
         // the WAR's store: its own tokens first, then the admin command's files in the state dir
         assertThat(cdi.getProperty("store.beanClass")).isEqualTo("dev.acmefilter.war.ChallengeStoreProducer");
-        assertThat(cdi.getProperty("store.scope")).isEqualTo("jakarta.enterprise.context.ApplicationScoped");
 
         String token = "it-" + UUID.randomUUID().toString().replace("-", "");
-        // the only form the folder's files are served in: the token, a dot, a base64url SHA-256 thumbprint
-        String keyAuthorization = token + "." + java.util.Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(token.getBytes()));
-        URI challenge = base.toURI().resolve("/.well-known/acme-challenge/" + token);
-        assertThat(ItEnvironment.get(challenge).statusCode()).as("before the put").isEqualTo(404);
+        String keyAuthorization = keyAuthorization(token);
+        URI challenge = challenge(token);
+        assertNotAnswered(challenge, "before the put");
 
-        probe("put?token=" + token + "&value=" + URLEncoder.encode(keyAuthorization, StandardCharsets.UTF_8));
-        HttpResponse<String> answer = ItEnvironment.get(challenge);
-        assertThat(answer.statusCode()).as("after the put through the injected store").isEqualTo(200);
-        assertThat(answer.body()).isEqualTo(keyAuthorization);
+        ProbeClient.get(base, "put?token=" + token + "&value="
+                + URLEncoder.encode(keyAuthorization, StandardCharsets.UTF_8));
+        assertAnswered(challenge, keyAuthorization, "after the put through the injected store");
 
-        probe("remove?token=" + token);
-        assertThat(ItEnvironment.get(challenge).statusCode()).as("after the remove").isEqualTo(404);
+        ProbeClient.get(base, "remove?token=" + token);
+        assertNotAnswered(challenge, "after the remove");
     }
 
     @Test
     void aTokenFileWrittenByTheAdminCommandIntoTheStateDirIsAnswered() throws Exception {
         String token = "admin-" + UUID.randomUUID().toString().replace("-", "");
-        // the only form the folder's files are served in: the token, a dot, a base64url SHA-256 thumbprint
-        String keyAuthorization = token + "." + java.util.Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(token.getBytes()));
-        URI challenge = base.toURI().resolve("/.well-known/acme-challenge/" + token);
+        String keyAuthorization = keyAuthorization(token);
+        URI challenge = challenge(token);
         // what DirectoryChallengeStore writes: <state_dir>/challenges/<token>, the state dir being the account key's
-        Path file = homeserver.yaml().resolveSibling("challenges").resolve(token);
+        Path file = webapp.homeserver().yaml().resolveSibling("challenges").resolve(token);
         Files.createDirectories(file.getParent());
-        assertThat(ItEnvironment.get(challenge).statusCode()).as("before the file").isEqualTo(404);
+        assertNotAnswered(challenge, "before the file");
 
         Files.writeString(file, keyAuthorization);
-        HttpResponse<String> answer = ItEnvironment.get(challenge);
-        assertThat(answer.statusCode()).as("with the file").isEqualTo(200);
-        assertThat(answer.body()).isEqualTo(keyAuthorization);
+        assertAnswered(challenge, keyAuthorization, "with the file");
 
         Files.delete(file);
-        assertThat(ItEnvironment.get(challenge).statusCode()).as("after the file is gone").isEqualTo(404);
+        assertNotAnswered(challenge, "after the file is gone");
+    }
+
+    /** The probe's {@code <bean>.injected} and {@code <bean>.scope}: injected, and application-scoped. */
+    private static void assertInjectedApplicationScoped(Properties cdi, String bean) {
+        assertThat(cdi.getProperty(bean + ".injected")).isEqualTo("true");
+        assertThat(cdi.getProperty(bean + ".scope")).isEqualTo("jakarta.enterprise.context.ApplicationScoped");
+    }
+
+    /** The only form the folder's files are served in: the token, a dot, a base64url SHA-256 thumbprint. */
+    private static String keyAuthorization(String token) throws Exception {
+        return token + "." + java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(token.getBytes()));
+    }
+
+    private URI challenge(String token) throws Exception {
+        return base.toURI().resolve("/.well-known/acme-challenge/" + token);
+    }
+
+    private static void assertNotAnswered(URI challenge, String when) {
+        assertThat(ItEnvironment.get(challenge).statusCode()).as(when).isEqualTo(404);
+    }
+
+    private static void assertAnswered(URI challenge, String keyAuthorization, String when) {
+        HttpResponse<String> answer = ItEnvironment.get(challenge);
+        assertThat(answer.statusCode()).as(when).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo(keyAuthorization);
     }
 }

@@ -42,16 +42,14 @@ class CertificateProvisioningIT {
     private static final String DEPLOYMENT = "provisioning";
     private static final Duration FILES_TIMEOUT = Duration.ofSeconds(60);
 
-    private static ItEnvironment.Homeserver homeserver;
+    private static final ItWebapp webapp = new ItWebapp();
 
     @ArquillianResource
     private Deployer deployer;
 
     @Deployment(name = DEPLOYMENT, managed = false, testable = false)
     static WebArchive deployment() {
-        LogCapture.install();
-        homeserver = ItEnvironment.homeserver(true);
-        return ItEnvironment.acmeWar(homeserver.yaml());
+        return webapp.war(true);
     }
 
     /** A request line sent as written, which HttpClient would normalise; the whole answer. */
@@ -68,31 +66,27 @@ class CertificateProvisioningIT {
     void certificateIsProvisionedAndVerifiedOnDiskAfterDeployment() throws Exception {
         Pebble pebble = ItEnvironment.pebble();
         long start = System.nanoTime();
-        deployer.deploy(DEPLOYMENT);
-        try {
+        try (ManualDeployment deployment = ManualDeployment.deploy(deployer, DEPLOYMENT)) {
             long deployed = System.nanoTime();
             AssertionError last = awaitVerifiedFiles(pebble);
             long verified = System.nanoTime();
             if (last != null) {
-                throw new AssertionError("no verified certificate at " + homeserver.certificate() + " within "
-                        + FILES_TIMEOUT.toSeconds() + " s; last problem: " + last.getMessage()
+                throw new AssertionError("no verified certificate at " + webapp.homeserver().certificate()
+                        + " within " + FILES_TIMEOUT.toSeconds() + " s; last problem: " + last.getMessage()
                         + "\n--- Pebble log tail ---\n" + tail(pebble.log(), 30), last);
             }
             ItEnvironment.recordTiming("TIMING container=" + ItEnvironment.container()
                     + " deploy_ms=" + (deployed - start) / 1_000_000
                     + " deploy_to_files_ms=" + (verified - start) / 1_000_000);
             verify(pebble); // once more, for the assertion messages
-        } finally {
-            deployer.undeploy(DEPLOYMENT);
         }
     }
 
     @Test
     void afterIssuanceTheStatusNamesTheSerialAndHealthIsOk() throws Exception {
-        deployer.deploy(DEPLOYMENT);
-        try {
-            ItEnvironment.awaitFiles(homeserver, FILES_TIMEOUT);
-            X509Certificate leaf = AcmeFilterOutput.readCertificates(homeserver.certificate()).get(0);
+        try (ManualDeployment deployment = ManualDeployment.deploy(deployer, DEPLOYMENT)) {
+            ItEnvironment.awaitFiles(webapp.homeserver(), FILES_TIMEOUT);
+            X509Certificate leaf = AcmeFilterOutput.readCertificates(webapp.homeserver().certificate()).get(0);
             String serial = leaf.getSerialNumber().toString(16);
             URI base = ItEnvironment.base();
 
@@ -132,28 +126,19 @@ class CertificateProvisioningIT {
             assertThat(forwarded.statusCode()).isEqualTo(403);
             assertThat(forwarded.body()).isEqualTo("forbidden: the client forwarded by X-Forwarded-For 203.0.113.5 is"
                     + " not in acme.status.allow (default: loopback only)\n");
-        } finally {
-            deployer.undeploy(DEPLOYMENT);
         }
     }
 
     @Test
     void noRenewalThreadIsLeftRunningAfterUndeploy() throws Exception {
-        deployer.deploy(DEPLOYMENT);
-        boolean undeployed = false;
-        try {
+        try (ManualDeployment deployment = ManualDeployment.deploy(deployer, DEPLOYMENT)) {
             // the renewal loop starts with the webapp: without it this test would prove nothing
             assertThat(awaitThreads(true, Duration.ofSeconds(10)))
                     .as("a thread named acme-renewal while deployed").isNotEmpty();
-            deployer.undeploy(DEPLOYMENT);
-            undeployed = true;
+            deployment.undeploy();
             Set<Thread> left = awaitThreads(false, Duration.ofSeconds(5));
             assertThat(left.stream().map(t -> t.getName() + " " + t.getState()).toList())
                     .as("threads named acme-renewal after undeploy").isEmpty();
-        } finally {
-            if (!undeployed) {
-                deployer.undeploy(DEPLOYMENT);
-            }
         }
     }
 
@@ -169,6 +154,7 @@ class CertificateProvisioningIT {
 
     /** Polls until the files on disk pass {@link #verify}; null then, else the last failure. */
     private static AssertionError awaitVerifiedFiles(Pebble pebble) throws InterruptedException {
+        ItEnvironment.Homeserver homeserver = webapp.homeserver();
         long deadline = System.nanoTime() + FILES_TIMEOUT.toNanos();
         List<X509Certificate> roots = null;
         AssertionError last = new AssertionError("not polled yet");
@@ -192,6 +178,7 @@ class CertificateProvisioningIT {
     }
 
     private static void verify(Pebble pebble) throws Exception {
+        ItEnvironment.Homeserver homeserver = webapp.homeserver();
         List<X509Certificate> chain = AcmeFilterOutput.readCertificates(homeserver.certificate());
         PrivateKey key = AcmeFilterOutput.readPrivateKey(homeserver.privateKey());
         assertThat(chain).as("certificates in " + homeserver.certificate()).isNotEmpty();

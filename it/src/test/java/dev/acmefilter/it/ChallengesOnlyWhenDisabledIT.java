@@ -8,7 +8,6 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.StringReader;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpResponse;
@@ -26,20 +25,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RunAsClient
 class ChallengesOnlyWhenDisabledIT {
 
-    private static ItEnvironment.Homeserver homeserver;
+    private static final ItWebapp webapp = new ItWebapp();
 
     @ArquillianResource
     private URL base;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        LogCapture.install();
-        homeserver = ItEnvironment.homeserver(false);
-        return ItEnvironment.acmeWar(homeserver.yaml());
+        return webapp.war(false);
     }
 
     @Test
     void startupLogSaysAcmeIsDisabledAndOnlyChallengesAreServed() throws Exception {
+        ItEnvironment.Homeserver homeserver = webapp.homeserver();
         String line = LogCapture.install().await(0, "acme.enabled is false in " + homeserver.yaml(),
                 Duration.ofSeconds(5));
         assertThat(line).as("log line 'acme.enabled is false in " + homeserver.yaml() + "'").isNotNull();
@@ -48,7 +46,8 @@ class ChallengesOnlyWhenDisabledIT {
 
     @Test
     void noRenewalLoopRunsAndNoCertificateIsWritten() throws Exception {
-        Properties cdi = probe("cdi");
+        ItEnvironment.Homeserver homeserver = webapp.homeserver();
+        Properties cdi = ProbeClient.get(base, "cdi");
         assertThat(cdi.getProperty("scheduler.present")).isEqualTo("false");
         assertThat(ItEnvironment.renewalThreads()).as("threads named acme-renewal").isEmpty();
         assertThat(Files.exists(homeserver.certificate())).as(homeserver.certificate() + " exists").isFalse();
@@ -59,17 +58,9 @@ class ChallengesOnlyWhenDisabledIT {
     void challengesAreStillAnswered() throws Exception {
         URI challenge = base.toURI().resolve("/.well-known/acme-challenge/disabledToken_1");
         assertThat(ItEnvironment.get(challenge).statusCode()).isEqualTo(404);
-        probe("put?token=disabledToken_1&value=disabledToken_1.abc");
+        ProbeClient.get(base, "put?token=disabledToken_1&value=disabledToken_1.abc");
         HttpResponse<String> answer = ItEnvironment.get(challenge);
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(answer.body()).isEqualTo("disabledToken_1.abc");
-    }
-
-    private Properties probe(String path) throws Exception {
-        HttpResponse<String> answer = ItEnvironment.get(base.toURI().resolve("/it-probe/" + path));
-        assertThat(answer.statusCode()).as("GET /it-probe/" + path + ": " + answer.body()).isEqualTo(200);
-        Properties p = new Properties();
-        p.load(new StringReader(answer.body()));
-        return p;
     }
 }

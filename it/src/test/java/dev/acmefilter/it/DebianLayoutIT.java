@@ -67,10 +67,7 @@ class DebianLayoutIT {
 
     @Test
     void aDebianStyleFolderIssuesTheCertificateForTheServerNameFromConfD() throws Exception {
-        LogCapture log = LogCapture.install();
-        int mark = log.mark();
-        deployer.deploy(DEPLOYMENT);
-        try {
+        try (ManualDeployment deployed = ManualDeployment.deploy(deployer, DEPLOYMENT)) {
             Path certificate = etc.resolve("tls/homeserver.crt");
             Path key = etc.resolve("tls/homeserver.key");
             ItEnvironment.awaitFiles(new ItEnvironment.Homeserver(etc.resolve("homeserver.yaml"), certificate, key),
@@ -81,13 +78,11 @@ class DebianLayoutIT {
             assertThat(chain.get(0).getSubjectAlternativeNames()).extracting(san -> (Object) san.get(1))
                     .containsExactlyInAnyOrder("localhost", ItEnvironment.EXTRA_DOMAIN);
             assertThat(AcmeFilterOutput.keyMatches(chain.get(0), AcmeFilterOutput.readPrivateKey(key))).isTrue();
-            assertThat(log.await(mark, "Read the configuration from " + etc.resolve("homeserver.yaml") + ", "
+            assertThat(deployed.awaitLog("Read the configuration from " + etc.resolve("homeserver.yaml") + ", "
                     + etc.resolve("conf.d/report_stats.yaml") + ", " + etc.resolve("conf.d/server_name.yaml")
                     + ", in this order", Duration.ofSeconds(5))).as("the files read, in order").isNotNull();
-            assertThat(log.await(mark, etc.resolve("conf.d") + ": README does not end in .yaml; ignored",
+            assertThat(deployed.awaitLog(etc.resolve("conf.d") + ": README does not end in .yaml; ignored",
                     Duration.ofSeconds(1))).isNotNull();
-        } finally {
-            deployer.undeploy(DEPLOYMENT);
         }
     }
 }

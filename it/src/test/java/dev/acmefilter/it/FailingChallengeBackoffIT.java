@@ -29,8 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RunAsClient
 class FailingChallengeBackoffIT {
 
-    private static Pebble unreachable;
-    private static ItEnvironment.Homeserver failingHome;
+    private static final ItWebapp webapp = new ItWebapp();
 
     @ArquillianResource
     private Deployer deployer;
@@ -43,26 +42,22 @@ class FailingChallengeBackoffIT {
         }
         // Pebble validates on a port where nothing answers: every http-01 challenge fails
         // no rejected nonces: a retried POST would be counted as a second order
-        unreachable = Pebble.builder().httpPort(nothingListens).nonceRejectPercent(0).resolveAllNamesToLoopback(true).start();
-        failingHome = ItEnvironment.homeserver(unreachable, true);
-        return ItEnvironment.acmeWar(failingHome.yaml());
+        return webapp.warWithOwnCa(Pebble.builder().httpPort(nothingListens).nonceRejectPercent(0)
+                .resolveAllNamesToLoopback(true));
     }
-
 
     @AfterAll
     static void stopPebble() {
-        if (unreachable != null) {
-            unreachable.close();
-        }
+        webapp.stopOwnCa();
     }
 
     @Test
     void aChallengeThatCannotBeValidatedIsLoggedAndRetriedOnlyAfterTheBackoffEvenAcrossARedeploy()
             throws Exception {
-        int mark = LogCapture.install().mark();
-        deployer.deploy("failing");
-        try {
-            String failure = LogCapture.install().await(mark, "failed (1 in a row)", Duration.ofSeconds(30));
+        Pebble unreachable = webapp.ownCa();
+        ItEnvironment.Homeserver failingHome = webapp.homeserver();
+        try (ManualDeployment deployed = ManualDeployment.deploy(deployer, "failing")) {
+            String failure = deployed.awaitLog("failed (1 in a row)", Duration.ofSeconds(30));
             assertThat(failure).as("the failure is logged").isNotNull()
                     .containsPattern("http-01 validation of (localhost|matrix\\.example\\.org) failed:"
                             + " urn:ietf:params:acme:error:connection: .*connection refused")
@@ -72,8 +67,6 @@ class FailingChallengeBackoffIT {
                     .isEqualTo(1);
             ItEnvironment.recordTiming("CA_REQUESTS container=" + ItEnvironment.container()
                     + " failed_attempt_requests=" + unreachable.requests());
-        } finally {
-            deployer.undeploy("failing");
         }
         Properties state = ItEnvironment.state(failingHome);
         assertThat(state.getProperty("consecutive_failures")).isEqualTo("1");
@@ -82,16 +75,12 @@ class FailingChallengeBackoffIT {
         assertThat(Duration.between(lastAttempt, nextAttempt)).isGreaterThanOrEqualTo(Duration.ofMinutes(1));
 
         // a redeploy inside the backoff waits for it
-        int again = LogCapture.install().mark();
-        deployer.deploy("failing");
-        try {
-            String waiting = LogCapture.install().await(again, "before the next attempt", Duration.ofSeconds(20));
+        try (ManualDeployment again = ManualDeployment.deploy(deployer, "failing")) {
+            String waiting = again.awaitLog("before the next attempt", Duration.ofSeconds(20));
             assertThat(waiting).as("the restart says it waits").isNotNull();
             Thread.sleep(5_000);
             assertThat(unreachable.requests("POST /order-plz")).as("orders after the redeploy").isEqualTo(1);
             assertThat(Files.exists(failingHome.certificate())).isFalse();
-        } finally {
-            deployer.undeploy("failing");
         }
     }
 }

@@ -21,21 +21,19 @@ class InvalidConfigurationFailsDeploymentIT {
 
     private static final String DEPLOYMENT = "invalid-key-type";
 
-    private static ItEnvironment.Homeserver homeserver;
+    private static final ItWebapp webapp = new ItWebapp();
 
     @ArquillianResource
     private Deployer deployer;
 
     @Deployment(name = DEPLOYMENT, managed = false, testable = false)
     static WebArchive deployment() {
-        LogCapture.install();
-        homeserver = ItEnvironment.homeserver(true, "key_type: dsa");
-        return ItEnvironment.acmeWar(homeserver.yaml());
+        return webapp.war(true, "key_type: dsa");
     }
 
     @Test
     void unsupportedKeyTypeFailsTheDeploymentWithTheConfigLoadersMessage() throws Exception {
         FailedDeployment.deploy(deployer, DEPLOYMENT)
-                .assertReported(homeserver.yaml() + ": acme.key_type: 'dsa' is not a supported key type");
+                .assertReported(webapp.homeserver().yaml() + ": acme.key_type: 'dsa' is not a supported key type");
     }
 }

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SeveralCertificatesIT {
 
     private static final String DEPLOYMENT = "several";
-    private static ItEnvironment.Homeserver homeserver;
+    private static final ItWebapp webapp = new ItWebapp();
     private static Path dir;
 
     @ArquillianResource
@@ -39,7 +39,7 @@ class SeveralCertificatesIT {
     static WebArchive deployment() {
         LogCapture.install();
         ItEnvironment.pebble().failLookups("unreachable.example.org");
-        homeserver = ItEnvironment.homeserver(true,
+        WebArchive war = webapp.war(true,
                 "preflight: {mode: 'off'}",
                 "certificates:",
                 "  - id: element",
@@ -50,16 +50,14 @@ class SeveralCertificatesIT {
                 "    domains: [unreachable.example.org]",
                 "    certificate_path: unreachable.crt",
                 "    private_key_path: unreachable.key");
-        dir = homeserver.yaml().getParent();
-        return ItEnvironment.acmeWar(homeserver.yaml());
+        dir = webapp.homeserver().yaml().getParent();
+        return war;
     }
 
     @Test
     void twoCertificatesAreIssuedWhileTheThirdFailsOnItsOwn() throws Exception {
-        LogCapture log = LogCapture.install();
-        int mark = log.mark();
-        deployer.deploy(DEPLOYMENT);
-        try {
+        ItEnvironment.Homeserver homeserver = webapp.homeserver();
+        try (ManualDeployment deployed = ManualDeployment.deploy(deployer, DEPLOYMENT)) {
             Path failureState = dir.resolve("acme-state@unreachable.properties");
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             while (System.nanoTime() < deadline && !(Files.exists(homeserver.certificate())
@@ -73,7 +71,7 @@ class SeveralCertificatesIT {
             assertThat(dir.resolve("unreachable.crt")).doesNotExist();
             assertThat(dir.resolve("unreachable.key")).doesNotExist();
             assertThat(Files.readString(failureState)).contains("unreachable.example.org");
-            assertThat(log.await(mark, "Certificate check of unreachable", Duration.ofSeconds(5)))
+            assertThat(deployed.awaitLog("Certificate check of unreachable", Duration.ofSeconds(5)))
                     .as("the failure logged with the certificate's id").isNotNull();
 
             // status, metrics and health: one entry per certificate; the one without a certificate is unhealthy
@@ -87,8 +85,6 @@ class SeveralCertificatesIT {
             assertThat(health.statusCode()).isEqualTo(503);
             assertThat(health.body()).startsWith("unhealthy\n").contains("default: ok\n", "element: ok\n",
                     "unreachable: no certificate at " + dir.resolve("unreachable.crt") + "\n");
-        } finally {
-            deployer.undeploy(DEPLOYMENT);
         }
     }
 

@@ -101,28 +101,12 @@ class ClusterIT {
     static void stopTheCluster() throws Exception {
         List<Exception> problems = new ArrayList<>();
         for (NodeProcess node : nodes) {
-            run(problems, node::close);
+            close(problems, node);
         }
-        run(problems, () -> {
-            if (proxy != null) {
-                proxy.close();
-            }
-        });
-        run(problems, () -> {
-            if (balancer != null) {
-                balancer.close();
-            }
-        });
-        run(problems, () -> {
-            if (pebble != null) {
-                pebble.close();
-            }
-        });
-        run(problems, () -> {
-            if (postgres != null) {
-                postgres.close();
-            }
-        });
+        close(problems, proxy);
+        close(problems, balancer);
+        close(problems, pebble);
+        close(problems, postgres);
         if (!problems.isEmpty()) {
             throw problems.get(0);
         }
@@ -376,14 +360,13 @@ class ClusterIT {
         }
     }
 
-    @FunctionalInterface
-    private interface Step {
-        void run() throws Exception;
-    }
-
-    private static void run(List<Exception> problems, Step step) {
+    /** Closes {@code resource} unless it was never started (null); a failure is kept in {@code problems}. */
+    private static void close(List<Exception> problems, AutoCloseable resource) {
+        if (resource == null) {
+            return;
+        }
         try {
-            step.run();
+            resource.close();
         } catch (Exception e) {
             problems.add(e);
         }
