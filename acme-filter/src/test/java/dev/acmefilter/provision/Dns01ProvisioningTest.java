@@ -13,7 +13,9 @@ import dev.acmefilter.status.HealthRule;
 import dev.acmefilter.status.StatusDocument;
 import dev.acmefilter.testing.ClassFixture;
 import dev.acmefilter.testing.LogCapture;
+import dev.acmefilter.testing.NsupdateHook;
 import dev.acmefilter.testing.Pebble;
+import dev.acmefilter.testing.ProvisionerRuns;
 import org.jose4j.json.JsonUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,7 +31,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -197,34 +198,19 @@ class Dns01ProvisioningTest {
 
     @Test
     void aHookThatCallsNsupdateAnswersTheChallenges() throws Exception {
-        Path calls = home.resolve("calls.txt");
-        Path hook = home.resolve("acme-dns-hook");
-        Files.writeString(hook, """
-                #!/bin/sh
-                # the hook an admin would write for a server that speaks RFC 2136
-                echo "$1 $2" >> '%s'
-                case "$1" in
-                  present) op=add ;;
-                  cleanup) op=delete ;;
-                  *) echo "unknown step $1" >&2; exit 2 ;;
-                esac
-                printf 'server 127.0.0.1 %d\\nupdate %%s %%s 60 TXT "%%s"\\nsend\\n' "$op" "$2" "$3" \\
-                  | nsupdate -k '%s'
-                """.formatted(calls, DNS01.get().bind.port(), DNS01.get().keyFile(home)));
-        Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwx------"));
+        Path hook = NsupdateHook.write(home.resolve("acme-dns-hook"), DNS01.get().bind.port(),
+                DNS01.get().keyFile(home));
         AcmeConfig config = ConfigLoader.load(DNS01.get().config(home, Dns01Fixture.wildcardNames(), "dns:",
                 "  command: acme-dns-hook", "  command_timeout: 20", "  propagation_timeout: 20",
                 "  check_servers: ['" + DNS01.get().bind.primaryAddress() + "']"));
-        Provisioner provisioner = new Provisioner(config.certificates().get(0), new InMemoryChallengeStore());
-        try {
-            assertThat(provisioner.provisionIfNeeded().outcome()).isEqualTo(ProvisionResult.Outcome.ISSUED);
-        } finally {
-            provisioner.close();
-        }
+        assertThat(ProvisionerRuns.check(config.certificates().get(0), new InMemoryChallengeStore()).outcome())
+                .isEqualTo(ProvisionResult.Outcome.ISSUED);
 
         assertIssued("example.test", "*.example.test");
         assertThat(DNS01.get().txt(Dns01Fixture.RECORD)).isEmpty();
-        assertThat(Files.readAllLines(calls)).as("pre-flight probe, then the two challenges").containsExactly(
+        assertThat(Files.readAllLines(NsupdateHook.calls(hook)).stream()
+                .map(call -> call.substring(0, call.lastIndexOf(' '))))
+                .as("pre-flight probe, then the two challenges (step and name)").containsExactly(
                 "present " + Dns01Fixture.RECORD, "cleanup " + Dns01Fixture.RECORD,
                 "present " + Dns01Fixture.RECORD, "present " + Dns01Fixture.RECORD,
                 "cleanup " + Dns01Fixture.RECORD, "cleanup " + Dns01Fixture.RECORD);
