@@ -29,8 +29,7 @@ import dev.acmefilter.testing.NsupdateHook;
 class HookSolverTest {
 
     @RegisterExtension
-    static final ClassFixture<BindServer> BIND = ClassFixture.of(() -> BindServer.builder()
-            .zoneRecord("_acme-challenge.hook IN TXT \"admins-own-value\"").start());
+    static final ClassFixture<BindServer> BIND = DnsFixtures.bindWithAdminsOwnRecord("hook");
 
     @TempDir
     Path dir;

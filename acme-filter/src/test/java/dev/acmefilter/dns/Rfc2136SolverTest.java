@@ -36,8 +36,7 @@ import dev.acmefilter.testing.ClassFixture;
 class Rfc2136SolverTest {
 
     @RegisterExtension
-    static final ClassFixture<BindServer> BIND = ClassFixture.of(() -> BindServer.builder()
-            .zoneRecord("_acme-challenge.two IN TXT \"admins-own-value\"").start());
+    static final ClassFixture<BindServer> BIND = DnsFixtures.bindWithAdminsOwnRecord("two");
 
     @TempDir
     Path state;
