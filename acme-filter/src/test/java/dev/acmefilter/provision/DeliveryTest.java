@@ -17,6 +17,7 @@ import dev.acmefilter.status.CertificateStatus;
 import dev.acmefilter.status.HealthRule;
 import dev.acmefilter.status.StatusDocument;
 import dev.acmefilter.testing.PebbleExtension;
+import dev.acmefilter.testing.ProvisionerRuns;
 import org.eclipse.jetty.server.Server;
 import org.jose4j.json.JsonUtil;
 import org.junit.jupiter.api.AfterEach;
@@ -100,7 +101,7 @@ class DeliveryTest {
                 .verify(new VerifySettings("127.0.0.1", tlsPort, "localhost", Duration.ofSeconds(15)))
                 .build();
         Provisioner provisioner = new Provisioner(settings, server.store());
-        ProvisionResult result = provisionOnce(provisioner);
+        ProvisionResult result = ProvisionerRuns.checkAndClose(provisioner);
 
         assertThat(result.outcome()).isEqualTo(ProvisionResult.Outcome.ISSUED);
         BigInteger fresh = result.leaf().getSerialNumber();
@@ -154,7 +155,7 @@ class DeliveryTest {
                 """.formatted(pidFile, tlsPort, PEBBLE.get().directoryUrl(), PEBBLE.get().caCertificatesPem()));
         CertificateSettings settings = ConfigLoader.load(yaml).certificates().get(0);
         Provisioner provisioner = new Provisioner(settings, server.store());
-        ProvisionResult result = provisionOnce(provisioner);
+        ProvisionResult result = ProvisionerRuns.checkAndClose(provisioner);
 
         BigInteger fresh = result.leaf().getSerialNumber();
         assertThat(servedSerial(tlsPort)).isEqualTo(fresh);
@@ -190,15 +191,6 @@ class DeliveryTest {
         Path pidFile = dir.resolve("nginx/nginx.pid");
         startNginx(tlsPort, cert, key, pidFile);
         return new Homeserver(store, cert, key, old, tlsPort, pidFile);
-    }
-
-    /** One provisioning run; the provisioner is closed after it but still reports its last delivery. */
-    private static ProvisionResult provisionOnce(Provisioner provisioner) throws Exception {
-        try {
-            return provisioner.provisionIfNeeded();
-        } finally {
-            provisioner.close();
-        }
     }
 
     /** The one certificate's entry of the status JSON, as /acme/status would answer it. */

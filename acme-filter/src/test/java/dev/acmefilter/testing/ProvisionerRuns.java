@@ -24,19 +24,31 @@ public final class ProvisionerRuns {
 
     /** A check as the scheduler runs it ({@link Provisioner#provisionIfNeeded()}). */
     public static ProvisionResult check(CertificateSettings settings, ChallengeStore store) throws Exception {
-        Provisioner provisioner = new Provisioner(settings, store);
-        try {
-            return provisioner.provisionIfNeeded();
-        } finally {
-            provisioner.close();
-        }
+        return checkAndClose(new Provisioner(settings, store));
+    }
+
+    /**
+     * A check by {@code provisioner}, closed after it; a closed provisioner still tells what
+     * it did ({@link Provisioner#lastDelivery()}, its state file).
+     */
+    public static ProvisionResult checkAndClose(Provisioner provisioner) throws Exception {
+        return runAndClose(provisioner, Provisioner::provisionIfNeeded);
     }
 
     /** A forced renewal, whatever is on disk ({@link Provisioner#renewNow()}). */
     public static ProvisionResult renew(CertificateSettings settings, ChallengeStore store) throws Exception {
-        Provisioner provisioner = new Provisioner(settings, store);
+        return runAndClose(new Provisioner(settings, store), Provisioner::renewNow);
+    }
+
+    /** What one run asks of the provisioner. */
+    @FunctionalInterface
+    private interface Run {
+        ProvisionResult on(Provisioner provisioner) throws Exception;
+    }
+
+    private static ProvisionResult runAndClose(Provisioner provisioner, Run run) throws Exception {
         try {
-            return provisioner.renewNow();
+            return run.on(provisioner);
         } finally {
             provisioner.close();
         }
