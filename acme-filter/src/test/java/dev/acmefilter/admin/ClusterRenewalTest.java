@@ -9,13 +9,11 @@ import dev.acmefilter.config.ConfigLoader;
 import dev.acmefilter.output.Pem;
 import dev.acmefilter.provision.CertificateFleet;
 import dev.acmefilter.testing.ChallengeJetty;
-import dev.acmefilter.testing.Pebble;
+import dev.acmefilter.testing.ClassFixture;
 import dev.acmefilter.testing.PebbleExtension;
 import dev.acmefilter.testing.PostgresServer;
 import org.eclipse.jetty.server.Server;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -48,7 +46,8 @@ class ClusterRenewalTest {
     @RegisterExtension
     static final PebbleExtension PEBBLE = PebbleExtension.configure(b -> b.resolveAllNamesToLoopback(true));
 
-    private static PostgresServer postgres;
+    @RegisterExtension
+    static final ClassFixture<PostgresServer> POSTGRES = ClassFixture.of(PostgresServer::start);
     private static int databases;
 
     @TempDir
@@ -60,21 +59,10 @@ class ClusterRenewalTest {
     private CertificateSettings runningCertificate;
     private Server jetty;
 
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
-
     /** A homeserver.yaml with acme.cluster, and "fe1", a running node of the same cluster with files of its own. */
     @BeforeEach
     void clusterWithARunningNode() throws Exception {
+        PostgresServer postgres = POSTGRES.get();
         String database = "admin" + (++databases);
         postgres.createDatabase(database, "acme", "db pass");
         byte[] secret = new byte[32];
@@ -84,23 +72,13 @@ class ClusterRenewalTest {
         for (Path f : List.of(secretFile, passwordFile)) {
             Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
         }
-        Pebble pebble = PEBBLE.get();
-        yaml = home.resolve("homeserver.yaml");
-        Files.writeString(yaml, """
-                server_name: localhost
-                tls_certificate_path: tls/localhost.crt
-                tls_private_key_path: tls/localhost.key
-                acme:
-                  enabled: true
-                  url: '%s'
-                  ca_certificates: '%s'
-                  preflight: {mode: off}
+        yaml = PEBBLE.homeserverYaml(home, """
                   cluster:
                     database: {url: '%s', user: acme, password_file: db.pass}
                     node: fe2
                     secret_file: cluster.key
                     lease: 10
-                """.formatted(pebble.directoryUrl(), pebble.caCertificatesPem(), postgres.jdbcUrl(database)));
+                """.formatted(postgres.jdbcUrl(database)));
         AcmeConfig config = ConfigLoader.load(yaml);
         ClusterSettings fe1 = ClusterSettings.builder().url(postgres.jdbcUrl(database)).user("acme")
                 .password("db pass").node("fe1").secret(secret).lease(Duration.ofSeconds(10)).build();
@@ -110,7 +88,7 @@ class ClusterRenewalTest {
         running = ClusterNode.start(fe1, Clock.systemUTC(), "test");
         runningFleet = new CertificateFleet(AcmeConfig.builder().certificate(runningCertificate).cluster(fe1).build(),
                 running.challenges(), Clock.systemUTC(), running);
-        jetty = ChallengeJetty.start(running.challenges(), pebble.httpPort());
+        jetty = ChallengeJetty.start(running.challenges(), PEBBLE.get().httpPort());
     }
 
     @AfterEach

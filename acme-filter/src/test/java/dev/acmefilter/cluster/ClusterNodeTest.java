@@ -12,13 +12,14 @@ import dev.acmefilter.status.ClusterStatus;
 import dev.acmefilter.status.HealthRule;
 import dev.acmefilter.status.StatusDocument;
 import dev.acmefilter.testing.ChallengeJetty;
+import dev.acmefilter.testing.ClassFixture;
 import dev.acmefilter.testing.LogCapture;
 import dev.acmefilter.testing.Pebble;
 import dev.acmefilter.testing.SimulatedClock;
 import org.eclipse.jetty.server.Server;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigInteger;
@@ -51,34 +52,23 @@ class ClusterNodeTest extends ClusterTestBase {
     private static final Duration LEASE = Duration.ofSeconds(15);
     private static final List<String> NAMES = List.of("localhost", "matrix.example.org");
 
-    private static Pebble pebble;
-    private static Server jetty;
+    // 40 s certificates: renewed at half their life, which a simulated clock reaches in a test; a
+    // renewal must be validated again (held in flight), so Pebble reuses no authorization (but 1 in 100)
+    @RegisterExtension
+    @Order(1)
+    static final ClassFixture<Pebble> PEBBLE = ClassFixture.of(() -> Pebble.builder().resolveAllNamesToLoopback(true)
+            .certificateValidityPeriod(Duration.ofSeconds(40)).env("PEBBLE_AUTHZREUSE", "0").start());
     private static final HeldChallenges answering = new HeldChallenges();
+    /** The challenge filter on Pebble's http-01 port; stopped before Pebble (extensions close in reverse order). */
+    @RegisterExtension
+    @Order(2)
+    static final ClassFixture<AutoCloseable> CHALLENGE_JETTY = ClassFixture.of(() -> {
+        Server jetty = ChallengeJetty.start(answering, PEBBLE.get().httpPort());
+        return jetty::stop;
+    });
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startPebble() throws Exception {
-        // 40 s certificates: renewed at half their life, which a simulated clock reaches in a test; a
-        // renewal must be validated again (held in flight), so Pebble reuses no authorization (but 1 in 100)
-        pebble = Pebble.builder().resolveAllNamesToLoopback(true).certificateValidityPeriod(Duration.ofSeconds(40))
-                .env("PEBBLE_AUTHZREUSE", "0").start();
-        jetty = ChallengeJetty.start(answering, pebble.httpPort());
-    }
-
-    @AfterAll
-    static void stopPebble() throws Exception {
-        try {
-            if (jetty != null) {
-                jetty.stop();
-            }
-        } finally {
-            if (pebble != null) {
-                pebble.close();
-            }
-        }
-    }
 
     /** A node: its cluster part, and its one certificate with files of its own. */
     private record Node(ClusterNode cluster, ManagedCertificate certificate, CertificateSettings settings) {
@@ -109,7 +99,7 @@ class ClusterNodeTest extends ClusterTestBase {
                 .password(PASSWORD).node(name).secret(secret).lease(LEASE).standaloneAfter(standaloneAfter).build();
         Path home = dir.resolve(name);
         CertificateSettings certificate = CertificateSettings.builder().domains(NAMES)
-                .directoryUrl(pebble.directoryUrl()).caCertificates(pebble.caCertificatesPem())
+                .directoryUrl(PEBBLE.get().directoryUrl()).caCertificates(PEBBLE.get().caCertificatesPem())
                 .accountKeyFile(home.resolve("client.key")).certificatePath(home.resolve("tls/homeserver.tls.crt"))
                 .privateKeyPath(home.resolve("tls/homeserver.tls.key")).build();
         ClusterNode node = closeLater(ClusterNode.start(cluster, nodeClock, "test"));
@@ -119,7 +109,7 @@ class ClusterNodeTest extends ClusterTestBase {
     }
 
     private long newOrders() {
-        return pebble.ordersCreated();
+        return PEBBLE.get().ordersCreated();
     }
 
     @Test
@@ -140,7 +130,7 @@ class ClusterNodeTest extends ClusterTestBase {
                 () -> b.serialOnDisk().equals(serial));
         X509Certificate leafOfB = Pem.readCertificates(b.settings().certificatePath()).get(0);
         assertThat(KeyMatch.matches(leafOfB, Pem.readPrivateKey(b.settings().privateKeyPath()))).isTrue();
-        Pebble.verifyChain(Pem.readCertificates(b.settings().certificatePath()), pebble.roots());
+        Pebble.verifyChain(Pem.readCertificates(b.settings().certificatePath()), PEBBLE.get().roots());
         assertThat(b.check().outcome()).as("b's own check").isEqualTo(ProvisionResult.Outcome.KEPT);
         assertThat(b.certificate().provisioner().ordersStarted()).isZero();
         assertThat(b.certificate().provisioner().certificatesInstalled()).isEqualTo(1);

@@ -10,6 +10,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -86,6 +90,17 @@ abstract class ClusterTestBase {
         opened.add(d);
         d.start();
         return d;
+    }
+
+    /** How many rows {@code acme.<table>} of this test's database holds. */
+    int rows(String table) {
+        try (Connection c = postgres().superuserConnection(database); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT count(*) FROM acme." + table)) {
+            r.next();
+            return r.getInt(1);
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
     }
 
     <T extends AutoCloseable> T closeLater(T c) {

@@ -10,9 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Base64;
 
@@ -27,12 +24,10 @@ class DatabaseChallengeStoreTest extends ClusterTestBase {
     void aTokenPutByOneNodeReachesAnotherByNotificationAndIsAnsweredFromMemoryWhileTheDatabaseIsDown()
             throws Exception {
         Cluster a = node("a");
-        Cluster b = node("b");
-        eventually("b listens", WAIT, () -> b.listener().listening());
+        Cluster b = listeningNode("b");
         String token = token();
 
-        a.challenges().put(token, token + ".thumb");
-        eventually("b heard of the token", WAIT, () -> b.challenges().knownTokens() == 1);
+        putAndWaitUntilHeard(a, b, token);
         postgres().stop();
 
         assertThat(b.challenges().find(token)).contains(token + ".thumb");
@@ -45,8 +40,7 @@ class DatabaseChallengeStoreTest extends ClusterTestBase {
     @Test
     void theFilterOfANodeThatDidNotPlaceTheOrderAnswersTheChallenge() throws Exception {
         Cluster a = node("a");
-        Cluster b = node("b");
-        eventually("b listens", WAIT, () -> b.listener().listening());
+        Cluster b = listeningNode("b");
         String token = token();
         Server jetty = ChallengeJetty.start(b.challenges(), 0);
         try {
@@ -135,8 +129,7 @@ class DatabaseChallengeStoreTest extends ClusterTestBase {
     @Test
     void aTokenPutJustAfterAMissIsAnsweredAtOnce() throws Exception {
         Cluster a = node("a");
-        Cluster b = node("b");
-        eventually("b listens", WAIT, () -> b.listener().listening());
+        Cluster b = listeningNode("b");
         String token = token();
         assertThat(b.challenges().find(token)).isEmpty(); // remembered as unknown for a few seconds
 
@@ -148,11 +141,9 @@ class DatabaseChallengeStoreTest extends ClusterTestBase {
     @Test
     void aRemovedTokenIsForgottenByEveryNodeAndLeavesTheDatabase() throws Exception {
         Cluster a = node("a");
-        Cluster b = node("b");
-        eventually("b listens", WAIT, () -> b.listener().listening());
+        Cluster b = listeningNode("b");
         String token = token();
-        a.challenges().put(token, token + ".thumb");
-        eventually("b heard of the token", WAIT, () -> b.challenges().knownTokens() == 1);
+        putAndWaitUntilHeard(a, b, token);
 
         a.challenges().remove(token);
 
@@ -208,8 +199,7 @@ class DatabaseChallengeStoreTest extends ClusterTestBase {
     @Test
     void theListenerResumesAfterTheDatabaseRestartsAndTheStatusShowedTheOutage() throws Exception {
         Cluster a = node("a");
-        Cluster b = node("b");
-        eventually("b listens", WAIT, () -> b.listener().listening());
+        Cluster b = listeningNode("b");
         assertThat(b.database().reachable()).isTrue();
 
         postgres().stop();
@@ -222,8 +212,7 @@ class DatabaseChallengeStoreTest extends ClusterTestBase {
                 && b.listener().listening());
         assertThat(b.database().reachable()).isTrue();
         String token = token();
-        a.challenges().put(token, token + ".thumb"); // a's pooled connection died: put reconnects
-        eventually("b heard of the token", WAIT, () -> b.challenges().knownTokens() == 1);
+        putAndWaitUntilHeard(a, b, token); // a's pooled connection died: put reconnects
         assertThat(b.challenges().find(token)).contains(token + ".thumb");
         assertThat(b.challenges().readThroughs()).isZero();
     }
@@ -266,14 +255,18 @@ class DatabaseChallengeStoreTest extends ClusterTestBase {
         assertThat(b.knownTokens()).isEqualTo(2);
     }
 
-    private int rows(String table) {
-        try (Connection c = postgres().superuserConnection(database); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT count(*) FROM acme." + table)) {
-            r.next();
-            return r.getInt(1);
-        } catch (java.sql.SQLException e) {
-            throw new AssertionError(e);
-        }
+    /** A started node that listens for the notifications of the others. */
+    private Cluster listeningNode(String name) throws InterruptedException {
+        Cluster node = node(name);
+        eventually(name + " listens", WAIT, () -> node.listener().listening());
+        return node;
+    }
+
+    /** {@code from} publishes {@code token}; waits until {@code listener}, which knew no token, has heard of it. */
+    private static void putAndWaitUntilHeard(Cluster from, Cluster listener, String token)
+            throws InterruptedException {
+        from.challenges().put(token, token + ".thumb");
+        eventually("the listener heard of the token", WAIT, () -> listener.challenges().knownTokens() == 1);
     }
 
     private static String token() {

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
@@ -87,7 +86,7 @@ class SharedCertificatesTest extends ClusterTestBase {
         SharedCertificate current = a.certificates().newest("default").orElseThrow();
         assertThat(current.serial()).isEqualTo(newer.get(0).getSerialNumber());
         assertThat(current.keyPair().getPrivate().getEncoded()).isEqualTo(newerKey.getPrivate().getEncoded());
-        assertThat(count("certificates")).isEqualTo(1);
+        assertThat(rows("certificates")).isEqualTo(1);
     }
 
     @Test
@@ -99,7 +98,7 @@ class SharedCertificatesTest extends ClusterTestBase {
 
         assertThatThrownBy(() -> a.certificates().store(lease, chain(key, "example.org"), key))
                 .isInstanceOf(StaleLeaseException.class).hasMessageContaining("released");
-        assertThat(count("certificates")).isZero();
+        assertThat(rows("certificates")).isZero();
     }
 
     @Test
@@ -152,7 +151,7 @@ class SharedCertificatesTest extends ClusterTestBase {
             a.certificates().store(lease, chain, key);
             last = chain.get(0);
         }
-        assertThat(count("certificates")).isEqualTo(SharedCertificates.KEPT);
+        assertThat(rows("certificates")).isEqualTo(SharedCertificates.KEPT);
         assertThat(a.certificates().newest("default")).get().extracting(SharedCertificate::serial)
                 .isEqualTo(last.getSerialNumber());
         assertThat(a.certificates().certificateIds()).containsExactly("default");
@@ -160,15 +159,5 @@ class SharedCertificatesTest extends ClusterTestBase {
 
     private List<X509Certificate> chain(KeyPair key, String... names) {
         return List.of(TestCerts.issuedBy(key, ca, caKey, clock.instant(), 90, names), ca);
-    }
-
-    private int count(String table) {
-        try (Connection c = postgres().superuserConnection(database); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT count(*) FROM acme." + table)) {
-            r.next();
-            return r.getInt(1);
-        } catch (java.sql.SQLException e) {
-            throw new AssertionError(e);
-        }
     }
 }

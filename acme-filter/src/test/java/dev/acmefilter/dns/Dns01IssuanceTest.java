@@ -19,9 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.shredzone.acme4j.Account;
 import org.shredzone.acme4j.AcmeJsonResource;
@@ -35,6 +34,7 @@ import org.shredzone.acme4j.connector.NetworkSettings;
 import org.shredzone.acme4j.provider.GenericAcmeProvider;
 
 import dev.acmefilter.testing.BindServer;
+import dev.acmefilter.testing.ClassFixture;
 import dev.acmefilter.testing.Pebble;
 
 /**
@@ -44,36 +44,23 @@ import dev.acmefilter.testing.Pebble;
  */
 class Dns01IssuanceTest {
 
-    private static BindServer bind;
-    private static Pebble pebble;
+    @RegisterExtension
+    @org.junit.jupiter.api.Order(1)
+    static final ClassFixture<BindServer> BIND = ClassFixture.of(() -> BindServer.builder().queryLog(true).start());
+    /** Its VA asks {@link #BIND}; closed before it (extensions close in reverse order). */
+    @RegisterExtension
+    @org.junit.jupiter.api.Order(2)
+    static final ClassFixture<Pebble> PEBBLE = ClassFixture.of(() -> Pebble.builder()
+            .dnsServer(BIND.get().primaryAddress()).start());
 
     @TempDir
     Path state;
 
-    @BeforeAll
-    static void start() {
-        bind = BindServer.builder().queryLog(true).start();
-        pebble = Pebble.builder().dnsServer(bind.primaryAddress()).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        try {
-            if (pebble != null) {
-                pebble.close();
-            }
-        } finally {
-            if (bind != null) {
-                bind.close();
-            }
-        }
-    }
-
     private static Session session() {
-        return new Session(pebble.directoryUrl(), new GenericAcmeProvider() {
+        return new Session(PEBBLE.get().directoryUrl(), new GenericAcmeProvider() {
             @Override
             public HttpClient createHttpClient(NetworkSettings settings) {
-                return HttpClient.newBuilder().connectTimeout(settings.getTimeout()).sslContext(pebble.sslContext())
+                return HttpClient.newBuilder().connectTimeout(settings.getTimeout()).sslContext(PEBBLE.get().sslContext())
                         .build();
             }
         });
@@ -100,9 +87,9 @@ class Dns01IssuanceTest {
 
     @Test
     void aCertificateForANameAndItsWildcardIsIssuedWithDns01AndTheRecordsAreGoneAfterwards() throws Exception {
-        assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), pebble.httpPort()).close())
+        assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), PEBBLE.get().httpPort()).close())
                 .as("nothing listens where Pebble would check http-01").isInstanceOf(ConnectException.class);
-        DnsSolver solver = DnsFixtures.solver(bind, DnsFixtures.rfc2136(bind), state);
+        DnsSolver solver = DnsFixtures.solver(BIND.get(), DnsFixtures.rfc2136(BIND.get()), state);
         Account account = new AccountBuilder().agreeToTermsOfService().useKeyPair(ecKey()).create(session());
         Order order = account.newOrder().domains("example.test", "*.example.test").create();
 
@@ -112,7 +99,7 @@ class Dns01IssuanceTest {
             String domain = (auth.isWildcard() ? "*." : "") + auth.getIdentifier().getDomain();
             records.put(auth, solver.add(domain, challenge.getDigest()));
         }
-        assertThat(bind.txt("_acme-challenge.example.test.")).hasSize(2)
+        assertThat(BIND.get().txt("_acme-challenge.example.test.")).hasSize(2)
                 .containsExactlyInAnyOrderElementsOf(records.values().stream().map(ChallengeRecord::value).toList());
         solver.awaitPropagation(records.values());
         for (Authorization auth : records.keySet()) {
@@ -123,22 +110,22 @@ class Dns01IssuanceTest {
             Status status = await(auth, auth::getStatus);
             solver.remove(entry.getValue());
             assertThat(status).as("%s: %s\n%s", auth.getIdentifier(), auth.findChallenge(Dns01Challenge.class)
-                    .flatMap(c -> c.getError()), pebble.log()).isEqualTo(Status.VALID);
+                    .flatMap(c -> c.getError()), PEBBLE.get().log()).isEqualTo(Status.VALID);
         }
-        assertThat(bind.txt("_acme-challenge.example.test.")).isEmpty();
+        assertThat(BIND.get().txt("_acme-challenge.example.test.")).isEmpty();
         assertThat(DnsFixtures.journal(state)).isEmpty();
 
         assertThat(await(order, order::getStatus)).isEqualTo(Status.READY);
         order.execute(ecKey());
         assertThat(await(order, order::getStatus)).as("order: %s", order.getError()).isEqualTo(Status.VALID);
         List<X509Certificate> chain = order.getCertificate().getCertificateChain();
-        Pebble.verifyChain(chain, pebble.roots());
+        Pebble.verifyChain(chain, PEBBLE.get().roots());
         List<String> names = new ArrayList<>();
         for (List<?> san : chain.get(0).getSubjectAlternativeNames()) {
             names.add((String) san.get(1));
         }
         assertThat(names).containsExactlyInAnyOrder("example.test", "*.example.test");
         // Pebble's VA asked BIND for the records (with recursion desired: "+"; our own checks ask without)
-        assertThat(bind.log()).contains("query: _acme-challenge.example.test IN TXT +");
+        assertThat(BIND.get().log()).contains("query: _acme-challenge.example.test IN TXT +");
     }
 }

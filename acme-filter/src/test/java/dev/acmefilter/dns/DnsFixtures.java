@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.List;
 
 import dev.acmefilter.testing.BindServer;
+import dev.acmefilter.testing.ClassFixture;
 
 /** Settings and values for tests against a {@link BindServer}. */
 final class DnsFixtures {
@@ -19,6 +20,16 @@ final class DnsFixtures {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private DnsFixtures() {
+    }
+
+    /**
+     * A BIND for the tests of one class (see {@link ClassFixture}) whose zone already holds the
+     * admin's own TXT record {@code "admins-own-value"} at {@code _acme-challenge.<label>}:
+     * what the solvers add and remove beside it must leave it alone.
+     */
+    static ClassFixture<BindServer> bindWithAdminsOwnRecord(String label) {
+        return ClassFixture.of(() -> BindServer.builder()
+                .zoneRecord("_acme-challenge." + label + " IN TXT \"admins-own-value\"").start());
     }
 
     /** The fixture's key, by the names an admin would configure. */

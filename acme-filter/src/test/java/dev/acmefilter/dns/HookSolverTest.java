@@ -17,32 +17,22 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.acmefilter.testing.BindServer;
+import dev.acmefilter.testing.ClassFixture;
+import dev.acmefilter.testing.NsupdateHook;
 
 /** {@link HookSolver} with hook scripts, one of which changes a real BIND with {@code nsupdate}. */
 class HookSolverTest {
 
-    private static BindServer bind;
+    @RegisterExtension
+    static final ClassFixture<BindServer> BIND = DnsFixtures.bindWithAdminsOwnRecord("hook");
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startBind() {
-        bind = BindServer.builder().zoneRecord("_acme-challenge.hook IN TXT \"admins-own-value\"").start();
-    }
-
-    @AfterAll
-    static void stopBind() {
-        if (bind != null) {
-            bind.close();
-        }
-    }
 
     /** An executable script in the test folder. */
     private Path script(String name, String body) throws Exception {
@@ -57,22 +47,12 @@ class HookSolverTest {
      * file. It logs its arguments and its environment beside itself.
      */
     private Path nsupdateHook() throws Exception {
-        return script("nsupdate-hook", """
-                echo "$@" >> "%1$s/calls.txt"
-                env > "%1$s/env.txt"
-                case "$1" in
-                  present) op=add ;;
-                  cleanup) op=delete ;;
-                  *) echo "unknown step $1" >&2; exit 2 ;;
-                esac
-                printf 'server 127.0.0.1 %2$d\\nupdate %%s %%s 60 TXT "%%s"\\nsend\\n' "$op" "$2" "$3" \\
-                  | nsupdate -k "%3$s"
-                """.formatted(dir, bind.port(), bind.keyFile()));
+        return NsupdateHook.write(dir.resolve("nsupdate-hook"), BIND.get().port(), BIND.get().keyFile());
     }
 
     private DnsSettings hookSettings(Path command, Duration timeout) {
         return DnsSettings.hook(new HookSettings(command, timeout))
-                .withCheckServers(List.of(DnsServer.parse(bind.primaryAddress(), 53)))
+                .withCheckServers(List.of(DnsServer.parse(BIND.get().primaryAddress(), 53)))
                 .withPropagationTimeout(Duration.ofSeconds(10));
     }
 
@@ -85,15 +65,15 @@ class HookSolverTest {
 
         ChallengeRecord a = solver.add("hook.example.test", base);
         ChallengeRecord b = solver.add("*.hook.example.test", wildcard);
-        assertThat(bind.txt("_acme-challenge.hook.example.test."))
+        assertThat(BIND.get().txt("_acme-challenge.hook.example.test."))
                 .containsExactlyInAnyOrder("admins-own-value", base, wildcard);
         solver.awaitPropagation(List.of(a, b));
         solver.remove(a);
-        assertThat(bind.txt("_acme-challenge.hook.example.test.")).containsExactlyInAnyOrder("admins-own-value",
+        assertThat(BIND.get().txt("_acme-challenge.hook.example.test.")).containsExactlyInAnyOrder("admins-own-value",
                 wildcard);
         solver.remove(b);
 
-        assertThat(bind.txt("_acme-challenge.hook.example.test.")).containsExactly("admins-own-value");
+        assertThat(BIND.get().txt("_acme-challenge.hook.example.test.")).containsExactly("admins-own-value");
         assertThat(Files.readAllLines(dir.resolve("calls.txt"))).containsExactly(
                 "present _acme-challenge.hook.example.test. " + base,
                 "present _acme-challenge.hook.example.test. " + wildcard,

@@ -19,9 +19,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,72 +30,62 @@ import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Section;
 
 import dev.acmefilter.testing.BindServer;
+import dev.acmefilter.testing.ClassFixture;
 
 /** {@link Rfc2136Solver} against a real BIND: updates, TSIG, and every refusal in our words. */
 class Rfc2136SolverTest {
 
-    private static BindServer bind;
+    @RegisterExtension
+    static final ClassFixture<BindServer> BIND = DnsFixtures.bindWithAdminsOwnRecord("two");
 
     @TempDir
     Path state;
 
-    @BeforeAll
-    static void startBind() {
-        bind = BindServer.builder().zoneRecord("_acme-challenge.two IN TXT \"admins-own-value\"").start();
-    }
-
-    @AfterAll
-    static void stopBind() {
-        if (bind != null) {
-            bind.close();
-        }
-    }
-
     @Test
     void aRecordAddedIsAnsweredByTheServerUntilItIsRemoved() throws Exception {
-        DnsSolver solver = DnsFixtures.solver(bind, DnsFixtures.rfc2136(bind), state);
+        DnsSolver solver = DnsFixtures.solver(BIND.get(), DnsFixtures.rfc2136(BIND.get()), state);
         String value = DnsFixtures.digest();
 
         ChallengeRecord record = solver.add("one.example.test", value);
         assertThat(record.name()).isEqualTo("_acme-challenge.one.example.test.");
-        assertThat(bind.txt("_acme-challenge.one.example.test.")).containsExactly(value);
+        assertThat(BIND.get().txt("_acme-challenge.one.example.test.")).containsExactly(value);
         assertThat(DnsFixtures.journal(state)).extracting(DnsJournal.Entry::value).containsExactly(value);
         solver.awaitPropagation(List.of(record));
 
         solver.remove(record);
-        assertThat(bind.txt("_acme-challenge.one.example.test.")).isEmpty();
+        assertThat(BIND.get().txt("_acme-challenge.one.example.test.")).isEmpty();
         assertThat(DnsFixtures.journal(state)).isEmpty();
-        assertThat(bind.log()).contains("adding an RR at '_acme-challenge.one.example.test' TXT");
+        assertThat(BIND.get().log()).contains("adding an RR at '_acme-challenge.one.example.test' TXT");
     }
 
     @Test
     void theNameAndItsWildcardGetTwoValuesAtOneNameAndOnlyOursAreRemoved() throws Exception {
-        DnsSolver solver = DnsFixtures.solver(bind, DnsFixtures.rfc2136(bind), state);
+        DnsSolver solver = DnsFixtures.solver(BIND.get(), DnsFixtures.rfc2136(BIND.get()), state);
         String base = DnsFixtures.digest();
         String wildcard = DnsFixtures.digest();
 
         ChallengeRecord a = solver.add("two.example.test", base);
         ChallengeRecord b = solver.add("*.two.example.test", wildcard);
         assertThat(b.name()).isEqualTo(a.name()).isEqualTo("_acme-challenge.two.example.test.");
-        assertThat(bind.txt(a.name())).containsExactlyInAnyOrder("admins-own-value", base, wildcard);
+        assertThat(BIND.get().txt(a.name())).containsExactlyInAnyOrder("admins-own-value", base, wildcard);
         solver.awaitPropagation(List.of(a, b));
 
         solver.remove(a);
-        assertThat(bind.txt(a.name())).containsExactlyInAnyOrder("admins-own-value", wildcard);
+        assertThat(BIND.get().txt(a.name())).containsExactlyInAnyOrder("admins-own-value", wildcard);
         solver.remove(b);
-        assertThat(bind.txt(a.name())).containsExactly("admins-own-value");
+        assertThat(BIND.get().txt(a.name())).containsExactly("admins-own-value");
     }
 
     @Test
     void theConfiguredZoneIsUsedWithoutAskingForTheSoa() throws Exception {
-        DnsSettings settings = DnsSettings.rfc2136(new Rfc2136Settings(DnsServer.parse(bind.primaryAddress(), 53),
-                DnsFixtures.key(bind), Optional.of("example.test")));
-        DnsSolver solver = DnsFixtures.solver(bind, settings, state);
+        DnsSettings settings = DnsSettings.rfc2136(new Rfc2136Settings(DnsServer.parse(BIND.get().primaryAddress(), 53),
+                DnsFixtures.key(BIND.get()), Optional.of("example.test")));
+        DnsSolver solver = DnsFixtures.solver(BIND.get(), settings, state);
 
         ChallengeRecord record = solver.add("deep.sub.example.test", DnsFixtures.digest());
-        assertThat(bind.txt("_acme-challenge.deep.sub.example.test.")).containsExactly(record.value());
+        assertThat(BIND.get().txt("_acme-challenge.deep.sub.example.test.")).containsExactly(record.value());
         solver.remove(record);
-        assertThat(bind.txt("_acme-challenge.deep.sub.example.test.")).isEmpty();
+        assertThat(BIND.get().txt("_acme-challenge.deep.sub.example.test.")).isEmpty();
     }
 
     @ParameterizedTest
@@ -114,86 +103,86 @@ class Rfc2136SolverTest {
     @Test
     void aWrongSecretIsABadSignatureAndNothingIsLeft() throws Exception {
         TsigKey wrong = TsigKey.of(BindServer.KEY_NAME, TsigAlgorithm.HMAC_SHA256, DnsFixtures.otherSecret());
-        DnsSolver solver = DnsFixtures.solver(bind, DnsFixtures.rfc2136(bind, wrong), state);
+        DnsSolver solver = DnsFixtures.solver(BIND.get(), DnsFixtures.rfc2136(BIND.get(), wrong), state);
 
         assertThatThrownBy(() -> solver.add("wrong.example.test", DnsFixtures.digest()))
                 .isInstanceOfSatisfying(DnsException.class, e -> {
                     assertThat(e.kind()).isEqualTo(DnsException.Kind.BAD_SIGNATURE);
-                    assertThat(e.server()).hasValue(bind.primaryAddress());
+                    assertThat(e.server()).hasValue(BIND.get().primaryAddress());
                 })
-                .hasMessage(bind.primaryAddress() + " rejected the signature of the TSIG key acme-update. (NOTAUTH,"
+                .hasMessage(BIND.get().primaryAddress() + " rejected the signature of the TSIG key acme-update. (NOTAUTH,"
                         + " TSIG error BADSIG) when adding the TXT record _acme-challenge.wrong.example.test. in the"
                         + " zone example.test.: the secret is not the server's");
-        assertThat(bind.txt("_acme-challenge.wrong.example.test.")).isEmpty();
+        assertThat(BIND.get().txt("_acme-challenge.wrong.example.test.")).isEmpty();
         assertThat(DnsFixtures.journal(state)).isEmpty();
     }
 
     @Test
     void anUnknownKeyIsABadKeyAndNothingIsLeft() throws Exception {
-        TsigKey unknown = TsigKey.of("nobody", TsigAlgorithm.HMAC_SHA256, bind.keySecret());
-        DnsSolver solver = DnsFixtures.solver(bind, DnsFixtures.rfc2136(bind, unknown), state);
+        TsigKey unknown = TsigKey.of("nobody", TsigAlgorithm.HMAC_SHA256, BIND.get().keySecret());
+        DnsSolver solver = DnsFixtures.solver(BIND.get(), DnsFixtures.rfc2136(BIND.get(), unknown), state);
 
         assertThatThrownBy(() -> solver.add("unknown.example.test", DnsFixtures.digest()))
                 .isInstanceOfSatisfying(DnsException.class, e ->
                         assertThat(e.kind()).isEqualTo(DnsException.Kind.UNKNOWN_KEY))
-                .hasMessageStartingWith(bind.primaryAddress() + " does not know the TSIG key nobody. with algorithm"
+                .hasMessageStartingWith(BIND.get().primaryAddress() + " does not know the TSIG key nobody. with algorithm"
                         + " hmac-sha256 (NOTAUTH, TSIG error BADKEY)");
-        assertThat(bind.txt("_acme-challenge.unknown.example.test.")).isEmpty();
+        assertThat(BIND.get().txt("_acme-challenge.unknown.example.test.")).isEmpty();
         assertThat(DnsFixtures.journal(state)).isEmpty();
     }
 
     @Test
     void theRightKeyWithTheWrongAlgorithmIsABadKey() throws Exception {
-        TsigKey otherAlgorithm = TsigKey.of(BindServer.KEY_NAME, TsigAlgorithm.HMAC_SHA512, bind.keySecret());
-        DnsSolver solver = DnsFixtures.solver(bind, DnsFixtures.rfc2136(bind, otherAlgorithm), state);
+        TsigKey otherAlgorithm = TsigKey.of(BindServer.KEY_NAME, TsigAlgorithm.HMAC_SHA512, BIND.get().keySecret());
+        DnsSolver solver = DnsFixtures.solver(BIND.get(), DnsFixtures.rfc2136(BIND.get(), otherAlgorithm), state);
 
         assertThatThrownBy(() -> solver.add("algorithm.example.test", DnsFixtures.digest()))
                 .isInstanceOfSatisfying(DnsException.class, e ->
                         assertThat(e.kind()).isEqualTo(DnsException.Kind.UNKNOWN_KEY))
                 .hasMessageContaining("with algorithm hmac-sha512 (NOTAUTH, TSIG error BADKEY)");
-        assertThat(bind.txt("_acme-challenge.algorithm.example.test.")).isEmpty();
+        assertThat(BIND.get().txt("_acme-challenge.algorithm.example.test.")).isEmpty();
     }
 
     @Test
     void aZoneTheKeyMayNotUpdateIsRefused() throws Exception {
-        DnsSolver solver = DnsFixtures.solver(bind, DnsFixtures.rfc2136(bind), state);
+        DnsSolver solver = DnsFixtures.solver(BIND.get(), DnsFixtures.rfc2136(BIND.get()), state);
 
         assertThatThrownBy(() -> solver.add("locked.test", DnsFixtures.digest()))
                 .isInstanceOfSatisfying(DnsException.class, e -> {
                     assertThat(e.kind()).isEqualTo(DnsException.Kind.REFUSED);
                     assertThat(e.kind().isConfigurationError()).isTrue();
                 })
-                .hasMessage(bind.primaryAddress() + " refused adding the TXT record _acme-challenge.locked.test. in"
+                .hasMessage(BIND.get().primaryAddress() + " refused adding the TXT record _acme-challenge.locked.test. in"
                         + " the zone locked.test. (REFUSED): the key acme-update. may not change TXT records at that"
                         + " name; expected a policy such as BIND's 'update-policy { grant acme-update. zonesub TXT; };'"
                         + " in the zone locked.test.");
-        assertThat(BindServer.txt("_acme-challenge.locked.test.", bind.primary())).isEmpty();
+        assertThat(BindServer.txt("_acme-challenge.locked.test.", BIND.get().primary())).isEmpty();
         assertThat(DnsFixtures.journal(state)).isEmpty();
     }
 
     @Test
     void aNameInNoZoneOfTheServerHasNoZone() throws Exception {
-        DnsSolver solver = DnsFixtures.solver(bind, DnsFixtures.rfc2136(bind), state);
+        DnsSolver solver = DnsFixtures.solver(BIND.get(), DnsFixtures.rfc2136(BIND.get()), state);
 
         assertThatThrownBy(() -> solver.add("elsewhere.org", DnsFixtures.digest()))
                 .isInstanceOfSatisfying(DnsException.class, e ->
                         assertThat(e.kind()).isEqualTo(DnsException.Kind.ZONE_NOT_FOUND))
-                .hasMessage("cannot find the zone of _acme-challenge.elsewhere.org.: " + bind.primaryAddress()
-                        + " answered REFUSED; expected " + bind.primaryAddress() + " to be the primary of the zone"
+                .hasMessage("cannot find the zone of _acme-challenge.elsewhere.org.: " + BIND.get().primaryAddress()
+                        + " answered REFUSED; expected " + BIND.get().primaryAddress() + " to be the primary of the zone"
                         + " of elsewhere.org (or set the zone)");
         assertThat(DnsFixtures.journal(state)).isEmpty();
     }
 
     @Test
     void aConfiguredZoneTheServerDoesNotServeIsNotAuthoritative() throws Exception {
-        DnsSettings settings = DnsSettings.rfc2136(new Rfc2136Settings(DnsServer.parse(bind.primaryAddress(), 53),
-                DnsFixtures.key(bind), Optional.of("elsewhere.org.")));
-        DnsSolver solver = DnsFixtures.solver(bind, settings, state);
+        DnsSettings settings = DnsSettings.rfc2136(new Rfc2136Settings(DnsServer.parse(BIND.get().primaryAddress(), 53),
+                DnsFixtures.key(BIND.get()), Optional.of("elsewhere.org.")));
+        DnsSolver solver = DnsFixtures.solver(BIND.get(), settings, state);
 
         assertThatThrownBy(() -> solver.add("elsewhere.org", DnsFixtures.digest()))
                 .isInstanceOfSatisfying(DnsException.class, e ->
                         assertThat(e.kind()).isEqualTo(DnsException.Kind.NOT_AUTHORITATIVE))
-                .hasMessageStartingWith(bind.primaryAddress() + " is not authoritative for the zone elsewhere.org."
+                .hasMessageStartingWith(BIND.get().primaryAddress() + " is not authoritative for the zone elsewhere.org."
                         + " (NOTAUTH)");
         assertThat(DnsFixtures.journal(state)).isEmpty();
     }
@@ -205,8 +194,8 @@ class Rfc2136SolverTest {
             closed = s.getLocalPort();
         }
         DnsSettings settings = DnsSettings.rfc2136(new Rfc2136Settings(DnsServer.parse("127.0.0.1:" + closed, 53),
-                DnsFixtures.key(bind), Optional.of("example.test")));
-        DnsSolver solver = DnsFixtures.solver(bind, settings, state);
+                DnsFixtures.key(BIND.get()), Optional.of("example.test")));
+        DnsSolver solver = DnsFixtures.solver(BIND.get(), settings, state);
 
         assertThatThrownBy(() -> solver.add("unreachable.example.test", DnsFixtures.digest()))
                 .isInstanceOfSatisfying(DnsException.class, e -> {
@@ -214,7 +203,7 @@ class Rfc2136SolverTest {
                     assertThat(e.server()).hasValue("127.0.0.1:" + closed);
                 })
                 .hasMessage("cannot reach 127.0.0.1:" + closed + " over TCP: connection refused");
-        assertThat(bind.txt("_acme-challenge.unreachable.example.test.")).isEmpty();
+        assertThat(BIND.get().txt("_acme-challenge.unreachable.example.test.")).isEmpty();
         // whether an unanswered update was applied is unknown: the journal hands it to the next sweep
         assertThat(new DnsJournal(state).leftovers()).extracting(DnsJournal.Entry::name)
                 .containsExactly("_acme-challenge.unreachable.example.test.");
@@ -224,9 +213,9 @@ class Rfc2136SolverTest {
     void aServerThatNeverAnswersTimesOut() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             DnsSettings settings = DnsSettings.rfc2136(new Rfc2136Settings(
-                    DnsServer.parse("127.0.0.1:" + silent.getLocalPort(), 53), DnsFixtures.key(bind),
+                    DnsServer.parse("127.0.0.1:" + silent.getLocalPort(), 53), DnsFixtures.key(BIND.get()),
                     Optional.of("example.test")));
-            DnsSolver solver = new Rfc2136Solver(settings, new DnsJournal(state), bind.port(),
+            DnsSolver solver = new Rfc2136Solver(settings, new DnsJournal(state), BIND.get().port(),
                     Duration.ofMillis(700));
 
             long start = System.nanoTime();
@@ -245,9 +234,9 @@ class Rfc2136SolverTest {
             answering.setDaemon(true);
             answering.start();
             DnsSettings settings = DnsSettings.rfc2136(new Rfc2136Settings(
-                    DnsServer.parse("127.0.0.1:" + impostor.getLocalPort(), 53), DnsFixtures.key(bind),
+                    DnsServer.parse("127.0.0.1:" + impostor.getLocalPort(), 53), DnsFixtures.key(BIND.get()),
                     Optional.of("example.test")));
-            DnsSolver solver = DnsFixtures.solver(bind, settings, state);
+            DnsSolver solver = DnsFixtures.solver(BIND.get(), settings, state);
             String address = "127.0.0.1:" + impostor.getLocalPort();
 
             assertThatThrownBy(() -> solver.add("impostor.example.test", DnsFixtures.digest()))
@@ -285,9 +274,9 @@ class Rfc2136SolverTest {
 
     @Test
     void theSecretNeverAppearsInTheSettingsText() {
-        DnsSettings settings = DnsFixtures.rfc2136(bind);
-        assertThat(settings.toString()).contains("acme-update.").doesNotContain(bind.keySecret());
-        assertThat(DnsFixtures.solver(bind, settings, state).describe())
-                .isEqualTo("RFC 2136 at " + bind.primaryAddress() + " with TSIG key acme-update. (hmac-sha256)");
+        DnsSettings settings = DnsFixtures.rfc2136(BIND.get());
+        assertThat(settings.toString()).contains("acme-update.").doesNotContain(BIND.get().keySecret());
+        assertThat(DnsFixtures.solver(BIND.get(), settings, state).describe())
+                .isEqualTo("RFC 2136 at " + BIND.get().primaryAddress() + " with TSIG key acme-update. (hmac-sha256)");
     }
 }

@@ -1,22 +1,18 @@
 package dev.acmefilter.provision;
 
-import dev.acmefilter.challenge.InMemoryChallengeStore;
 import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.config.ConfigException;
 import dev.acmefilter.config.ExternalAccountBinding;
-import dev.acmefilter.output.KeyMatch;
-import dev.acmefilter.output.Pem;
 import dev.acmefilter.testing.Pebble;
 import dev.acmefilter.testing.PebbleExtension;
+import dev.acmefilter.testing.ProvisionerRuns;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,8 +33,6 @@ class AcmeClientTest {
     static final PebbleExtension PEBBLE = PebbleExtension.configure(b -> b.externalAccountBinding(Map.of(KID, HMAC)))
             .answeringChallenges();
 
-    private static final InMemoryChallengeStore STORE = PEBBLE.store();
-
     @TempDir
     Path dir;
 
@@ -53,7 +47,7 @@ class AcmeClientTest {
     /** The error of a provisioning run, which must be a config error and must leave no certificate. */
     private ConfigException failure(CertificateSettings settings) {
         long orders = PEBBLE.get().requests("POST /order-plz");
-        Provisioner provisioner = new Provisioner(settings, STORE);
+        Provisioner provisioner = new Provisioner(settings, PEBBLE.store());
         try {
             ConfigException e = catchThrowableOfType(ConfigException.class, provisioner::provisionIfNeeded);
             assertThat(e).as("a ConfigException").isNotNull();
@@ -68,16 +62,9 @@ class AcmeClientTest {
     @Test
     void withTheBindingTheAccountIsCreatedAndACertificateIssued() throws Exception {
         CertificateSettings settings = settings().eab(new ExternalAccountBinding(KID, HMAC)).build();
-        Provisioner provisioner = new Provisioner(settings, STORE);
-        try {
-            provisioner.provisionIfNeeded();
-        } finally {
-            provisioner.close();
-        }
+        ProvisionerRuns.check(settings, PEBBLE.store());
 
-        List<X509Certificate> chain = Pem.readCertificates(settings.certificatePath());
-        Pebble.verifyChain(chain, PEBBLE.get().roots());
-        assertThat(KeyMatch.matches(chain.get(0), Pem.readPrivateKey(settings.privateKeyPath()))).isTrue();
+        Pebble.verifyChain(ProvisionerRuns.writtenChain(settings), PEBBLE.get().roots());
     }
 
     @Test

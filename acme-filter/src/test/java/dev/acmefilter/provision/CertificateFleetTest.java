@@ -1,7 +1,6 @@
 package dev.acmefilter.provision;
 
 import dev.acmefilter.config.AcmeConfig;
-import dev.acmefilter.challenge.InMemoryChallengeStore;
 import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.config.ConfigLoader;
 import dev.acmefilter.config.PreflightSettings;
@@ -34,8 +33,6 @@ class CertificateFleetTest {
     @RegisterExtension
     static final PebbleExtension PEBBLE = PebbleExtension.configure(b -> b.resolveAllNamesToLoopback(true))
             .answeringChallenges();
-
-    private static final InMemoryChallengeStore STORE = PEBBLE.store();
 
     @TempDir
     Path dir;
@@ -76,7 +73,7 @@ class CertificateFleetTest {
                 "      certificate_path: tls/broken.crt",
                 "      private_key_path: tls/broken.key")));
 
-        try (CertificateFleet fleet = new CertificateFleet(settings, STORE)) {
+        try (CertificateFleet fleet = new CertificateFleet(settings, PEBBLE.store())) {
             assertThat(fleet.certificates()).extracting(ManagedCertificate::id)
                     .containsExactly("default", "element", "broken");
             fleet.start();
@@ -117,7 +114,7 @@ class CertificateFleetTest {
                 .preflight(new PreflightSettings(PreflightSettings.Mode.OFF, PreflightSettings.DEFAULT_PORT,
                         PreflightSettings.DEFAULT_TIMEOUT));
         names.forEach(builder::domain);
-        Provisioner provisioner = new Provisioner(builder.build(), STORE);
+        Provisioner provisioner = new Provisioner(builder.build(), PEBBLE.store());
         try {
             ProvisionResult result = provisioner.provisionIfNeeded();
 
@@ -126,7 +123,7 @@ class CertificateFleetTest {
             assertThat(leaf.getSubjectAlternativeNames()).extracting(san -> (Object) san.get(1))
                     .containsExactlyInAnyOrderElementsOf(names);
             assertThat(KeyMatch.matches(leaf, Pem.readPrivateKey(dir.resolve("tls/many.key")))).isTrue();
-            assertThat(STORE.size()).as("no token left pending").isZero();
+            assertThat(PEBBLE.store().size()).as("no token left pending").isZero();
         } finally {
             provisioner.close();
         }
@@ -139,7 +136,7 @@ class CertificateFleetTest {
                 "      domains: [element.example.org]",
                 "      certificate_path: tls/element.crt",
                 "      private_key_path: tls/element.key")));
-        CertificateFleet fleet = new CertificateFleet(settings, STORE);
+        CertificateFleet fleet = new CertificateFleet(settings, PEBBLE.store());
         fleet.start();
         awaitUntil(() -> Files.exists(dir.resolve("tls/element.crt")) && Files.exists(dir.resolve("tls/homeserver.crt")));
 

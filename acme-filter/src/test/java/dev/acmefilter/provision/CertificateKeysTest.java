@@ -1,13 +1,11 @@
 package dev.acmefilter.provision;
 
-import dev.acmefilter.challenge.InMemoryChallengeStore;
 import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.config.KeyType;
-import dev.acmefilter.output.KeyMatch;
-import dev.acmefilter.output.Pem;
 import dev.acmefilter.testing.LogCapture;
 import dev.acmefilter.testing.Pebble;
 import dev.acmefilter.testing.PebbleExtension;
+import dev.acmefilter.testing.ProvisionerRuns;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,10 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CertificateKeysTest {
 
     @RegisterExtension
-    static final PebbleExtension PEBBLE = PebbleExtension.withDefaults()
-            .answeringChallenges();
-
-    private static final InMemoryChallengeStore STORE = PEBBLE.store();
+    static final PebbleExtension PEBBLE = PebbleExtension.withDefaults().answeringChallenges();
 
     @TempDir
     Path dir;
@@ -42,15 +37,8 @@ class CertificateKeysTest {
 
     /** Orders a new certificate (whatever is on disk) and returns the one written. */
     private static X509Certificate renew(CertificateSettings settings) throws Exception {
-        Provisioner provisioner = new Provisioner(settings, STORE);
-        try {
-            provisioner.renewNow();
-        } finally {
-            provisioner.close();
-        }
-        X509Certificate leaf = Pem.readCertificates(settings.certificatePath()).get(0);
-        assertThat(KeyMatch.matches(leaf, Pem.readPrivateKey(settings.privateKeyPath()))).isTrue();
-        return leaf;
+        ProvisionerRuns.renew(settings, PEBBLE.store());
+        return ProvisionerRuns.writtenChain(settings).get(0);
     }
 
     @Test

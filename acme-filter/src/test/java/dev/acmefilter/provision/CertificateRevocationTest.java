@@ -1,9 +1,9 @@
 package dev.acmefilter.provision;
 
-import dev.acmefilter.challenge.InMemoryChallengeStore;
 import dev.acmefilter.config.CertificateSettings;
 import dev.acmefilter.testing.Pebble;
 import dev.acmefilter.testing.PebbleExtension;
+import dev.acmefilter.testing.ProvisionerRuns;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,10 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CertificateRevocationTest {
 
     @RegisterExtension
-    static final PebbleExtension PEBBLE = PebbleExtension.withDefaults()
-            .answeringChallenges();
-
-    private static final InMemoryChallengeStore STORE = PEBBLE.store();
+    static final PebbleExtension PEBBLE = PebbleExtension.withDefaults().answeringChallenges();
 
     @TempDir
     Path dir;
@@ -32,11 +29,7 @@ class CertificateRevocationTest {
 
 
     private CertificateSettings settings(String accountKey) {
-        Pebble pebble = PEBBLE.get();
-        return CertificateSettings.builder()
-                .domain("localhost")
-                .directoryUrl(pebble.directoryUrl())
-                .caCertificates(pebble.caCertificatesPem())
+        return PEBBLE.settings(dir)
                 .accountKeyFile(dir.resolve(accountKey))
                 .certificatePath(dir.resolve("tls/localhost.crt"))
                 .privateKeyPath(dir.resolve("tls/localhost.key"))
@@ -52,12 +45,7 @@ class CertificateRevocationTest {
     }
 
     private X509Certificate issue(CertificateSettings settings) throws Exception {
-        Provisioner provisioner = new Provisioner(settings, STORE);
-        try {
-            return provisioner.provisionIfNeeded().leaf();
-        } finally {
-            provisioner.close();
-        }
+        return ProvisionerRuns.check(settings, PEBBLE.store()).leaf();
     }
 
     @Test

@@ -1,13 +1,11 @@
 package dev.acmefilter.provision;
 
-import dev.acmefilter.challenge.InMemoryChallengeStore;
 import dev.acmefilter.config.CertificateSettings;
-import dev.acmefilter.output.KeyMatch;
-import dev.acmefilter.output.Pem;
 import dev.acmefilter.output.TestCerts;
 import dev.acmefilter.testing.LogCapture;
 import dev.acmefilter.testing.Pebble;
 import dev.acmefilter.testing.PebbleExtension;
+import dev.acmefilter.testing.ProvisionerRuns;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +33,6 @@ class ChainChoiceTest {
     static final PebbleExtension PEBBLE = PebbleExtension.configure(b -> b.env("PEBBLE_ALTERNATE_ROOTS", "2"))
             .answeringChallenges();
 
-    private static final InMemoryChallengeStore STORE = PEBBLE.store();
-
     @TempDir
     Path dir;
 
@@ -46,15 +42,8 @@ class ChainChoiceTest {
 
     /** Issues with {@code settings} and returns the chain written to disk. */
     private static List<X509Certificate> issue(CertificateSettings settings) throws Exception {
-        Provisioner provisioner = new Provisioner(settings, STORE);
-        try {
-            provisioner.provisionIfNeeded();
-        } finally {
-            provisioner.close();
-        }
-        List<X509Certificate> chain = Pem.readCertificates(settings.certificatePath());
-        assertThat(KeyMatch.matches(chain.get(0), Pem.readPrivateKey(settings.privateKeyPath()))).isTrue();
-        return chain;
+        ProvisionerRuns.check(settings, PEBBLE.store());
+        return ProvisionerRuns.writtenChain(settings);
     }
 
     private static String commonName(X509Certificate certificate) {

@@ -17,6 +17,7 @@ import dev.acmefilter.status.CertificateStatus;
 import dev.acmefilter.status.HealthRule;
 import dev.acmefilter.status.StatusDocument;
 import dev.acmefilter.testing.PebbleExtension;
+import dev.acmefilter.testing.ProvisionerRuns;
 import org.eclipse.jetty.server.Server;
 import org.jose4j.json.JsonUtil;
 import org.junit.jupiter.api.AfterEach;
@@ -82,42 +83,29 @@ class DeliveryTest {
 
     @Test
     void aCertificateAboutToExpireIsReplacedReloadedAndServed() throws Exception {
-        InMemoryChallengeStore store = new InMemoryChallengeStore();
-        startChallengeServer(store, PEBBLE.get().httpPort());
-        Path cert = dir.resolve("tls/localhost.crt");
-        Path key = dir.resolve("tls/localhost.key");
-        KeyPair oldKey = TestCerts.ecKey();
-        X509Certificate old = TestCerts.selfSigned(oldKey, Instant.now().minus(Duration.ofDays(89)),
-                Instant.now().plus(Duration.ofDays(1)), "localhost");
-        new CertificatePairWriter(cert, key, FileOptions.defaults(), Clock.systemUTC())
-                .write(List.of(old), oldKey.getPrivate());
-        int tlsPort = freePort();
-        Path pidFile = dir.resolve("nginx/nginx.pid");
-        startNginx(tlsPort, cert, key, pidFile);
-        assertThat(servedSerial(tlsPort)).as("serial served before the renewal").isEqualTo(old.getSerialNumber());
+        Homeserver server = serveACertificateAboutToExpire();
+        int tlsPort = server.tlsPort();
+        Path pidFile = server.pidFile();
+        assertThat(servedSerial(tlsPort)).as("serial served before the renewal")
+                .isEqualTo(server.old().getSerialNumber());
 
         CertificateSettings settings = CertificateSettings.builder()
                 .domain("localhost")
                 .directoryUrl(PEBBLE.get().directoryUrl())
                 .caCertificates(PEBBLE.get().caCertificatesPem())
                 .accountKeyFile(dir.resolve("client.key"))
-                .certificatePath(cert)
-                .privateKeyPath(key)
+                .certificatePath(server.cert())
+                .privateKeyPath(server.key())
                 .reload(new ReloadSettings(Optional.of(ReloadSignal.HUP), Optional.of(pidFile), Optional.empty(),
                         Duration.ofSeconds(10), Optional.of("nginx"), List.of()))
                 .verify(new VerifySettings("127.0.0.1", tlsPort, "localhost", Duration.ofSeconds(15)))
                 .build();
-        Provisioner provisioner = new Provisioner(settings, store);
-        ProvisionResult result;
-        try {
-            result = provisioner.provisionIfNeeded();
-        } finally {
-            provisioner.close();
-        }
+        Provisioner provisioner = new Provisioner(settings, server.store());
+        ProvisionResult result = ProvisionerRuns.checkAndClose(provisioner);
 
         assertThat(result.outcome()).isEqualTo(ProvisionResult.Outcome.ISSUED);
         BigInteger fresh = result.leaf().getSerialNumber();
-        assertThat(fresh).isNotEqualTo(old.getSerialNumber());
+        assertThat(fresh).isNotEqualTo(server.old().getSerialNumber());
         assertThat(servedSerial(tlsPort)).as("serial served after the renewal").isEqualTo(fresh);
         Delivery delivery = provisioner.lastDelivery().orElseThrow();
         assertThat(delivery.reload()).get().satisfies(r -> assertThat(r.ok()).as(r.message()).isTrue());
@@ -143,18 +131,9 @@ class DeliveryTest {
 
     @Test
     void withoutAcmeVerifySynapsesTlsListenerIsWhereTheNewCertificateIsChecked() throws Exception {
-        InMemoryChallengeStore store = new InMemoryChallengeStore();
-        startChallengeServer(store, PEBBLE.get().httpPort());
-        Path cert = dir.resolve("tls/localhost.crt");
-        Path key = dir.resolve("tls/localhost.key");
-        KeyPair oldKey = TestCerts.ecKey();
-        X509Certificate old = TestCerts.selfSigned(oldKey, Instant.now().minus(Duration.ofDays(89)),
-                Instant.now().plus(Duration.ofDays(1)), "localhost");
-        new CertificatePairWriter(cert, key, FileOptions.defaults(), Clock.systemUTC())
-                .write(List.of(old), oldKey.getPrivate());
-        int tlsPort = freePort();
-        Path pidFile = dir.resolve("nginx/nginx.pid");
-        startNginx(tlsPort, cert, key, pidFile);
+        Homeserver server = serveACertificateAboutToExpire();
+        int tlsPort = server.tlsPort();
+        Path pidFile = server.pidFile();
         Path yaml = Files.writeString(dir.resolve("homeserver.yaml"), """
                 server_name: localhost
                 pid_file: %s
@@ -175,13 +154,8 @@ class DeliveryTest {
                   preflight: {mode: 'off'}
                 """.formatted(pidFile, tlsPort, PEBBLE.get().directoryUrl(), PEBBLE.get().caCertificatesPem()));
         CertificateSettings settings = ConfigLoader.load(yaml).certificates().get(0);
-        Provisioner provisioner = new Provisioner(settings, store);
-        ProvisionResult result;
-        try {
-            result = provisioner.provisionIfNeeded();
-        } finally {
-            provisioner.close();
-        }
+        Provisioner provisioner = new Provisioner(settings, server.store());
+        ProvisionResult result = ProvisionerRuns.checkAndClose(provisioner);
 
         BigInteger fresh = result.leaf().getSerialNumber();
         assertThat(servedSerial(tlsPort)).isEqualTo(fresh);
@@ -193,6 +167,30 @@ class DeliveryTest {
                 "server_name", "localhost", "from", "listeners[1]"));
         assertThat(shown.get("reload")).isEqualTo(Map.of("signal", "HUP", "pid_file", pidFile.toString(),
                 "command", false));
+    }
+
+    /** What {@link #serveACertificateAboutToExpire()} started: nginx serving {@code old} on {@code tlsPort}. */
+    private record Homeserver(InMemoryChallengeStore store, Path cert, Path key, X509Certificate old, int tlsPort,
+            Path pidFile) { }
+
+    /**
+     * Starts the challenge server (answering from a fresh store) and nginx serving, from
+     * {@code tls/localhost.crt} and {@code .key}, a self-signed certificate that expires in a day.
+     */
+    private Homeserver serveACertificateAboutToExpire() throws Exception {
+        InMemoryChallengeStore store = new InMemoryChallengeStore();
+        startChallengeServer(store, PEBBLE.get().httpPort());
+        Path cert = dir.resolve("tls/localhost.crt");
+        Path key = dir.resolve("tls/localhost.key");
+        KeyPair oldKey = TestCerts.ecKey();
+        X509Certificate old = TestCerts.selfSigned(oldKey, Instant.now().minus(Duration.ofDays(89)),
+                Instant.now().plus(Duration.ofDays(1)), "localhost");
+        new CertificatePairWriter(cert, key, FileOptions.defaults(), Clock.systemUTC())
+                .write(List.of(old), oldKey.getPrivate());
+        int tlsPort = freePort();
+        Path pidFile = dir.resolve("nginx/nginx.pid");
+        startNginx(tlsPort, cert, key, pidFile);
+        return new Homeserver(store, cert, key, old, tlsPort, pidFile);
     }
 
     /** The one certificate's entry of the status JSON, as /acme/status would answer it. */

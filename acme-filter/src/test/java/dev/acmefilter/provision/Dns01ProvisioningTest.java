@@ -11,12 +11,14 @@ import dev.acmefilter.state.RenewalState;
 import dev.acmefilter.status.CertificateStatus;
 import dev.acmefilter.status.HealthRule;
 import dev.acmefilter.status.StatusDocument;
+import dev.acmefilter.testing.ClassFixture;
 import dev.acmefilter.testing.LogCapture;
+import dev.acmefilter.testing.NsupdateHook;
 import dev.acmefilter.testing.Pebble;
+import dev.acmefilter.testing.ProvisionerRuns;
 import org.jose4j.json.JsonUtil;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -29,7 +31,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,22 +51,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class Dns01ProvisioningTest {
 
-    private static Dns01Fixture fixture;
+    @RegisterExtension
+    static final ClassFixture<Dns01Fixture> DNS01 = ClassFixture.of(Dns01Fixture::start);
 
     @TempDir
     Path home;
-
-    @BeforeAll
-    static void start() {
-        fixture = Dns01Fixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
 
     private static List<String> names(X509Certificate leaf) throws Exception {
         List<String> names = new ArrayList<>();
@@ -77,7 +67,7 @@ class Dns01ProvisioningTest {
 
     private X509Certificate assertIssued(String... names) throws Exception {
         List<X509Certificate> chain = Pem.readCertificates(home.resolve("tls/example.test.crt"));
-        Pebble.verifyChain(chain, fixture.pebble.roots());
+        Pebble.verifyChain(chain, DNS01.get().pebble.roots());
         assertThat(names(chain.get(0))).containsExactlyInAnyOrder(names);
         assertThat(KeyMatch.matches(chain.get(0), Pem.readPrivateKey(home.resolve("tls/example.test.key")))).isTrue();
         return chain.get(0);
@@ -87,10 +77,10 @@ class Dns01ProvisioningTest {
     @SuppressWarnings("unchecked")
     void aNameAndItsWildcardAreIssuedWithDns01WhileNothingListensForHttp01AndTheRecordsAreGoneAfterwards()
             throws Exception {
-        assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), fixture.pebble.httpPort()).close())
+        assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), DNS01.get().pebble.httpPort()).close())
                 .as("nothing listens where Pebble would check http-01").isInstanceOf(ConnectException.class);
-        AcmeConfig config = ConfigLoader.load(fixture.config(home, Dns01Fixture.wildcardNames(),
-                fixture.rfc2136(home).toArray(String[]::new)));
+        AcmeConfig config = ConfigLoader.load(DNS01.get().config(home, Dns01Fixture.wildcardNames(),
+                DNS01.get().rfc2136(home).toArray(String[]::new)));
 
         try (LogCapture log = LogCapture.of(CertificateOrder.class, dev.acmefilter.dns.DnsPreflight.class);
              CertificateFleet fleet = new CertificateFleet(config, new InMemoryChallengeStore())) {
@@ -99,25 +89,26 @@ class Dns01ProvisioningTest {
 
             assertThat(result.outcome()).isEqualTo(ProvisionResult.Outcome.ISSUED);
             assertIssued("example.test", "*.example.test");
-            assertThat(fixture.txt(Dns01Fixture.RECORD)).as("our records are gone").isEmpty();
+            assertThat(DNS01.get().txt(Dns01Fixture.RECORD)).as("our records are gone").isEmpty();
             assertThat(home.resolve(Dns01Fixture.JOURNAL)).as("nothing left to sweep").doesNotExist();
             assertThat(log.lines()).contains("Pre-flight check of example.test: a test TXT record reached every name"
-                            + " server (RFC 2136 at " + fixture.bind.primaryAddress() + " with TSIG key acme-update."
+                            + " server (RFC 2136 at " + DNS01.get().bind.primaryAddress()
+                            + " with TSIG key acme-update."
                             + " (hmac-sha256))",
                     "The CA validated example.test (dns-01)", "The CA validated *.example.test (dns-01)")
                     .containsAnyOf("Asked the CA to validate example.test, *.example.test (dns-01)",
                             "Asked the CA to validate *.example.test, example.test (dns-01)");
             // Pebble's VA asked BIND for the records (recursion desired: "+"; our own checks ask without)
-            assertThat(fixture.bind.log()).contains("query: _acme-challenge.example.test IN TXT +");
+            assertThat(DNS01.get().bind.log()).contains("query: _acme-challenge.example.test IN TXT +");
 
             Map<String, Object> json = JsonUtil.parseJson(new StatusDocument(List.of(CertificateStatus.of(
                     fleet.find("default").orElseThrow(), Clock.systemUTC())), new HealthRule(3, Duration.ofDays(14)),
                     Instant.now()).json());
             Map<String, Object> status = (Map<String, Object>) ((List<Object>) json.get("certificates")).get(0);
             assertThat(status.get("challenge")).isEqualTo("dns-01");
-            assertThat(status.get("dns")).isEqualTo("RFC 2136 at " + fixture.bind.primaryAddress()
+            assertThat(status.get("dns")).isEqualTo("RFC 2136 at " + DNS01.get().bind.primaryAddress()
                     + " with TSIG key acme-update. (hmac-sha256)");
-            assertThat(JsonUtil.toJson(json)).doesNotContain(fixture.bind.keySecret());
+            assertThat(JsonUtil.toJson(json)).doesNotContain(DNS01.get().bind.keySecret());
         }
     }
 
@@ -136,20 +127,20 @@ class Dns01ProvisioningTest {
     }
 
     private Path configRefused(Refusal refusal, int closedPort) throws Exception {
-        String primary = "'" + fixture.bind.primaryAddress() + "'";
-        String keyFile = "'" + fixture.keyFile(home) + "'";
+        String primary = "'" + DNS01.get().bind.primaryAddress() + "'";
+        String keyFile = "'" + DNS01.get().keyFile(home) + "'";
         String rfc2136 = switch (refusal) {
             case WRONG_SECRET -> "{server: " + primary + ", tsig_key: acme-update, tsig_secret: '"
                     + Dns01Fixture.otherSecret() + "'}";
             case UNKNOWN_KEY -> "{server: " + primary + ", tsig_key: nobody, tsig_secret: '"
-                    + fixture.bind.keySecret() + "'}";
+                    + DNS01.get().bind.keySecret() + "'}";
             case LOCKED_ZONE -> "{server: " + primary + ", tsig_secret_file: " + keyFile + "}";
             case UNREACHABLE -> "{server: '127.0.0.1:" + closedPort + "', tsig_secret_file: " + keyFile
                     + ", zone: example.test}";
         };
         List<String> names = refusal == Refusal.LOCKED_ZONE ? List.of("domain: locked.test")
                 : Dns01Fixture.wildcardNames();
-        return fixture.config(home, names, "dns:", "  rfc2136: " + rfc2136, "  propagation_timeout: 10",
+        return DNS01.get().config(home, names, "dns:", "  rfc2136: " + rfc2136, "  propagation_timeout: 10",
                 "  check_servers: [" + primary + "]");
     }
 
@@ -172,7 +163,7 @@ class Dns01ProvisioningTest {
             RenewalState state = certificate.scheduler().state();
             assertThat(state.consecutiveFailures()).isEqualTo(1);
             assertThat(state.lastError()).containsPattern("^Cannot add the dns-01 TXT record for " + name + ": ")
-                    .contains(refusal.words).doesNotContain(fixture.bind.keySecret());
+                    .contains(refusal.words).doesNotContain(DNS01.get().bind.keySecret());
             if (refusal == Refusal.UNREACHABLE) {
                 assertThat(state.lastError()).contains("cannot reach 127.0.0.1:" + closedPort);
             }
@@ -181,7 +172,7 @@ class Dns01ProvisioningTest {
                             Instant.now().plus(Duration.ofSeconds(73))));
             assertThat(certificate.scheduler().lastFailure()).hasValueSatisfying(e -> assertThat(e.getCause())
                     .isInstanceOf(DnsException.class));
-            assertThat(fixture.txt(record)).as("nothing left in the zone").isEmpty();
+            assertThat(DNS01.get().txt(record)).as("nothing left in the zone").isEmpty();
             assertThat(home.resolve("tls/example.test.crt")).doesNotExist();
         }
     }
@@ -196,9 +187,10 @@ class Dns01ProvisioningTest {
             assertThatThrownBy(provisioner::provisionIfNeeded).isInstanceOf(ProvisioningException.class)
                     .hasMessageStartingWith("Pre-flight self-test failed, so no order was placed (acme.preflight.mode"
                             + " is strict): adding a test TXT record at _acme-challenge.example.test. failed: "
-                            + fixture.bind.primaryAddress() + " rejected the signature of the TSIG key acme-update.");
+                            + DNS01.get().bind.primaryAddress()
+                            + " rejected the signature of the TSIG key acme-update.");
             assertThat(provisioner.ordersStarted()).isZero();
-            assertThat(fixture.txt(Dns01Fixture.RECORD)).isEmpty();
+            assertThat(DNS01.get().txt(Dns01Fixture.RECORD)).isEmpty();
         } finally {
             provisioner.close();
         }
@@ -206,34 +198,19 @@ class Dns01ProvisioningTest {
 
     @Test
     void aHookThatCallsNsupdateAnswersTheChallenges() throws Exception {
-        Path calls = home.resolve("calls.txt");
-        Path hook = home.resolve("acme-dns-hook");
-        Files.writeString(hook, """
-                #!/bin/sh
-                # the hook an admin would write for a server that speaks RFC 2136
-                echo "$1 $2" >> '%s'
-                case "$1" in
-                  present) op=add ;;
-                  cleanup) op=delete ;;
-                  *) echo "unknown step $1" >&2; exit 2 ;;
-                esac
-                printf 'server 127.0.0.1 %d\\nupdate %%s %%s 60 TXT "%%s"\\nsend\\n' "$op" "$2" "$3" \\
-                  | nsupdate -k '%s'
-                """.formatted(calls, fixture.bind.port(), fixture.keyFile(home)));
-        Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwx------"));
-        AcmeConfig config = ConfigLoader.load(fixture.config(home, Dns01Fixture.wildcardNames(), "dns:",
+        Path hook = NsupdateHook.write(home.resolve("acme-dns-hook"), DNS01.get().bind.port(),
+                DNS01.get().keyFile(home));
+        AcmeConfig config = ConfigLoader.load(DNS01.get().config(home, Dns01Fixture.wildcardNames(), "dns:",
                 "  command: acme-dns-hook", "  command_timeout: 20", "  propagation_timeout: 20",
-                "  check_servers: ['" + fixture.bind.primaryAddress() + "']"));
-        Provisioner provisioner = new Provisioner(config.certificates().get(0), new InMemoryChallengeStore());
-        try {
-            assertThat(provisioner.provisionIfNeeded().outcome()).isEqualTo(ProvisionResult.Outcome.ISSUED);
-        } finally {
-            provisioner.close();
-        }
+                "  check_servers: ['" + DNS01.get().bind.primaryAddress() + "']"));
+        assertThat(ProvisionerRuns.check(config.certificates().get(0), new InMemoryChallengeStore()).outcome())
+                .isEqualTo(ProvisionResult.Outcome.ISSUED);
 
         assertIssued("example.test", "*.example.test");
-        assertThat(fixture.txt(Dns01Fixture.RECORD)).isEmpty();
-        assertThat(Files.readAllLines(calls)).as("pre-flight probe, then the two challenges").containsExactly(
+        assertThat(DNS01.get().txt(Dns01Fixture.RECORD)).isEmpty();
+        assertThat(Files.readAllLines(NsupdateHook.calls(hook)).stream()
+                .map(call -> call.substring(0, call.lastIndexOf(' '))))
+                .as("pre-flight probe, then the two challenges (step and name)").containsExactly(
                 "present " + Dns01Fixture.RECORD, "cleanup " + Dns01Fixture.RECORD,
                 "present " + Dns01Fixture.RECORD, "present " + Dns01Fixture.RECORD,
                 "cleanup " + Dns01Fixture.RECORD, "cleanup " + Dns01Fixture.RECORD);
@@ -241,28 +218,30 @@ class Dns01ProvisioningTest {
 
     @Test
     void theAdminCommandsDryRunOrdersWithDns01AndItsStatusShowsTheChallenge() throws Exception {
-        Path yaml = fixture.config(home, Dns01Fixture.wildcardNames(), fixture.rfc2136(home).toArray(String[]::new));
+        Path yaml = DNS01.get().config(home, Dns01Fixture.wildcardNames(),
+                DNS01.get().rfc2136(home).toArray(String[]::new));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         AdminCommand admin = new AdminCommand(name -> null, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), Clock.systemUTC());
 
         int status = admin.run("--config", yaml.toString(), "renew", "--dry-run", "--directory",
-                fixture.pebble.directoryUrl().toString());
+                DNS01.get().pebble.directoryUrl().toString());
 
         assertThat(status).as(out + "\n" + err).isEqualTo(AdminCommand.OK);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("default: dry run succeeded: certificate for"
                 + " example.test, *.example.test written to " + home.resolve("dry-run/example.test.crt"));
         assertThat(home.resolve("tls/example.test.crt")).as("production files untouched").doesNotExist();
-        assertThat(fixture.txt(Dns01Fixture.RECORD)).isEmpty();
+        assertThat(DNS01.get().txt(Dns01Fixture.RECORD)).isEmpty();
         assertThat(home.resolve("dry-run/" + Dns01Fixture.JOURNAL)).as("journalled in the production state folder,"
                 + " which the webapp sweeps").doesNotExist();
 
         out.reset();
         admin.run("--config", yaml.toString(), "status");
         assertThat(out.toString(StandardCharsets.UTF_8)).contains(String.format("  %-18s %s%n", "challenge:",
-                "dns-01 (RFC 2136 at " + fixture.bind.primaryAddress() + " with TSIG key acme-update. (hmac-sha256))"));
+                "dns-01 (RFC 2136 at " + DNS01.get().bind.primaryAddress()
+                        + " with TSIG key acme-update. (hmac-sha256))"));
         assertThat(out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8))
-                .doesNotContain(fixture.bind.keySecret());
+                .doesNotContain(DNS01.get().bind.keySecret());
     }
 }

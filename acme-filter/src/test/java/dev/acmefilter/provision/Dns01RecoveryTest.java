@@ -4,11 +4,11 @@ import dev.acmefilter.challenge.InMemoryChallengeStore;
 import dev.acmefilter.config.AcmeConfig;
 import dev.acmefilter.config.ConfigLoader;
 import dev.acmefilter.testing.BindServer;
+import dev.acmefilter.testing.ClassFixture;
 import dev.acmefilter.testing.LogCapture;
 import dev.acmefilter.testing.ProvisionOnce;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
@@ -40,32 +40,22 @@ class Dns01RecoveryTest {
     private static final Pattern ADDED = Pattern.compile("LOG Added the TXT record " + Pattern.quote(
             Dns01Fixture.RECORD) + " \"([A-Za-z0-9_-]+)\"");
 
-    private static Dns01Fixture fixture;
+    @RegisterExtension
+    static final ClassFixture<Dns01Fixture> DNS01 = ClassFixture.of(Dns01Fixture::start);
 
     @TempDir
     Path home;
 
-    @BeforeAll
-    static void start() {
-        fixture = Dns01Fixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
-
     /** RFC 2136 at the primary; the primary and the slow secondary are the servers to wait for. */
     private Path configWithSecondary(String timeout, String... more) throws Exception {
         List<String> lines = new ArrayList<>(List.of("dns:",
-                "  rfc2136: {server: '" + fixture.bind.primaryAddress() + "', tsig_secret_file: '"
-                        + fixture.keyFile(home) + "'}",
+                "  rfc2136: {server: '" + DNS01.get().bind.primaryAddress() + "', tsig_secret_file: '"
+                        + DNS01.get().keyFile(home) + "'}",
                 "  propagation_timeout: " + timeout,
-                "  check_servers: ['" + fixture.bind.primaryAddress() + "', " + fixture.secondaryAddress() + "]"));
+                "  check_servers: ['" + DNS01.get().bind.primaryAddress() + "', "
+                        + DNS01.get().secondaryAddress() + "]"));
         lines.addAll(List.of(more));
-        return fixture.config(home, Dns01Fixture.wildcardNames(), lines.toArray(String[]::new));
+        return DNS01.get().config(home, Dns01Fixture.wildcardNames(), lines.toArray(String[]::new));
     }
 
     @Test
@@ -83,11 +73,11 @@ class Dns01RecoveryTest {
         Thread secondary = new Thread(() -> {
             try {
                 Dns01Fixture.awaitUntil("both records on the primary", Duration.ofSeconds(60),
-                        () -> fixture.txt(Dns01Fixture.RECORD).size() == 2);
+                        () -> DNS01.get().txt(Dns01Fixture.RECORD).size() == 2);
                 Thread.sleep(1500); // the secondary is late: no NOTIFY, an hour's refresh
-                secondaryBefore.set(BindServer.txt(Dns01Fixture.RECORD, fixture.bind.secondary()));
+                secondaryBefore.set(BindServer.txt(Dns01Fixture.RECORD, DNS01.get().bind.secondary()));
                 notifiedAt.set(Instant.now());
-                fixture.bind.notifySecondary();
+                DNS01.get().bind.notifySecondary();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -106,7 +96,7 @@ class Dns01RecoveryTest {
                     .isAfter(notifiedAt.get());
             assertThat(propagation.lines()).anyMatch(l -> l.matches("All 2 servers answer the TXT records at "
                     + Pattern.quote(Dns01Fixture.RECORD) + " after \\d{4,} ms \\(\\d+ rounds of questions\\)"));
-            assertThat(BindServer.txt(Dns01Fixture.RECORD, fixture.bind.primary())).isEmpty();
+            assertThat(BindServer.txt(Dns01Fixture.RECORD, DNS01.get().bind.primary())).isEmpty();
         } finally {
             provisioner.close();
             Logger.getLogger(CertificateOrder.class.getName()).removeHandler(handler);
@@ -136,11 +126,12 @@ class Dns01RecoveryTest {
             assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(added).as("the child added both records before it was killed").hasSize(2);
-        assertThat(fixture.txt(Dns01Fixture.RECORD)).containsExactlyInAnyOrderElementsOf(added);
+        assertThat(DNS01.get().txt(Dns01Fixture.RECORD)).containsExactlyInAnyOrderElementsOf(added);
         assertThat(Files.readString(home.resolve(Dns01Fixture.JOURNAL))).contains(added);
 
         // the next start: the same config, with the primary as the only server to wait for
-        Path next = fixture.config(home, Dns01Fixture.wildcardNames(), fixture.rfc2136(home).toArray(String[]::new));
+        Path next = DNS01.get().config(home, Dns01Fixture.wildcardNames(),
+                DNS01.get().rfc2136(home).toArray(String[]::new));
         try (LogCapture log = LogCapture.of(Class.forName("dev.acmefilter.dns.JournalledSolver"));
              CertificateFleet fleet = new CertificateFleet(ConfigLoader.load(next), new InMemoryChallengeStore())) {
             fleet.start();
@@ -158,10 +149,10 @@ class Dns01RecoveryTest {
             int firstAdded = lines.stream().filter(l -> l.startsWith("Added the TXT record")).findFirst()
                     .map(lines::indexOf).orElseThrow();
             assertThat(removed).allSatisfy(i -> assertThat(i).isLessThan(firstAdded));
-            assertThat(fixture.txt(Dns01Fixture.RECORD)).doesNotContainAnyElementsOf(added);
+            assertThat(DNS01.get().txt(Dns01Fixture.RECORD)).doesNotContainAnyElementsOf(added);
         }
         Dns01Fixture.awaitUntil("every record is gone", Duration.ofSeconds(10),
-                () -> fixture.txt(Dns01Fixture.RECORD).isEmpty());
+                () -> DNS01.get().txt(Dns01Fixture.RECORD).isEmpty());
         assertThat(home.resolve(Dns01Fixture.JOURNAL)).doesNotExist();
     }
 }

@@ -53,8 +53,6 @@ class ProvisionerTest {
     static final PebbleExtension PEBBLE = PebbleExtension.configure(b -> b.resolveAllNamesToLoopback(true))
             .answeringChallenges();
 
-    private static final InMemoryChallengeStore STORE = PEBBLE.store();
-
     @TempDir
     Path dir;
 
@@ -68,7 +66,7 @@ class ProvisionerTest {
     @Test
     void issuesACertificateForTwoNamesThatVerifiesToPebblesRootAndMatchesItsKey() throws Exception {
         CertificateSettings settings = settings(dir, "matrix.example.org", "example.org").build();
-        Provisioner provisioner = new Provisioner(settings, STORE);
+        Provisioner provisioner = new Provisioner(settings, PEBBLE.store());
 
         ProvisionResult result = provisioner.provisionIfNeeded();
 
@@ -84,13 +82,13 @@ class ProvisionerTest {
                 .isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(settings.account().accountKeyFile())))
                 .isEqualTo("rw-------");
-        assertThat(STORE.size()).as("no token left pending").isZero();
+        assertThat(PEBBLE.store().size()).as("no token left pending").isZero();
     }
 
     @Test
     void secondCheckKeepsTheFreshCertificateWithoutOrdering() throws Exception {
         CertificateSettings settings = settings(dir, "localhost").build();
-        Provisioner provisioner = new Provisioner(settings, STORE);
+        Provisioner provisioner = new Provisioner(settings, PEBBLE.store());
         provisioner.provisionIfNeeded();
         byte[] certificate = Files.readAllBytes(settings.certificatePath());
 
@@ -105,10 +103,10 @@ class ProvisionerTest {
         CertificateSettings first = settings(dir.resolve("a"), "localhost").build();
         CertificateSettings second = settings(dir.resolve("b"), "localhost").build();
         try (AcmeClient client1 = new AcmeClient(first); AcmeClient client2 = new AcmeClient(second)) {
-            client1.order(first, STORE);
+            client1.order(first, PEBBLE.store());
             byte[] key = Files.readAllBytes(first.account().accountKeyFile());
 
-            client2.order(second, STORE);
+            client2.order(second, PEBBLE.store());
 
             assertThat(Files.readAllBytes(second.account().accountKeyFile())).isEqualTo(key);
             assertThat(client2.account().getLocation()).isEqualTo(client1.account().getLocation());
@@ -125,7 +123,7 @@ class ProvisionerTest {
                 .certificatePath(dir.resolve("cert.pem"))
                 .privateKeyPath(dir.resolve("key.pem"))
                 .build();
-        Provisioner provisioner = new Provisioner(settings, STORE);
+        Provisioner provisioner = new Provisioner(settings, PEBBLE.store());
         try {
             assertThatThrownBy(provisioner::provisionIfNeeded)
                     .isInstanceOfSatisfying(ProvisioningException.class,
@@ -148,7 +146,7 @@ class ProvisionerTest {
         }
         journal.orderCreated(left); // then the process died
         List<String> log = captureLog(CertificateOrder.class);
-        Provisioner provisioner = new Provisioner(settings, STORE);
+        Provisioner provisioner = new Provisioner(settings, PEBBLE.store());
 
         ProvisionResult result = provisioner.provisionIfNeeded();
         provisioner.close();
@@ -172,17 +170,17 @@ class ProvisionerTest {
             for (Authorization auth : order.getAuthorizations()) {
                 if (auth.getStatus() == Status.PENDING) {
                     Http01Challenge challenge = auth.findChallenge(Http01Challenge.class).orElseThrow();
-                    STORE.put(challenge.getToken(), challenge.getAuthorization());
+                    PEBBLE.store().put(challenge.getToken(), challenge.getAuthorization());
                     challenge.trigger();
                     Poller.system().await(auth, Set.of(Status.VALID, Status.INVALID), Duration.ofSeconds(30), "auth");
-                    STORE.remove(challenge.getToken());
+                    PEBBLE.store().remove(challenge.getToken());
                 }
             }
             Poller.system().await(order, Set.of(Status.READY), Duration.ofSeconds(30), "ready");
             journal.finalizing(key);
             order.execute(key); // then the process died
         }
-        Provisioner provisioner = new Provisioner(settings, STORE);
+        Provisioner provisioner = new Provisioner(settings, PEBBLE.store());
 
         provisioner.provisionIfNeeded();
         provisioner.close();
@@ -198,7 +196,7 @@ class ProvisionerTest {
     void theCertificateKeyOnDiskIsOfTheConfiguredTypeAndMatchesTheCertificate(KeyType type) throws Exception {
         Security.removeProvider("BC"); // the JDK's providers make every key type
         CertificateSettings settings = settings(dir, "localhost").keyType(type).build();
-        Provisioner provisioner = new Provisioner(settings, STORE);
+        Provisioner provisioner = new Provisioner(settings, PEBBLE.store());
 
         provisioner.provisionIfNeeded();
         provisioner.close();
@@ -218,7 +216,7 @@ class ProvisionerTest {
         Security.removeProvider("BC"); // in case another test registered it
         List<String> before = providerNames();
         CertificateSettings settings = settings(dir, "localhost").build();
-        Provisioner provisioner = new Provisioner(settings, STORE);
+        Provisioner provisioner = new Provisioner(settings, PEBBLE.store());
 
         ProvisionResult result = provisioner.provisionIfNeeded();
         provisioner.close();
@@ -243,7 +241,7 @@ class ProvisionerTest {
     @Test
     void accountKeyTypeRsa2048CreatesAnRsaAccountKeyFileOwnerOnlyAndTheAccountOrders() throws Exception {
         CertificateSettings settings = settings(dir, "localhost").accountKeyType(KeyType.RSA2048).build();
-        Provisioner provisioner = new Provisioner(settings, STORE);
+        Provisioner provisioner = new Provisioner(settings, PEBBLE.store());
 
         ProvisionResult result = provisioner.provisionIfNeeded();
         provisioner.close();
@@ -264,7 +262,7 @@ class ProvisionerTest {
     @Test
     void aPreferredProfileTheCaDoesNotOfferIsWarnedAboutAndTheOrderGoesAheadWithout() throws Exception {
         CertificateSettings settings = settings(dir, "localhost").profile("shortlived").build();
-        Provisioner provisioner = new Provisioner(settings, STORE);
+        Provisioner provisioner = new Provisioner(settings, PEBBLE.store());
 
         ProvisionResult result;
         List<String> warnings;
@@ -292,7 +290,7 @@ class ProvisionerTest {
         CertificateSettings settings = settings(dir, "localhost").source(dir.resolve("homeserver.yaml"))
                 .profile("shortlived").profileRequired(true).build();
         long orders = PEBBLE.get().requests("POST /order-plz");
-        Provisioner provisioner = new Provisioner(settings, STORE);
+        Provisioner provisioner = new Provisioner(settings, PEBBLE.store());
 
         try {
             assertThatThrownBy(provisioner::provisionIfNeeded)
@@ -313,7 +311,7 @@ class ProvisionerTest {
     @Test
     void aWholeOrderFetchesTheCasDirectoryOnce() throws Exception {
         CertificateSettings settings = settings(dir, "localhost").build();
-        Provisioner provisioner = new Provisioner(settings, STORE);
+        Provisioner provisioner = new Provisioner(settings, PEBBLE.store());
         long before = PEBBLE.get().requests("GET /dir");
         try {
             assertThat(provisioner.provisionIfNeeded().outcome()).isEqualTo(ProvisionResult.Outcome.ISSUED);
@@ -328,8 +326,8 @@ class ProvisionerTest {
     @Test
     void twoProvisionersOnTheSameFilesOrderOnceAndTheSecondKeepsWhatTheFirstWrote() throws Exception {
         CertificateSettings settings = settings(dir, "localhost").build();
-        Provisioner first = new Provisioner(settings, STORE);
-        Provisioner second = new Provisioner(settings, STORE);
+        Provisioner first = new Provisioner(settings, PEBBLE.store());
+        Provisioner second = new Provisioner(settings, PEBBLE.store());
         try {
             java.util.concurrent.CompletableFuture<ProvisionResult> a = java.util.concurrent.CompletableFuture
                     .supplyAsync(() -> checked(first::provisionIfNeeded));
@@ -360,7 +358,7 @@ class ProvisionerTest {
     @Test
     void aCheckThatCannotGetTheLockInTimeOrdersNothing() throws Exception {
         CertificateSettings settings = settings(dir, "localhost").build();
-        Provisioner provisioner = new Provisioner(settings, STORE);
+        Provisioner provisioner = new Provisioner(settings, PEBBLE.store());
         provisioner.lockTimeout(Duration.ofMillis(200));
         dev.acmefilter.state.LockFile lock = dev.acmefilter.state.LockFile.forCertificate(settings.stateDir(),
                 settings.certificatePath());
@@ -409,7 +407,7 @@ class ProvisionerTest {
     void aCorruptAccountKeyIsAnErrorAndIsNeverReplaced() throws Exception {
         Files.writeString(dir.resolve("client.key"), "-----BEGIN EC PRIVATE KEY-----\ngarbage\n");
         byte[] before = Files.readAllBytes(dir.resolve("client.key"));
-        Provisioner provisioner = new Provisioner(settings(dir, "localhost").build(), STORE);
+        Provisioner provisioner = new Provisioner(settings(dir, "localhost").build(), PEBBLE.store());
 
         assertThatThrownBy(provisioner::provisionIfNeeded)
                 .isInstanceOf(ConfigException.class)
