@@ -173,8 +173,9 @@ class ExistingPairTest {
         Files.write(key, Pem.encodePrivateKey(keys.getPrivate()));
         Files.createSymbolicLink(cert, real);
 
-        assertThat(decidesTo(Action.ERROR).reason()).isEqualTo("the certificate file " + cert + " is a symbolic link, which is never"
-                + " written through: point the setting at the file itself, or put the file in the link's place");
+        assertThat(decidesTo(Action.ERROR).reason()).isEqualTo("the certificate file " + cert + " is a symbolic link,"
+                + " which is never written through: point the setting at the file itself, or put the file in the"
+                + " link's place");
 
         Files.delete(cert);
         Files.move(real, cert);
