@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import static dev.acmefilter.alert.AlertSteps.failChecks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The alerts of one certificate over many checks on a simulated clock; the channel records what it gets. */
@@ -20,6 +21,9 @@ class CertificateAlertsTest {
 
     @TempDir
     Path dir;
+
+    /** The certificate of each test, written valid for 90 days from {@link #T0}. */
+    private CertificateFixture f;
 
     static final class Recorder implements AlertChannel {
         final List<Alert> alerts = new CopyOnWriteArrayList<>();
@@ -41,24 +45,20 @@ class CertificateAlertsTest {
 
     private static Recorder watch(CertificateFixture f) {
         Recorder recorder = new Recorder();
-        f.scheduler.addListener(new CertificateAlerts(f.certificate, AlertSettings.DEFAULTS,
-                new AlertChannels(List.of(recorder)), f.clock));
+        AlertSteps.listen(f, AlertSettings.DEFAULTS, new AlertChannels(List.of(recorder)));
         return recorder;
     }
 
-    /** Runs failing checks at the times the backoff plans, {@code n} of them. */
-    private static void failChecks(CertificateFixture f, int n) throws Exception {
-        f.nextCheck(CertificateFixture.Next.FAIL);
-        for (int i = 0; i < n; i++) {
-            f.clock.set(f.check());
-        }
+    /** Writes {@link #f}'s certificate, valid for 90 days, and records what its alerts send. */
+    private Recorder watchNinetyDayCertificate() throws Exception {
+        f = CertificateFixture.create(dir, T0);
+        f.writeCertificate(90);
+        return watch(f);
     }
 
     @Test
     void tenFailedChecksAreOneFailingAlertAndASuccessOneRecovery() throws Exception {
-        CertificateFixture f = CertificateFixture.create(dir, T0);
-        f.writeCertificate(90);
-        Recorder recorder = watch(f);
+        Recorder recorder = watchNinetyDayCertificate();
 
         failChecks(f, 2);
         assertThat(recorder.events()).as("below after_failures").isEmpty();
@@ -75,9 +75,7 @@ class CertificateAlertsTest {
 
     @Test
     void theFailingAlertSaysWhatFailed() throws Exception {
-        CertificateFixture f = CertificateFixture.create(dir, T0);
-        f.writeCertificate(90);
-        Recorder recorder = watch(f);
+        Recorder recorder = watchNinetyDayCertificate();
 
         failChecks(f, 3);
 
@@ -94,9 +92,7 @@ class CertificateAlertsTest {
 
     @Test
     void aRestartDoesNotAnnounceTheSameStateAgain() throws Exception {
-        CertificateFixture f = CertificateFixture.create(dir, T0);
-        f.writeCertificate(90);
-        Recorder before = watch(f);
+        Recorder before = watchNinetyDayCertificate();
         failChecks(f, 3);
         assertThat(before.events()).containsExactly(AlertEvent.FAILING);
 
@@ -112,9 +108,7 @@ class CertificateAlertsTest {
 
     @Test
     void enteringTheWarningWindowIsAnnouncedOnceEvenWithoutFailures() throws Exception {
-        CertificateFixture f = CertificateFixture.create(dir, T0);
-        f.writeCertificate(90);
-        Recorder recorder = watch(f);
+        Recorder recorder = watchNinetyDayCertificate();
         f.nextCheck(CertificateFixture.Next.KEEP);
 
         // a check every 12 hours, as the scheduler plans them at least, from day 70 to day 80
@@ -139,9 +133,7 @@ class CertificateAlertsTest {
 
     @Test
     void aCertificateThatCannotBeRenewedWarnsBeforeItExpiresAndRecoversOnce() throws Exception {
-        CertificateFixture f = CertificateFixture.create(dir, T0);
-        f.writeCertificate(90);
-        Recorder recorder = watch(f);
+        Recorder recorder = watchNinetyDayCertificate();
         f.clock.set(T0.plus(Duration.ofDays(60)));
 
         // renewals fail from day 60; the backoff grows to a day, so the checks walk into the window
@@ -162,11 +154,11 @@ class CertificateAlertsTest {
 
     @Test
     void aStandaloneRenewalIsAnnouncedEveryTimeWithItsReason() throws Exception {
-        CertificateFixture f = CertificateFixture.create(dir, T0);
-        f.writeCertificate(10);
+        CertificateFixture tenDays = CertificateFixture.create(dir, T0);
+        tenDays.writeCertificate(10);
         Recorder recorder = new Recorder();
-        CertificateAlerts alerts = new CertificateAlerts(f.certificate, AlertSettings.DEFAULTS,
-                new AlertChannels(List.of(recorder)), f.clock);
+        CertificateAlerts alerts = new CertificateAlerts(tenDays.certificate, AlertSettings.DEFAULTS,
+                new AlertChannels(List.of(recorder)), tenDays.clock);
 
         Alert alert = alerts.standalone("Renewing certificate default standalone, without the cluster's lease");
         alerts.standalone("again");
@@ -176,6 +168,6 @@ class CertificateAlertsTest {
         assertThat(alert.environment()).containsEntry(Alert.EVENT_VARIABLE, "standalone")
                 .containsEntry(Alert.CERTIFICATE_ID_VARIABLE, "default");
         assertThat(alert.json()).contains("\"event\": \"standalone\"");
-        assertThat(f.scheduler.state().alerted()).as("not a state to recover from: not saved").isNull();
+        assertThat(tenDays.scheduler.state().alerted()).as("not a state to recover from: not saved").isNull();
     }
 }

@@ -1,6 +1,5 @@
 package dev.acmefilter.alert;
 
-import dev.acmefilter.config.AcmeConfig;
 import dev.acmefilter.config.AlertSettings;
 import dev.acmefilter.testing.CertificateFixture;
 import dev.acmefilter.testing.LogRecords;
@@ -15,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import static dev.acmefilter.alert.AlertSteps.failChecks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Alerts through a real shell command, which gets the details in its environment. */
@@ -39,20 +39,10 @@ class CommandChannelTest {
     }
 
     private CertificateFixture watched(String command, Duration timeout, List<String> env) throws Exception {
-        AlertSettings alerts = new AlertSettings(Optional.of(command), Optional.empty(), 2, Duration.ofDays(14),
-                timeout, env);
         CertificateFixture f = CertificateFixture.create(dir, T0);
-        f.writeCertificate(90);
-        channels = AlertChannels.forSettings(AcmeConfig.builder().certificate(f.settings).alerts(alerts).build());
-        f.scheduler.addListener(new CertificateAlerts(f.certificate, alerts, channels, f.clock));
+        channels = AlertSteps.watchThroughConfiguredChannels(f, new AlertSettings(Optional.of(command),
+                Optional.empty(), 2, Duration.ofDays(14), timeout, env));
         return f;
-    }
-
-    private static void failChecks(CertificateFixture f, int n) throws Exception {
-        f.nextCheck(CertificateFixture.Next.FAIL);
-        for (int i = 0; i < n; i++) {
-            f.clock.set(f.check());
-        }
     }
 
     @Test

@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.acmefilter.config.CertificateSettings;
-import dev.acmefilter.config.AcmeConfig;
 import dev.acmefilter.config.AlertSettings;
 import dev.acmefilter.output.Pem;
 import dev.acmefilter.output.TestCerts;
@@ -34,6 +33,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
+import static dev.acmefilter.alert.AlertSteps.failChecks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -80,20 +80,10 @@ class WebhookChannelTest {
     }
 
     private CertificateFixture watched(URI webhook, Consumer<CertificateSettings.Builder> more) throws Exception {
-        AlertSettings alerts = new AlertSettings(Optional.empty(), Optional.of(webhook), 3, Duration.ofDays(14),
-                Duration.ofSeconds(5));
         CertificateFixture f = CertificateFixture.create("default", dir, T0, more);
-        f.writeCertificate(90);
-        channels = AlertChannels.forSettings(AcmeConfig.builder().certificate(f.settings).alerts(alerts).build());
-        f.scheduler.addListener(new CertificateAlerts(f.certificate, alerts, channels, f.clock));
+        channels = AlertSteps.watchThroughConfiguredChannels(f, new AlertSettings(Optional.empty(),
+                Optional.of(webhook), 3, Duration.ofDays(14), Duration.ofSeconds(5)));
         return f;
-    }
-
-    private static void failChecks(CertificateFixture f, int n) throws Exception {
-        f.nextCheck(CertificateFixture.Next.FAIL);
-        for (int i = 0; i < n; i++) {
-            f.clock.set(f.check());
-        }
     }
 
     @Test

@@ -16,10 +16,8 @@ import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.List;
 import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -81,12 +79,9 @@ public final class ClusterChallengeLatency {
                             int requests) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
-        List<String> propagation = new ArrayList<>();
-        List<String> otherP50 = new ArrayList<>();
-        List<String> otherP99 = new ArrayList<>();
-        List<String> singleP50 = new ArrayList<>();
-        List<String> singleP99 = new ArrayList<>();
-        List<String> readThroughs = new ArrayList<>();
+        ResultLines results = new ResultLines("CLUSTER_PROPAGATION_MS", "CLUSTER_READ_THROUGHS",
+                "CLUSTER_OTHER_NODE_P50_MS", "CLUSTER_OTHER_NODE_P99_MS", "CLUSTER_SINGLE_NODE_P50_MS",
+                "CLUSTER_SINGLE_NODE_P99_MS");
         String warm = token();
         a.challenges().put(warm, warm + ".w");
         single.put(warm, warm + ".w");
@@ -104,22 +99,17 @@ public final class ClusterChallengeLatency {
                 Thread.onSpinWait();
             }
             long propagated = System.nanoTime() - start;
-            readThroughs.add(Long.toString(b.challenges().readThroughs() - before));
+            results.add("CLUSTER_READ_THROUGHS", Long.toString(b.challenges().readThroughs() - before));
             single.put(token, keyAuthorization);
             long[][] latencies = measure(http, portB, portSingle, token, requests);
-            propagation.add(millis(propagated));
-            otherP50.add(millis(percentile(latencies[0], 50)));
-            otherP99.add(millis(percentile(latencies[0], 99)));
-            singleP50.add(millis(percentile(latencies[1], 50)));
-            singleP99.add(millis(percentile(latencies[1], 99)));
+            results.add("CLUSTER_PROPAGATION_MS", millis(propagated));
+            results.add("CLUSTER_OTHER_NODE_P50_MS", millis(percentile(latencies[0], 50)));
+            results.add("CLUSTER_OTHER_NODE_P99_MS", millis(percentile(latencies[0], 99)));
+            results.add("CLUSTER_SINGLE_NODE_P50_MS", millis(percentile(latencies[1], 50)));
+            results.add("CLUSTER_SINGLE_NODE_P99_MS", millis(percentile(latencies[1], 99)));
             a.challenges().remove(token);
             single.remove(token);
-            print("CLUSTER_PROPAGATION_MS", propagation);
-            print("CLUSTER_READ_THROUGHS", readThroughs);
-            print("CLUSTER_OTHER_NODE_P50_MS", otherP50);
-            print("CLUSTER_OTHER_NODE_P99_MS", otherP99);
-            print("CLUSTER_SINGLE_NODE_P50_MS", singleP50);
-            print("CLUSTER_SINGLE_NODE_P99_MS", singleP99);
+            results.print();
         }
     }
 
@@ -161,11 +151,6 @@ public final class ClusterChallengeLatency {
 
     private static String millis(long nanos) {
         return String.format(Locale.ROOT, "%.3f", nanos / 1_000_000.0);
-    }
-
-    private static void print(String key, List<String> values) {
-        System.out.println(key + " " + String.join(" ", values));
-        System.out.flush();
     }
 
     private static ClusterSettings settings(PostgresServer postgres, String node, byte[] secret) {

@@ -25,7 +25,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Collectors;
 
 /**
  * Benchmark, not a test: time to a certificate for {@code example.test} and
@@ -92,28 +91,19 @@ public final class Dns01TimeToCertificate {
                 + " -dnsserver there, a fresh account each run, %d runs interleaved (lego's and certbot's defaults:"
                 + " %d)%n", String.join(" + ", NAMES), bind.primaryAddress(), runs, defaultRuns);
         System.out.println("DNS01_WARMUP_MS " + ours(work.resolve("warmup")));
-        List<String> ours = new ArrayList<>();
-        List<String> cold = new ArrayList<>();
-        List<String> lego = new ArrayList<>();
-        List<String> certbotMin = new ArrayList<>();
-        List<String> certbot = new ArrayList<>();
-        List<String> legoDefault = new ArrayList<>();
+        ResultLines results = new ResultLines("DNS01_OURS_MS", "DNS01_OURS_COLD_MS", "DNS01_LEGO_MS",
+                "DNS01_LEGO_DEFAULT_MS", "DNS01_CERTBOT_MIN_MS", "DNS01_CERTBOT_MS");
         for (int r = 1; r <= runs; r++) {
             final int i = r;
-            timed(ours, () -> ours(work.resolve("ours" + i)));
-            timed(cold, () -> cold(work.resolve("cold" + i)));
-            timed(lego, () -> lego(work.resolve("lego" + i), true));
-            timed(certbotMin, () -> certbot(work.resolve("certbot-min" + i), 0));
+            timed(results.series("DNS01_OURS_MS"), () -> ours(work.resolve("ours" + i)));
+            timed(results.series("DNS01_OURS_COLD_MS"), () -> cold(work.resolve("cold" + i)));
+            timed(results.series("DNS01_LEGO_MS"), () -> lego(work.resolve("lego" + i), true));
+            timed(results.series("DNS01_CERTBOT_MIN_MS"), () -> certbot(work.resolve("certbot-min" + i), 0));
             if (r <= defaultRuns) {
-                timed(legoDefault, () -> lego(work.resolve("lego-default" + i), false));
-                timed(certbot, () -> certbot(work.resolve("certbot" + i), -1));
+                timed(results.series("DNS01_LEGO_DEFAULT_MS"), () -> lego(work.resolve("lego-default" + i), false));
+                timed(results.series("DNS01_CERTBOT_MS"), () -> certbot(work.resolve("certbot" + i), -1));
             }
-            System.out.println(line("DNS01_OURS_MS", ours));
-            System.out.println(line("DNS01_OURS_COLD_MS", cold));
-            System.out.println(line("DNS01_LEGO_MS", lego));
-            System.out.println(line("DNS01_LEGO_DEFAULT_MS", legoDefault));
-            System.out.println(line("DNS01_CERTBOT_MIN_MS", certbotMin));
-            System.out.println(line("DNS01_CERTBOT_MS", certbot));
+            results.print();
             System.out.println("DNS01_RECORDS_LEFT " + leftovers);
             System.out.flush();
         }
@@ -291,9 +281,5 @@ public final class Dns01TimeToCertificate {
         long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
                 + Long.parseLong(f[7]) + Long.parseLong(f[8]);
         return new long[] {busy, Long.parseLong(f[4])};
-    }
-
-    private static String line(String key, List<String> values) {
-        return key + values.stream().map(v -> " " + v).collect(Collectors.joining());
     }
 }

@@ -1,14 +1,9 @@
 package dev.acmefilter.bench;
 
-import dev.acmefilter.challenge.ChallengeFilter;
 import dev.acmefilter.challenge.InMemoryChallengeStore;
 import dev.acmefilter.config.CertificateSettings;
-import dev.acmefilter.provision.ProvisionResult;
-import dev.acmefilter.provision.Provisioner;
+import dev.acmefilter.testing.ChallengeJetty;
 import dev.acmefilter.testing.Pebble;
-import jakarta.servlet.DispatcherType;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -21,7 +16,6 @@ import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -66,16 +60,8 @@ public final class RunningContainerClient {
                     "PEBBLE_LOG=" + pebble.logFile(),
                     "PEBBLE_PID=" + pebble.pid(), ""));
 
-            Server jetty = new Server();
-            ServerConnector http = new ServerConnector(jetty);
-            http.setHost("127.0.0.1");
-            http.setPort(pebble.httpPort());
-            jetty.addConnector(http);
-            ServletContextHandler context = new ServletContextHandler("/");
-            context.addFilter(new FilterHolder(new ChallengeFilter(store)), "/.well-known/acme-challenge/*",
-                    EnumSet.of(DispatcherType.REQUEST));
-            jetty.setHandler(context);
-            jetty.start();
+            Server jetty = ChallengeJetty.start(store, pebble.httpPort());
+            ServerConnector http = (ServerConnector) jetty.getConnectors()[0];
             http.stop();
             try {
                 long warm = order(pebble, roots, store, http, work.resolve("warmup"),
@@ -120,19 +106,7 @@ public final class RunningContainerClient {
                 .build();
         http.start();
         try {
-            Provisioner provisioner = new Provisioner(settings, store);
-            long start = System.nanoTime();
-            ProvisionResult result;
-            try {
-                result = provisioner.provisionIfNeeded();
-            } finally {
-                provisioner.close();
-            }
-            if (result.outcome() != ProvisionResult.Outcome.ISSUED) {
-                throw new IllegalStateException("not issued: " + result);
-            }
-            verify(settings, roots);
-            return (System.nanoTime() - start) / 1_000_000;
+            return TimedIssuance.millisToFiles(settings, store, issued -> verify(issued, roots));
         } finally {
             http.stop();
         }

@@ -3,8 +3,6 @@ package dev.acmefilter.bench;
 import dev.acmefilter.testing.ChallengeJetty;
 import dev.acmefilter.challenge.InMemoryChallengeStore;
 import dev.acmefilter.config.CertificateSettings;
-import dev.acmefilter.provision.ProvisionResult;
-import dev.acmefilter.provision.Provisioner;
 import dev.acmefilter.testing.Pebble;
 import org.eclipse.jetty.server.Server;
 
@@ -17,7 +15,7 @@ import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
- * Benchmark, not a test: time from the start of {@link Provisioner#provisionIfNeeded()} to
+ * Benchmark, not a test: time from the start of {@link dev.acmefilter.provision.Provisioner#provisionIfNeeded()} to
  * the certificate and key on disk, against a local Pebble, with the challenge answered by
  * the filter in a running Jetty. Run with {@code bench/time-to-files.sh}.
  *
@@ -87,17 +85,9 @@ public final class TimeToFiles {
                 .certificatePath(base.resolve("cert.pem"))
                 .privateKeyPath(base.resolve("key.pem"))
                 .build();
-        Provisioner provisioner = new Provisioner(settings, store);
-        long start = System.nanoTime();
-        ProvisionResult result;
-        try {
-            result = provisioner.provisionIfNeeded();
-        } finally {
-            provisioner.close();
-        }
-        long ms = (System.nanoTime() - start) / 1_000_000;
-        if (result.outcome() != ProvisionResult.Outcome.ISSUED || !Files.exists(settings.privateKeyPath())) {
-            throw new IllegalStateException("not issued: " + result);
+        long ms = TimedIssuance.millisToFiles(settings, store, issued -> { });
+        if (!Files.exists(settings.privateKeyPath())) {
+            throw new IllegalStateException("issued, but no key file at " + settings.privateKeyPath());
         }
         return ms;
     }

@@ -71,12 +71,16 @@ class ChallengeFilterTest {
         return request("GET", path, "localhost");
     }
 
-    @Test
-    void pendingTokenIsAnsweredWithExactlyTheKeyAuthorization() throws Exception {
+    /** Starts the filter with {@link #TOKEN} pending and asks for it by {@code method} with that Host header. */
+    private HttpTester.Response requestPendingToken(String method, String host) throws Exception {
         start();
         store.put(TOKEN, KEY_AUTHZ);
+        return request(method, ChallengeFilter.PATH_PREFIX + TOKEN, host);
+    }
 
-        HttpTester.Response response = get(ChallengeFilter.PATH_PREFIX + TOKEN);
+    @Test
+    void pendingTokenIsAnsweredWithExactlyTheKeyAuthorization() throws Exception {
+        HttpTester.Response response = requestPendingToken("GET", "localhost");
 
         assertThat(response.getStatus()).isEqualTo(200);
         assertThat(response.get("Content-Type")).startsWith("text/plain");
@@ -86,10 +90,7 @@ class ChallengeFilterTest {
 
     @Test
     void headOfPendingTokenHasHeadersButNoBody() throws Exception {
-        start();
-        store.put(TOKEN, KEY_AUTHZ);
-
-        HttpTester.Response response = request("HEAD", ChallengeFilter.PATH_PREFIX + TOKEN, "localhost");
+        HttpTester.Response response = requestPendingToken("HEAD", "localhost");
 
         assertThat(response.getStatus()).isEqualTo(200);
         assertThat(response.get("Content-Length")).isEqualTo(String.valueOf(KEY_AUTHZ.length()));
@@ -98,10 +99,7 @@ class ChallengeFilterTest {
 
     @Test
     void hostHeaderRewrittenByAProxyIsStillAnswered() throws Exception {
-        start();
-        store.put(TOKEN, KEY_AUTHZ);
-
-        HttpTester.Response response = request("GET", ChallengeFilter.PATH_PREFIX + TOKEN, "localhost:8009");
+        HttpTester.Response response = requestPendingToken("GET", "localhost:8009");
 
         assertThat(response.getStatus()).isEqualTo(200);
         assertThat(response.getContent()).isEqualTo(KEY_AUTHZ);
@@ -186,10 +184,7 @@ class ChallengeFilterTest {
     @ParameterizedTest
     @ValueSource(strings = {"POST", "PUT", "DELETE", "OPTIONS", "PATCH"})
     void methodsOtherThanGetAndHeadAre405(String method) throws Exception {
-        start();
-        store.put(TOKEN, KEY_AUTHZ);
-
-        HttpTester.Response response = request(method, ChallengeFilter.PATH_PREFIX + TOKEN, "localhost");
+        HttpTester.Response response = requestPendingToken(method, "localhost");
 
         assertThat(response.getStatus()).isEqualTo(405);
         assertThat(response.get("Allow")).isEqualTo("GET, HEAD");

@@ -23,9 +23,14 @@ class AlertSettingsTest {
         return TestConfig.loadEnabledWith(dir, alertLines);
     }
 
+    /** The alert settings of a config with {@code alertLines} under {@code acme:}. */
+    private AlertSettings alerts(String... alertLines) throws IOException {
+        return load(alertLines).alerts();
+    }
+
     @Test
     void withoutTheSectionOnlyTheLogAlertsWithTheDefaultThresholds() throws Exception {
-        AlertSettings a = load().alerts();
+        AlertSettings a = alerts();
 
         assertThat(a.command()).isEmpty();
         assertThat(a.webhook()).isEmpty();
@@ -36,9 +41,9 @@ class AlertSettingsTest {
 
     @Test
     void everyKeyIsRead() throws Exception {
-        AlertSettings a = load("alerts:", "  command: /usr/local/bin/notify-admin --acme",
+        AlertSettings a = alerts("alerts:", "  command: /usr/local/bin/notify-admin --acme",
                 "  webhook: https://hooks.example.org/services/T0/B0/secret-token?x=1", "  after_failures: 5",
-                "  warning_days: 7", "  timeout: 20").alerts();
+                "  warning_days: 7", "  timeout: 20");
 
         assertThat(a.command()).contains("/usr/local/bin/notify-admin --acme");
         assertThat(a.webhook()).contains(URI.create("https://hooks.example.org/services/T0/B0/secret-token?x=1"));
@@ -89,7 +94,7 @@ class AlertSettingsTest {
     @ValueSource(strings = {"http://127.0.0.1:9000/hook", "http://[::1]:9000/hook", "http://127.0.0.53/hook",
             "https://hooks.example.org/hook"})
     void loopbackHttpAndAnyHttpsAreAccepted(String url) throws Exception {
-        assertThat(load("alerts: {webhook: '" + url + "'}").alerts().webhook()).contains(URI.create(url));
+        assertThat(alerts("alerts: {webhook: '" + url + "'}").webhook()).contains(URI.create(url));
     }
 
     @Test
@@ -103,9 +108,9 @@ class AlertSettingsTest {
 
     @Test
     void envNamesTheVariablesTheCommandAlsoGets() throws Exception {
-        assertThat(load("alerts: {command: notify, env: [HOME, SMTP_HOST]}").alerts().env())
+        assertThat(alerts("alerts: {command: notify, env: [HOME, SMTP_HOST]}").env())
                 .containsExactly("HOME", "SMTP_HOST");
-        assertThat(load().alerts().env()).isEmpty();
+        assertThat(alerts().env()).isEmpty();
     }
 
     @Test

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -340,210 +341,115 @@ class ConfigLoaderTest {
 
     // ------------------------------------------------------------ configs that fail
 
-    @ParameterizedTest(name = "[{index}] {0}")
-    @MethodSource("malformed")
-    void malformedConfigFailsWithOneExactMessage(String name, String yaml, String expected) throws Exception {
+    // Each table below gives a case's name, its YAML and the one message it fails with, written for
+    // ExpectedMessages: {file}, {dir} and the phrases many messages share are filled in there.
+
+    private void assertFailsWithExactly(String yaml, String expected) throws IOException {
         if (yaml != null) {
             Files.writeString(file, yaml, StandardCharsets.UTF_8);
         }
-        String message = expected.replace("{file}", file.toString()).replace("{dir}", dir.toString());
 
         assertThatThrownBy(() -> ConfigLoader.load(file))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage(message);
+                .hasMessage(ExpectedMessages.expand(expected, dir));
     }
 
-    static Stream<Arguments> malformed() {
-        String e = ENABLED;
-        String dnsExpected = "expected a DNS name such as matrix.example.org, made of dot-separated labels of 1 to 63"
-                + " letters, digits and inner hyphens (internationalised names in their xn-- form)";
-        String urlExpected = "expected an absolute https:// URL of the CA's ACME v2 directory, such as "
-                + "https://acme-v02.api.letsencrypt.org/directory";
-        String modeExpected = "expected 0600 or 0640 (owner read and write, group at most read, others nothing)";
-        String caExpected = "expected a readable PEM file with at least one X.509 CA certificate";
-        return Stream.of(
-                // file level
-                Arguments.of("missing file", null,
-                        "{file}: no such file; expected Synapse's homeserver.yaml file"),
-                Arguments.of("invalid YAML", "server_name: example.org\nacme:\n  enabled: true\n   port: 80\n",
-                        "{file}: not valid YAML at line 4, column 8: mapping values are not allowed here"),
-                Arguments.of("unclosed flow list", "acme:\n  bind_addresses: ['::'\n",
-                        "{file}: not valid YAML at line 3, column 1: expected ',' or ']', but got <stream end>"),
-                Arguments.of("arbitrary Java type", "acme: !!java.io.File [/etc/passwd]\n",
-                        "{file}: not valid YAML at line 1, column 7: Global tag is not allowed: "
-                                + "tag:yaml.org,2002:java.io.File"),
-                Arguments.of("top level is a list", "- server_name: example.org\n",
-                        "{file}: expected a mapping of Synapse settings at the top level, found a list"),
-                Arguments.of("empty file", "",
-                        "{file}: expected a mapping of Synapse settings at the top level, found an empty document"),
-                // types and required keys
-                Arguments.of("acme is a list", "acme:\n  - enabled: true\n",
-                        "{file}: acme: expected a mapping of ACME settings, found a list"),
-                Arguments.of("acme is a string", "acme: yes please\n",
-                        "{file}: acme: expected a mapping of ACME settings, found 'yes please'"),
-                Arguments.of("enabled maybe", "acme:\n  enabled: maybe\n",
-                        "{file}: acme.enabled: expected true or false, found 'maybe'"),
-                Arguments.of("enabled without server_name", e.replace("server_name: example.org\n", ""),
-                        "{file}: server_name: missing; expected the homeserver's public name, required when "
-                                + "acme.enabled is true"),
-                Arguments.of("server_name is a number", e.replace("example.org", "42"),
-                        "{file}: server_name: expected the homeserver's public name, found 42"),
-                Arguments.of("server_name is an IP address", e.replace("example.org", "192.0.2.1"),
-                        "{file}: server_name: '192.0.2.1' is an IP address; " + dnsExpected
-                                + " (or set acme.domain to the name the certificate is for)"),
-                Arguments.of("enabled without tls_certificate_path", e.replace("tls_certificate_path: tls.crt\n", ""),
-                        "{file}: tls_certificate_path: missing; expected the file Synapse reads its TLS certificate "
-                                + "from, required when acme.enabled is true"),
-                Arguments.of("enabled without tls_private_key_path", e.replace("tls_private_key_path: tls.key\n", ""),
-                        "{file}: tls_private_key_path: missing; expected the file Synapse reads its TLS private key "
-                                + "from, required when acme.enabled is true"),
-                Arguments.of("empty tls_private_key_path", e.replace("tls.key", "''"),
-                        "{file}: tls_private_key_path: the path is empty; expected a file path"),
-                // files that must each be a file of their own
-                Arguments.of("key path is the certificate path", e.replace("tls.key", "tls.crt"),
-                        "{file}: tls_private_key_path: '{dir}/tls.crt' is also tls_certificate_path; expected a file"
-                                + " of its own: two settings writing one file would overwrite each other"),
-                Arguments.of("account key is the certificate", enabledWith("account_key_file: tls.crt"),
-                        "{file}: tls_certificate_path: '{dir}/tls.crt' is also acme.account_key_file; expected a"
-                                + " file of its own: two settings writing one file would overwrite each other"),
-                Arguments.of("account key file is a folder", enabledWith("account_key_file: ."),
-                        "{file}: acme.account_key_file: '{dir}' is a directory; expected the file that holds (or"
-                                + " will hold) the ACME account key, such as {dir}/client.key"),
-                // url
-                Arguments.of("url not https", enabledWith("url: http://acme.example.org/directory"),
-                        "{file}: acme.url: 'http://acme.example.org/directory' does not use https; " + urlExpected),
-                Arguments.of("url not a URL", enabledWith("url: not a url"),
-                        "{file}: acme.url: 'not a url' is not a URL; " + urlExpected),
-                Arguments.of("url relative", enabledWith("url: acme/directory"),
-                        "{file}: acme.url: 'acme/directory' is not an absolute URL; " + urlExpected),
-                Arguments.of("url a list", enabledWith("url: [https://a.example]"),
-                        "{file}: acme.url: " + urlExpected + ", found a list"),
-                // port
-                Arguments.of("port 0", enabledWith("port: 0"),
-                        "{file}: acme.port: 0 is not a port number; expected an integer from 1 to 65535"),
-                Arguments.of("port eighty", enabledWith("port: eighty"),
-                        "{file}: acme.port: 'eighty' is not a port number; expected an integer from 1 to 65535"),
-                Arguments.of("port 70000", enabledWith("port: 70000"),
-                        "{file}: acme.port: 70000 is not a port number; expected an integer from 1 to 65535"),
-                Arguments.of("port a mapping", enabledWith("port: {http: 80}"),
-                        "{file}: acme.port: expected an integer from 1 to 65535, found a mapping"),
-                // bind addresses
-                Arguments.of("bind_addresses not a list", enabledWith("bind_addresses: '0.0.0.0'"),
-                        "{file}: acme.bind_addresses: expected a list of IP addresses such as ['::', '0.0.0.0'], "
-                                + "found '0.0.0.0'"),
-                Arguments.of("bind address a host name", enabledWith("bind_addresses: ['::', localhost]"),
-                        "{file}: acme.bind_addresses: 'localhost' is not an IP address; expected literal IPv4 or "
-                                + "IPv6 addresses such as '::' or '0.0.0.0', not host names"),
-                Arguments.of("bind address bad IPv4", enabledWith("bind_addresses: ['256.1.1.1']"),
-                        "{file}: acme.bind_addresses: '256.1.1.1' is not an IP address; expected literal IPv4 or "
-                                + "IPv6 addresses such as '::' or '0.0.0.0', not host names"),
-                Arguments.of("bind address bad IPv6", enabledWith("bind_addresses: ['1::2::3']"),
-                        "{file}: acme.bind_addresses: '1::2::3' is not an IP address; expected literal IPv4 or "
-                                + "IPv6 addresses such as '::' or '0.0.0.0', not host names"),
-                Arguments.of("bind address a number", enabledWith("bind_addresses: [80]"),
-                        "{file}: acme.bind_addresses: expected a list of IP addresses such as ['::', '0.0.0.0'], "
-                                + "found 80 in the list"),
-                Arguments.of("bind_addresses empty", enabledWith("bind_addresses: []"),
-                        "{file}: acme.bind_addresses: the list is empty; expected a list of IP addresses such as "
-                                + "['::', '0.0.0.0']"),
-                // reprovision threshold
-                Arguments.of("threshold 0", enabledWith("reprovision_threshold: 0"),
-                        "{file}: acme.reprovision_threshold: 0 is not a sensible number of days; expected a whole "
-                                + "number of days, 1 or more"),
-                Arguments.of("threshold -5", enabledWith("reprovision_threshold: -5"),
-                        "{file}: acme.reprovision_threshold: -5 is not a sensible number of days; expected a whole "
-                                + "number of days, 1 or more"),
-                Arguments.of("threshold soon", enabledWith("reprovision_threshold: soon"),
-                        "{file}: acme.reprovision_threshold: 'soon' is not a sensible number of days; expected a "
-                                + "whole number of days, 1 or more"),
-                Arguments.of("threshold 2.5", enabledWith("reprovision_threshold: 2.5"),
-                        "{file}: acme.reprovision_threshold: 2.5 is not a sensible number of days; expected a "
-                                + "whole number of days, 1 or more"),
-                // names
-                Arguments.of("domain wildcard", enabledWith("domain: '*.example.org'"),
-                        "{file}: acme.domain: '*.example.org' is a wildcard name, which the http-01 challenge cannot"
-                                + " validate; expected each name spelled out, such as matrix.example.org, or"
-                                + " acme.challenge: dns-01 (the only challenge that can validate a wildcard)"),
-                Arguments.of("domain invalid chars", enabledWith("domain: matrix_server.example.org"),
-                        "{file}: acme.domain: 'matrix_server.example.org' is not a valid DNS name; " + dnsExpected),
-                Arguments.of("domain leading hyphen", enabledWith("domain: -matrix.example.org"),
-                        "{file}: acme.domain: '-matrix.example.org' is not a valid DNS name; " + dnsExpected),
-                Arguments.of("domain label too long", enabledWith("domain: " + "a".repeat(64) + ".org"),
-                        "{file}: acme.domain: '" + "a".repeat(64) + ".org' is not a valid DNS name; " + dnsExpected),
-                Arguments.of("domain single label", enabledWith("domain: matrix"),
-                        "{file}: acme.domain: 'matrix' is a single label, not a full DNS name; " + dnsExpected),
-                Arguments.of("domain an IPv6 address", enabledWith("domain: '2001:db8::1'"),
-                        "{file}: acme.domain: '2001:db8::1' is an IP address; " + dnsExpected),
-                Arguments.of("domains not a list", enabledWith("domains: chat.example.org"),
-                        "{file}: acme.domains: expected a list of DNS names, found 'chat.example.org'"),
-                Arguments.of("domains entry wildcard", enabledWith("domains: [chat.example.org, '*.example.org']"),
-                        "{file}: acme.domains: '*.example.org' is a wildcard name, which the http-01 challenge "
-                                + "cannot validate; expected each name spelled out, such as matrix.example.org, or "
-                                + "acme.challenge: dns-01 (the only challenge that can validate a wildcard)"),
-                // contact, key type
-                Arguments.of("contact not an e-mail", enabledWith("contact: admin"),
-                        "{file}: acme.contact: 'admin' is not an e-mail address; expected an e-mail address such as"
-                                + " admin@example.org, or a list of them"),
-                Arguments.of("contact with bad domain", enabledWith("contact: ['mailto:admin@example..org']"),
-                        "{file}: acme.contact: 'mailto:admin@example..org' is not an e-mail address; expected an "
-                                + "e-mail address such as admin@example.org, or a list of them"),
-                Arguments.of("key_type dsa", enabledWith("key_type: dsa"),
-                        "{file}: acme.key_type: 'dsa' is not a supported key type; expected one of ec256, ec384, "
-                                + "rsa2048, rsa3072, rsa4096"),
-                Arguments.of("key_type a number", enabledWith("key_type: 256"),
-                        "{file}: acme.key_type: expected one of ec256, ec384, rsa2048, rsa3072, rsa4096, found 256"),
-                // eab
-                Arguments.of("eab missing kid", enabledWith("eab:", "  hmac_key: " + SECRET),
-                        "{file}: acme.eab.kid: missing; expected the key identifier (kid) your CA gave you, as a "
-                                + "string"),
-                Arguments.of("eab missing hmac_key", enabledWith("eab:", "  kid: k1"),
-                        "{file}: acme.eab.hmac_key: missing; expected the MAC key (hmac_key) your CA gave you, in "
-                                + "base64url or base64"),
-                Arguments.of("eab hmac_key not base64", enabledWith("eab:", "  kid: k1", "  hmac_key: 'no*base64!'"),
-                        "{file}: acme.eab.hmac_key: the value is not valid base64url or base64; expected the MAC "
-                                + "key (hmac_key) your CA gave you, in base64url or base64"),
-                Arguments.of("eab hmac_key mixes alphabets", enabledWith("eab:", "  kid: k1", "  hmac_key: 'ab-c+def'"),
-                        "{file}: acme.eab.hmac_key: the value is not valid base64url or base64; expected the MAC "
-                                + "key (hmac_key) your CA gave you, in base64url or base64"),
-                Arguments.of("eab hmac_key a number", enabledWith("eab:", "  kid: k1", "  hmac_key: 123456"),
-                        "{file}: acme.eab.hmac_key: expected the MAC key (hmac_key) your CA gave you, in base64url"
-                                + " or base64, found a number"),
-                Arguments.of("eab not a mapping", enabledWith("eab: kid-and-key"),
-                        "{file}: acme.eab: expected a mapping with kid and hmac_key, found 'kid-and-key'"),
-                // files, group, mode
-                Arguments.of("ca_certificates missing file", enabledWith("ca_certificates: missing.pem"),
-                        "{file}: acme.ca_certificates: '{dir}/missing.pem' does not exist; " + caExpected),
-                Arguments.of("ca_certificates without certificates", enabledWith("ca_certificates: not-certificates.pem"),
-                        "{file}: acme.ca_certificates: '{dir}/not-certificates.pem' contains no certificates; "
-                                + caExpected),
-                Arguments.of("ca_certificates with a broken certificate", enabledWith("ca_certificates: broken.pem"),
-                        "{file}: acme.ca_certificates: '{dir}/broken.pem' does not hold valid certificates; "
-                                + caExpected),
-                Arguments.of("ca_certificates a directory", enabledWith("ca_certificates: ."),
-                        "{file}: acme.ca_certificates: '{dir}' is a directory; " + caExpected),
-                Arguments.of("key_file_mode 0666", enabledWith("key_file_mode: 0666"),
-                        "{file}: acme.key_file_mode: 0666 gives others access to the key; " + modeExpected),
-                Arguments.of("key_file_mode 0660", enabledWith("key_file_mode: '0660'"),
-                        "{file}: acme.key_file_mode: 0660 lets the group write or execute the key; " + modeExpected),
-                Arguments.of("key_file_mode 0400", enabledWith("key_file_mode: 0400"),
-                        "{file}: acme.key_file_mode: 0400 does not let the owner read and write the key; "
-                                + modeExpected),
-                Arguments.of("key_file_mode 0700", enabledWith("key_file_mode: 0700"),
-                        "{file}: acme.key_file_mode: 0700 makes the key executable; " + modeExpected),
-                Arguments.of("key_file_mode setuid", enabledWith("key_file_mode: '4600'"),
-                        "{file}: acme.key_file_mode: 4600 sets the setuid, setgid or sticky bit; " + modeExpected),
-                Arguments.of("key_file_mode rw", enabledWith("key_file_mode: rw"),
-                        "{file}: acme.key_file_mode: 'rw' is not an octal file mode; " + modeExpected),
-                Arguments.of("key_file_mode decimal 640", enabledWith("key_file_mode: 640"),
-                        "{file}: acme.key_file_mode: 640 is the decimal number 640 (octal 1200), not a file mode; "
-                                + modeExpected + ", written with a leading zero or in quotes"),
-                Arguments.of("file_group nonexistent", enabledWith("file_group: no-such-group-xq7"),
-                        "{file}: acme.file_group: there is no group named 'no-such-group-xq7'; expected the name of"
-                                + " an existing group, such as the group Synapse runs as"),
-                Arguments.of("account_key_file not a string", enabledWith("account_key_file: [a.key, b.key]"),
-                        "{file}: acme.account_key_file: expected a file path, found a list"),
-                Arguments.of("tls_certificate_path a mapping", e.replace("tls.crt", "{path: tls.crt}"),
-                        "{file}: tls_certificate_path: expected a file path, found a mapping"));
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # name | the whole file, none when missing | the message
+            # file level
+            missing file |  | {file}: no such file; expected Synapse's homeserver.yaml file
+            invalid YAML | server_name: example.org\\nacme:\\n  enabled: true\\n   port: 80\\n | {file}: not valid YAML at line 4, column 8: mapping values are not allowed here
+            unclosed flow list | acme:\\n  bind_addresses: ['::'\\n | {file}: not valid YAML at line 3, column 1: expected ',' or ']', but got <stream end>
+            arbitrary Java type | acme: !!java.io.File [/etc/passwd]\\n | {file}: not valid YAML at line 1, column 7: Global tag is not allowed: tag:yaml.org,2002:java.io.File
+            top level is a list | - server_name: example.org\\n | {file}: expected a mapping of Synapse settings at the top level, found a list
+            empty file | '' | {file}: expected a mapping of Synapse settings at the top level, found an empty document
+            # types and required keys
+            acme is a list | acme:\\n  - enabled: true\\n | {file}: acme: expected a mapping of ACME settings, found a list
+            acme is a string | acme: yes please\\n | {file}: acme: expected a mapping of ACME settings, found 'yes please'
+            enabled maybe | acme:\\n  enabled: maybe\\n | {file}: acme.enabled: expected true or false, found 'maybe'
+            enabled without server_name | tls_certificate_path: tls.crt\\ntls_private_key_path: tls.key\\nacme:\\n  enabled: true\\n | {file}: server_name: missing; expected the homeserver's public name, required when acme.enabled is true
+            server_name is a number | server_name: 42\\ntls_certificate_path: tls.crt\\ntls_private_key_path: tls.key\\nacme:\\n  enabled: true\\n | {file}: server_name: expected the homeserver's public name, found 42
+            server_name is an IP address | server_name: 192.0.2.1\\ntls_certificate_path: tls.crt\\ntls_private_key_path: tls.key\\nacme:\\n  enabled: true\\n | {file}: server_name: '192.0.2.1' is an IP address; {dns-name} (or set acme.domain to the name the certificate is for)
+            enabled without tls_certificate_path | server_name: example.org\\ntls_private_key_path: tls.key\\nacme:\\n  enabled: true\\n | {file}: tls_certificate_path: missing; expected the file Synapse reads its TLS certificate from, required when acme.enabled is true
+            enabled without tls_private_key_path | server_name: example.org\\ntls_certificate_path: tls.crt\\nacme:\\n  enabled: true\\n | {file}: tls_private_key_path: missing; expected the file Synapse reads its TLS private key from, required when acme.enabled is true
+            empty tls_private_key_path | server_name: example.org\\ntls_certificate_path: tls.crt\\ntls_private_key_path: ''\\nacme:\\n  enabled: true\\n | {file}: tls_private_key_path: the path is empty; expected a file path
+            # files that must each be a file of their own
+            key path is the certificate path | server_name: example.org\\ntls_certificate_path: tls.crt\\ntls_private_key_path: tls.crt\\nacme:\\n  enabled: true\\n | {file}: tls_private_key_path: '{dir}/tls.crt' is also tls_certificate_path; {own-file}
+            tls_certificate_path a mapping | server_name: example.org\\ntls_certificate_path: {path: tls.crt}\\ntls_private_key_path: tls.key\\nacme:\\n  enabled: true\\n | {file}: tls_certificate_path: expected a file path, found a mapping
+            top-level pid_file a number | pid_file: 42\\nserver_name: example.org\\ntls_certificate_path: tls.crt\\ntls_private_key_path: tls.key\\nacme:\\n  enabled: true\\n  reload: {}\\n | {file}: pid_file: expected a file path, found 42
+            """)
+    void malformedConfigFailsWithOneExactMessage(String name, String yaml, String expected) throws Exception {
+        assertFailsWithExactly(ExpectedMessages.document(yaml), expected);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # name | the lines under acme: | the message
+            # files that must each be a file of their own
+            account key is the certificate | account_key_file: tls.crt | {file}: tls_certificate_path: '{dir}/tls.crt' is also acme.account_key_file; {own-file}
+            account key file is a folder | account_key_file: . | {file}: acme.account_key_file: '{dir}' is a directory; expected the file that holds (or will hold) the ACME account key, such as {dir}/client.key
+            # url
+            url not https | url: http://acme.example.org/directory | {file}: acme.url: 'http://acme.example.org/directory' does not use https; {acme-url}
+            url not a URL | url: not a url | {file}: acme.url: 'not a url' is not a URL; {acme-url}
+            url relative | url: acme/directory | {file}: acme.url: 'acme/directory' is not an absolute URL; {acme-url}
+            url a list | url: [https://a.example] | {file}: acme.url: {acme-url}, found a list
+            # port
+            port 0 | port: 0 | {file}: acme.port: 0 is not a port number; {port}
+            port eighty | port: eighty | {file}: acme.port: 'eighty' is not a port number; {port}
+            port 70000 | port: 70000 | {file}: acme.port: 70000 is not a port number; {port}
+            port a mapping | port: {http: 80} | {file}: acme.port: {port}, found a mapping
+            # bind addresses
+            bind_addresses not a list | bind_addresses: '0.0.0.0' | {file}: acme.bind_addresses: {ip-list}, found '0.0.0.0'
+            bind address a host name | bind_addresses: ['::', localhost] | {file}: acme.bind_addresses: 'localhost' is not an IP address; {ip-literals}
+            bind address bad IPv4 | bind_addresses: ['256.1.1.1'] | {file}: acme.bind_addresses: '256.1.1.1' is not an IP address; {ip-literals}
+            bind address bad IPv6 | bind_addresses: ['1::2::3'] | {file}: acme.bind_addresses: '1::2::3' is not an IP address; {ip-literals}
+            bind address a number | bind_addresses: [80] | {file}: acme.bind_addresses: {ip-list}, found 80 in the list
+            bind_addresses empty | bind_addresses: [] | {file}: acme.bind_addresses: the list is empty; {ip-list}
+            # reprovision threshold
+            threshold 0 | reprovision_threshold: 0 | {file}: acme.reprovision_threshold: 0 is not a sensible number of days; {days}
+            threshold -5 | reprovision_threshold: -5 | {file}: acme.reprovision_threshold: -5 is not a sensible number of days; {days}
+            threshold soon | reprovision_threshold: soon | {file}: acme.reprovision_threshold: 'soon' is not a sensible number of days; {days}
+            threshold 2.5 | reprovision_threshold: 2.5 | {file}: acme.reprovision_threshold: 2.5 is not a sensible number of days; {days}
+            # names
+            domain wildcard | domain: '*.example.org' | {file}: acme.domain: '*.example.org' is a wildcard name, {wildcard} acme.challenge: dns-01 (the only challenge that can validate a wildcard)
+            domain invalid chars | domain: matrix_server.example.org | {file}: acme.domain: 'matrix_server.example.org' is not a valid DNS name; {dns-name}
+            domain leading hyphen | domain: -matrix.example.org | {file}: acme.domain: '-matrix.example.org' is not a valid DNS name; {dns-name}
+            domain label too long | domain: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.org | {file}: acme.domain: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.org' is not a valid DNS name; {dns-name}
+            domain single label | domain: matrix | {file}: acme.domain: 'matrix' is a single label, not a full DNS name; {dns-name}
+            domain an IPv6 address | domain: '2001:db8::1' | {file}: acme.domain: '2001:db8::1' is an IP address; {dns-name}
+            domains not a list | domains: chat.example.org | {file}: acme.domains: expected a list of DNS names, found 'chat.example.org'
+            domains entry wildcard | domains: [chat.example.org, '*.example.org'] | {file}: acme.domains: '*.example.org' is a wildcard name, {wildcard} acme.challenge: dns-01 (the only challenge that can validate a wildcard)
+            # contact, key type
+            contact not an e-mail | contact: admin | {file}: acme.contact: 'admin' is not an e-mail address; expected an e-mail address such as admin@example.org, or a list of them
+            contact with bad domain | contact: ['mailto:admin@example..org'] | {file}: acme.contact: 'mailto:admin@example..org' is not an e-mail address; expected an e-mail address such as admin@example.org, or a list of them
+            key_type dsa | key_type: dsa | {file}: acme.key_type: 'dsa' is not a supported key type; {key-types}
+            key_type a number | key_type: 256 | {file}: acme.key_type: {key-types}, found 256
+            # eab
+            eab missing kid | eab:\\n  hmac_key: c2VjcmV0LW1hYy1rZXktdmFsdWU | {file}: acme.eab.kid: missing; expected the key identifier (kid) your CA gave you, as a string
+            eab missing hmac_key | eab:\\n  kid: k1 | {file}: acme.eab.hmac_key: missing; {hmac-key}
+            eab hmac_key not base64 | eab:\\n  kid: k1\\n  hmac_key: 'no*base64!' | {file}: acme.eab.hmac_key: the value is not valid base64url or base64; {hmac-key}
+            eab hmac_key mixes alphabets | eab:\\n  kid: k1\\n  hmac_key: 'ab-c+def' | {file}: acme.eab.hmac_key: the value is not valid base64url or base64; {hmac-key}
+            eab hmac_key a number | eab:\\n  kid: k1\\n  hmac_key: 123456 | {file}: acme.eab.hmac_key: {hmac-key}, found a number
+            eab not a mapping | eab: kid-and-key | {file}: acme.eab: expected a mapping with kid and hmac_key, found 'kid-and-key'
+            # files, group, mode
+            ca_certificates missing file | ca_certificates: missing.pem | {file}: acme.ca_certificates: '{dir}/missing.pem' does not exist; {ca-file}
+            ca_certificates without certificates | ca_certificates: not-certificates.pem | {file}: acme.ca_certificates: '{dir}/not-certificates.pem' contains no certificates; {ca-file}
+            ca_certificates with a broken certificate | ca_certificates: broken.pem | {file}: acme.ca_certificates: '{dir}/broken.pem' does not hold valid certificates; {ca-file}
+            ca_certificates a directory | ca_certificates: . | {file}: acme.ca_certificates: '{dir}' is a directory; {ca-file}
+            key_file_mode 0666 | key_file_mode: 0666 | {file}: acme.key_file_mode: 0666 gives others access to the key; {key-mode}
+            key_file_mode 0660 | key_file_mode: '0660' | {file}: acme.key_file_mode: 0660 lets the group write or execute the key; {key-mode}
+            key_file_mode 0400 | key_file_mode: 0400 | {file}: acme.key_file_mode: 0400 does not let the owner read and write the key; {key-mode}
+            key_file_mode 0700 | key_file_mode: 0700 | {file}: acme.key_file_mode: 0700 makes the key executable; {key-mode}
+            key_file_mode setuid | key_file_mode: '4600' | {file}: acme.key_file_mode: 4600 sets the setuid, setgid or sticky bit; {key-mode}
+            key_file_mode rw | key_file_mode: rw | {file}: acme.key_file_mode: 'rw' is not an octal file mode; {key-mode}
+            key_file_mode decimal 640 | key_file_mode: 640 | {file}: acme.key_file_mode: 640 is the decimal number 640 (octal 1200), not a file mode; {key-mode}, written with a leading zero or in quotes
+            file_group nonexistent | file_group: no-such-group-xq7 | {file}: acme.file_group: there is no group named 'no-such-group-xq7'; expected the name of an existing group, such as the group Synapse runs as
+            account_key_file not a string | account_key_file: [a.key, b.key] | {file}: acme.account_key_file: expected a file path, found a list
+            """)
+    void malformedAcmeSettingFailsWithOneExactMessage(String name, String acmeLines, String expected)
+            throws Exception {
+        assertFailsWithExactly(enabledWith(ExpectedMessages.lines(acmeLines)), expected);
     }
 
     // ------------------------------------------------------------ secrets
@@ -675,75 +581,34 @@ class ConfigLoaderTest {
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @MethodSource("malformedAfterWrite")
-    void malformedAfterWriteSettingFailsWithOneExactMessage(String name, String yaml, String expected)
+    @CsvSource(delimiter = '|', textBlock = """
+            # name | the lines under acme: | the message
+            reload a list | reload: [HUP] | {file}: acme.reload: expected a mapping with signal, pid_file, command, timeout, process_match, env, or false, found a list
+            reload without pid file or command | reload: {signal: HUP} | {file}: acme.reload: there is no pid file to signal and no command; expected acme.reload.pid_file (or Synapse's top-level pid_file) or acme.reload.command
+            signal none without command | reload: {signal: none, pid_file: a.pid} | {file}: acme.reload: signal is none and there is no command; expected acme.reload.pid_file (or Synapse's top-level pid_file) or acme.reload.command
+            unknown signal | reload: {signal: KILL, pid_file: a.pid} | {file}: acme.reload.signal: 'KILL' is not a reload signal; {signals}
+            signal a number | reload: {signal: 1, pid_file: a.pid} | {file}: acme.reload.signal: {signals}, found 1
+            pid_file a list | reload: {pid_file: [a.pid]} | {file}: acme.reload.pid_file: expected a file path, found a list
+            empty command | reload: {command: ' '} | {file}: acme.reload.command: the command is empty; expected a shell command such as 'systemctl reload matrix-synapse'
+            timeout 0 | reload: {command: 'true', timeout: 0} | {file}: acme.reload.timeout: 0 is not a positive number of seconds; {seconds}
+            timeout negative | reload: {command: 'true', timeout: -5} | {file}: acme.reload.timeout: -5 is not a positive number of seconds; {seconds}
+            timeout words | reload: {command: 'true', timeout: soon} | {file}: acme.reload.timeout: 'soon' is not a number of seconds; {seconds}
+            timeout two hours | reload: {command: 'true', timeout: 7200} | {file}: acme.reload.timeout: 7200 seconds is more than an hour; {seconds}
+            verify without address | verify: {timeout: 5} | {file}: acme.verify.address: missing; {tls-listener}
+            verify address port 0 | verify: {address: 'localhost:0'} | {file}: acme.verify.address: 'localhost:0' has no valid port; {tls-listener}
+            verify address a URL | verify: {address: 'https://localhost:8448'} | {file}: acme.verify.address: 'https://localhost:8448' is not host:port; {tls-listener}
+            keystore without password | keystore: {path: a.p12} | {file}: acme.keystore.password: missing; expected the keystore password, as a string
+            keystore password a number | keystore: {path: a.p12, password: 123456} | {file}: acme.keystore.password: expected the keystore password, as a string (quote it), found a number
+            keystore path a list | keystore: {path: [a.p12], password: pw} | {file}: acme.keystore.path: expected a file path, found a list
+            keystore without path | keystore: {password: pw} | {file}: acme.keystore.path: missing; expected a file path for the PKCS#12 keystore
+            keystore over the certificate | keystore: {path: tls.crt, password: pw} | {file}: acme.keystore.path: '{dir}/tls.crt' is also tls_certificate_path; expected a file of its own for the PKCS#12 keystore
+            preflight mode unknown | preflight: {mode: always} | {file}: acme.preflight.mode: 'always' is not a mode; expected advisory, strict or off
+            preflight port 0 | preflight: {port: 0} | {file}: acme.preflight.port: 0 is not a port number; {port}
+            preflight timeout 0 | preflight: {timeout: 0} | {file}: acme.preflight.timeout: 0 is not a positive number of seconds; {seconds}
+            """)
+    void malformedAfterWriteSettingFailsWithOneExactMessage(String name, String acmeLines, String expected)
             throws Exception {
-        Files.writeString(file, yaml, StandardCharsets.UTF_8);
-
-        assertThatThrownBy(() -> ConfigLoader.load(file))
-                .isInstanceOf(ConfigException.class)
-                .hasMessage(expected.replace("{file}", file.toString()).replace("{dir}", dir.toString()));
-    }
-
-    static Stream<Arguments> malformedAfterWrite() {
-        String seconds = "expected a whole number of seconds from 1 to 3600";
-        String signals = "expected one of HUP, USR1, USR2, INT, TERM, QUIT, WINCH, or none";
-        return Stream.of(
-                Arguments.of("reload a list", enabledWith("reload: [HUP]"),
-                        "{file}: acme.reload: expected a mapping with signal, pid_file, command, timeout, "
-                                + "process_match, env, or false, found a list"),
-                Arguments.of("reload without pid file or command", enabledWith("reload: {signal: HUP}"),
-                        "{file}: acme.reload: there is no pid file to signal and no command; expected "
-                                + "acme.reload.pid_file (or Synapse's top-level pid_file) or acme.reload.command"),
-                Arguments.of("signal none without command", enabledWith("reload: {signal: none, pid_file: a.pid}"),
-                        "{file}: acme.reload: signal is none and there is no command; expected "
-                                + "acme.reload.pid_file (or Synapse's top-level pid_file) or acme.reload.command"),
-                Arguments.of("unknown signal", enabledWith("reload: {signal: KILL, pid_file: a.pid}"),
-                        "{file}: acme.reload.signal: 'KILL' is not a reload signal; " + signals),
-                Arguments.of("signal a number", enabledWith("reload: {signal: 1, pid_file: a.pid}"),
-                        "{file}: acme.reload.signal: " + signals + ", found 1"),
-                Arguments.of("pid_file a list", enabledWith("reload: {pid_file: [a.pid]}"),
-                        "{file}: acme.reload.pid_file: expected a file path, found a list"),
-                Arguments.of("top-level pid_file a number", "pid_file: 42\n" + enabledWith("reload: {}"),
-                        "{file}: pid_file: expected a file path, found 42"),
-                Arguments.of("empty command", enabledWith("reload: {command: ' '}"),
-                        "{file}: acme.reload.command: the command is empty; expected a shell command such as "
-                                + "'systemctl reload matrix-synapse'"),
-                Arguments.of("timeout 0", enabledWith("reload: {command: 'true', timeout: 0}"),
-                        "{file}: acme.reload.timeout: 0 is not a positive number of seconds; " + seconds),
-                Arguments.of("timeout negative", enabledWith("reload: {command: 'true', timeout: -5}"),
-                        "{file}: acme.reload.timeout: -5 is not a positive number of seconds; " + seconds),
-                Arguments.of("timeout words", enabledWith("reload: {command: 'true', timeout: soon}"),
-                        "{file}: acme.reload.timeout: 'soon' is not a number of seconds; " + seconds),
-                Arguments.of("timeout two hours", enabledWith("reload: {command: 'true', timeout: 7200}"),
-                        "{file}: acme.reload.timeout: 7200 seconds is more than an hour; " + seconds),
-                Arguments.of("verify without address", enabledWith("verify: {timeout: 5}"),
-                        "{file}: acme.verify.address: missing; expected host:port of the homeserver's TLS listener,"
-                                + " such as localhost:8448"),
-                Arguments.of("verify address port 0", enabledWith("verify: {address: 'localhost:0'}"),
-                        "{file}: acme.verify.address: 'localhost:0' has no valid port; expected host:port of the "
-                                + "homeserver's TLS listener, such as localhost:8448"),
-                Arguments.of("verify address a URL", enabledWith("verify: {address: 'https://localhost:8448'}"),
-                        "{file}: acme.verify.address: 'https://localhost:8448' is not host:port; expected host:port"
-                                + " of the homeserver's TLS listener, such as localhost:8448"),
-                Arguments.of("keystore without password", enabledWith("keystore: {path: a.p12}"),
-                        "{file}: acme.keystore.password: missing; expected the keystore password, as a string"),
-                Arguments.of("keystore password a number", enabledWith("keystore: {path: a.p12, password: 123456}"),
-                        "{file}: acme.keystore.password: expected the keystore password, as a string (quote it), "
-                                + "found a number"),
-                Arguments.of("keystore path a list", enabledWith("keystore: {path: [a.p12], password: pw}"),
-                        "{file}: acme.keystore.path: expected a file path, found a list"),
-                Arguments.of("keystore without path", enabledWith("keystore: {password: pw}"),
-                        "{file}: acme.keystore.path: missing; expected a file path for the PKCS#12 keystore"),
-                Arguments.of("keystore over the certificate", enabledWith("keystore: {path: tls.crt, password: pw}"),
-                        "{file}: acme.keystore.path: '{dir}/tls.crt' is also tls_certificate_path; expected a file "
-                                + "of its own for the PKCS#12 keystore"),
-                Arguments.of("preflight mode unknown", enabledWith("preflight: {mode: always}"),
-                        "{file}: acme.preflight.mode: 'always' is not a mode; expected advisory, strict or off"),
-                Arguments.of("preflight port 0", enabledWith("preflight: {port: 0}"),
-                        "{file}: acme.preflight.port: 0 is not a port number; expected an integer from 1 to 65535"),
-                Arguments.of("preflight timeout 0", enabledWith("preflight: {timeout: 0}"),
-                        "{file}: acme.preflight.timeout: 0 is not a positive number of seconds; " + seconds));
+        assertFailsWithExactly(enabledWith(ExpectedMessages.lines(acmeLines)), expected);
     }
 
     // ------------------------------------------------------------ what to ask the CA for: keys, profile, chain
@@ -787,47 +652,23 @@ class ConfigLoaderTest {
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @MethodSource("malformedCaOption")
-    void malformedCaOptionFailsWithOneExactMessage(String name, String yaml, String expected) throws Exception {
-        Files.writeString(file, yaml, StandardCharsets.UTF_8);
-
-        assertThatThrownBy(() -> ConfigLoader.load(file))
-                .isInstanceOf(ConfigException.class)
-                .hasMessage(expected.replace("{file}", file.toString()));
-    }
-
-    static Stream<Arguments> malformedCaOption() {
-        String keyTypes = "expected one of ec256, ec384, rsa2048, rsa3072, rsa4096";
-        String profile = "expected the name of a certificate profile the CA offers, such as tlsserver or shortlived "
-                + "(Let's Encrypt)";
-        String chain = "expected the common name or distinguished name of the root or an issuer of the chain to "
-                + "prefer, such as 'ISRG Root X1'";
-        return Stream.of(
-                Arguments.of("account_key_type dsa", enabledWith("account_key_type: dsa"),
-                        "{file}: acme.account_key_type: 'dsa' is not a supported key type; " + keyTypes),
-                Arguments.of("account_key_type ed25519", enabledWith("account_key_type: ed25519"),
-                        "{file}: acme.account_key_type: 'ed25519' is not a supported key type; " + keyTypes),
-                Arguments.of("account_key_type a number", enabledWith("account_key_type: 2048"),
-                        "{file}: acme.account_key_type: " + keyTypes + ", found 2048"),
-                Arguments.of("keep_key a word", enabledWith("keep_key: always"),
-                        "{file}: acme.keep_key: expected true or false, found 'always'"),
-                Arguments.of("keep_key a number", enabledWith("keep_key: 1"),
-                        "{file}: acme.keep_key: expected true or false, found 1"),
-                Arguments.of("profile empty", enabledWith("profile: ''"),
-                        "{file}: acme.profile: the profile name is empty; " + profile),
-                Arguments.of("profile a list", enabledWith("profile: [tlsserver, classic]"),
-                        "{file}: acme.profile: " + profile + ", found a list"),
-                Arguments.of("profile a boolean", enabledWith("profile: yes"),
-                        "{file}: acme.profile: " + profile + ", found true"),
-                Arguments.of("profile_required a word", enabledWith("profile: tlsserver", "profile_required: must"),
-                        "{file}: acme.profile_required: expected true or false, found 'must'"),
-                Arguments.of("profile_required without profile", enabledWith("profile_required: true"),
-                        "{file}: acme.profile_required: true, but acme.profile is not set; expected acme.profile "
-                                + "with the name of the profile to require"),
-                Arguments.of("preferred_chain empty", enabledWith("preferred_chain: '  '"),
-                        "{file}: acme.preferred_chain: the name is empty; " + chain),
-                Arguments.of("preferred_chain a mapping", enabledWith("preferred_chain: {cn: ISRG Root X1}"),
-                        "{file}: acme.preferred_chain: " + chain + ", found a mapping"));
+    @CsvSource(delimiter = '|', textBlock = """
+            # name | the lines under acme: | the message
+            account_key_type dsa | account_key_type: dsa | {file}: acme.account_key_type: 'dsa' is not a supported key type; {key-types}
+            account_key_type ed25519 | account_key_type: ed25519 | {file}: acme.account_key_type: 'ed25519' is not a supported key type; {key-types}
+            account_key_type a number | account_key_type: 2048 | {file}: acme.account_key_type: {key-types}, found 2048
+            keep_key a word | keep_key: always | {file}: acme.keep_key: expected true or false, found 'always'
+            keep_key a number | keep_key: 1 | {file}: acme.keep_key: expected true or false, found 1
+            profile empty | profile: '' | {file}: acme.profile: the profile name is empty; {profile}
+            profile a list | profile: [tlsserver, classic] | {file}: acme.profile: {profile}, found a list
+            profile a boolean | profile: yes | {file}: acme.profile: {profile}, found true
+            profile_required a word | profile: tlsserver\\nprofile_required: must | {file}: acme.profile_required: expected true or false, found 'must'
+            profile_required without profile | profile_required: true | {file}: acme.profile_required: true, but acme.profile is not set; expected acme.profile with the name of the profile to require
+            preferred_chain empty | preferred_chain: '  ' | {file}: acme.preferred_chain: the name is empty; {chain}
+            preferred_chain a mapping | preferred_chain: {cn: ISRG Root X1} | {file}: acme.preferred_chain: {chain}, found a mapping
+            """)
+    void malformedCaOptionFailsWithOneExactMessage(String name, String acmeLines, String expected) throws Exception {
+        assertFailsWithExactly(enabledWith(ExpectedMessages.lines(acmeLines)), expected);
     }
 
     // ------------------------------------------------------------ helpers

@@ -10,14 +10,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code acme.dns} in {@code homeserver.yaml}: every key, the inheritance of entries, every wrong value. */
 class DnsSectionTest {
@@ -198,130 +196,45 @@ class DnsSectionTest {
     // ------------------------------------------------------------ configs that fail
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @MethodSource("malformed")
-    void aWrongValueFailsWithOneMessageNamingTheKey(String name, List<String> acmeLines, String expected)
-            throws Exception {
-        Path file = dir.resolve("homeserver.yaml");
-        String message = expected.replace("{file}", file.toString()).replace("{dir}", dir.toString());
-
-        assertThatThrownBy(() -> load(acmeLines.toArray(String[]::new)))
+    @CsvSource(delimiter = '|', textBlock = """
+            # name | the lines under acme:, see ExpectedMessages | the message
+            unknown challenge | challenge: tls-alpn-01 | {file}: acme.challenge: 'tls-alpn-01' is not a challenge this provisioner answers; expected http-01 or dns-01
+            challenge a list | challenge: [dns-01] | {file}: acme.challenge: expected http-01 or dns-01, found a list
+            dns-01 without dns | challenge: dns-01 | {file}: acme.dns: missing, but acme.challenge is dns-01; {dns}
+            dns a string | challenge: dns-01\\ndns: rfc2136 | {file}: acme.dns: {dns}, found 'rfc2136'
+            neither way | challenge: dns-01\\ndns: {ttl: 30} | {file}: acme.dns: neither rfc2136 nor command is set; {dns}
+            both ways | dns:\\n  rfc2136: {server: 192.0.2.53, tsig_secret_file: acme-tsig.key}\\n  command: hook.sh | {file}: acme.dns.command: set together with acme.dns.rfc2136; expected one way to change DNS: rfc2136 or command, not both
+            server missing | dns:\\n  rfc2136: {tsig_secret_file: acme-tsig.key} | {file}: acme.dns.rfc2136.server: missing; {dns-server}
+            server with a bad port | dns:\\n  rfc2136: {server: '192.0.2.53:dns'} | {file}: acme.dns.rfc2136.server: '192.0.2.53:dns' is not a DNS server address; {dns-server}
+            server a URL | dns:\\n  rfc2136: {server: 'http://ns1.example.org'} | {file}: acme.dns.rfc2136.server: 'http://ns1.example.org' is not a DNS server address; {dns-server}
+            secret missing | dns:\\n  rfc2136: {server: 192.0.2.53, tsig_key: acme-update} | {file}: acme.dns.rfc2136.tsig_secret_file: missing; {key-block} (or tsig_secret with the secret itself)
+            both secrets | dns:\\n  rfc2136: {server: 192.0.2.53, tsig_key: k, tsig_secret: AAAA, tsig_secret_file: acme-tsig.key} | {file}: acme.dns.rfc2136.tsig_secret: set together with acme.dns.rfc2136.tsig_secret_file; expected one of them
+            key name missing with an inline secret | dns:\\n  rfc2136: {server: 192.0.2.53, tsig_secret: AAAA} | {file}: acme.dns.rfc2136.tsig_key: missing; {tsig-key}
+            key name with a blank | dns:\\n  rfc2136: {server: 192.0.2.53, tsig_key: 'acme update', tsig_secret: AAAA} | {file}: acme.dns.rfc2136.tsig_key: 'acme update' is not a key name; {tsig-key}
+            unknown algorithm | dns:\\n  rfc2136: {server: 192.0.2.53, tsig_key: k, tsig_algorithm: hmac-md5, tsig_secret: AAAA} | {file}: acme.dns.rfc2136.tsig_algorithm: 'hmac-md5' is not a supported TSIG algorithm; expected one of hmac-sha256, hmac-sha384, hmac-sha512, hmac-sha1
+            algorithm not the key file's | dns:\\n  rfc2136: {server: 192.0.2.53, tsig_algorithm: hmac-sha256, tsig_secret_file: acme-tsig.key} | {file}: acme.dns.rfc2136.tsig_algorithm: 'hmac-sha256', but the key in {dir}/acme-tsig.key is hmac-sha512; expected the key's own algorithm, or no tsig_algorithm
+            key file missing | dns:\\n  rfc2136: {server: 192.0.2.53, tsig_secret_file: missing.key} | {file}: acme.dns.rfc2136.tsig_secret_file: {dir}/missing.key does not exist; {key-block}
+            key file without that key | dns:\\n  rfc2136: {server: 192.0.2.53, tsig_key: other, tsig_secret_file: acme-tsig.key} | {file}: acme.dns.rfc2136.tsig_secret_file: {dir}/acme-tsig.key holds the key acme-update., not other.; {key-block}
+            key file a folder | dns:\\n  rfc2136: {server: 192.0.2.53, tsig_secret_file: .} | {file}: acme.dns.rfc2136.tsig_secret_file: {dir} is not a regular file; {key-block}
+            zone not a name | dns:\\n  rfc2136: {server: 192.0.2.53, tsig_secret_file: acme-tsig.key, zone: 'a b'} | {file}: acme.dns.rfc2136.zone: 'a b' is not a domain name; expected the zone the records go into, such as example.org
+            unknown rfc2136 key is only a warning, a missing server is not | dns:\\n  rfc2136: {tsig_secret_file: acme-tsig.key, port: 53} | {file}: acme.dns.rfc2136.server: missing; {dns-server}
+            command missing file | dns: {command: /nonexistent/hook} | {file}: acme.dns.command: /nonexistent/hook does not exist; {hook}
+            command not executable | dns: {command: not-executable.sh} | {file}: acme.dns.command: {dir}/not-executable.sh is not executable; {hook}
+            command timeout 0 | dns: {command: hook.sh, command_timeout: 0} | {file}: acme.dns.command_timeout: 0 is not a positive number of seconds; {seconds}
+            ttl 0 | dns: {command: hook.sh, ttl: 0} | {file}: acme.dns.ttl: 0 is not a TTL in seconds; expected a whole number of seconds from 1 to 86400
+            ttl a day and more | dns: {command: hook.sh, ttl: 86401} | {file}: acme.dns.ttl: 86401 is not a TTL in seconds; expected a whole number of seconds from 1 to 86400
+            propagation timeout a word | dns: {command: hook.sh, propagation_timeout: long} | {file}: acme.dns.propagation_timeout: 'long' is not a number of seconds; {seconds}
+            check server not an address | dns: {command: hook.sh, check_servers: ['ns1:x']} | {file}: acme.dns.check_servers: 'ns1:x' is not a DNS server address; {check-servers}
+            check servers a mapping | dns: {command: hook.sh, check_servers: {a: b}} | {file}: acme.dns.check_servers: {check-servers}, found a mapping
+            entry dns-01 without dns anywhere | certificates:\\n  - id: wild\\n    domains: [a.example.org]\\n    certificate_path: a.crt\\n    private_key_path: a.key\\n    challenge: dns-01 | {file}: acme.certificates[0].dns: missing, but acme.certificates[0].challenge is dns-01; {dns}
+            entry wildcard with http-01 | certificates:\\n  - id: wild\\n    domains: ['*.example.org']\\n    certificate_path: a.crt\\n    private_key_path: a.key | {file}: acme.certificates[0].domains: '*.example.org' is a wildcard name, {wildcard} acme.certificates[0].challenge: dns-01 (the only challenge that can validate a wildcard)
+            wildcard of a single label | challenge: dns-01\\ndomains: ['*.org']\\ndns: {command: hook.sh} | {file}: acme.domains: '*.org' is not a valid wildcard name: 'org' is a single label, not a full DNS name; {dns-name}
+            wildcard in the middle | challenge: dns-01\\ndomains: ['a.*.example.org']\\ndns: {command: hook.sh} | {file}: acme.domains: 'a.*.example.org' is a wildcard name, {wildcard} acme.challenge: dns-01 (the only challenge that can validate a wildcard)
+            """)
+    void aWrongValueFailsWithOneMessageNamingTheKey(String name, String acmeLines, String expected) {
+        assertThatThrownBy(() -> load(ExpectedMessages.lines(acmeLines)))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage(message);
-    }
-
-    static Stream<Arguments> malformed() {
-        String server = "expected the address[:port] of the primary server that accepts updates, e.g. 192.0.2.53:53"
-                + " or [2001:db8::53]:53";
-        String dnsExpected = "expected a mapping with rfc2136 (dynamic update with a TSIG key) or command (a hook"
-                + " program), and optionally command_timeout, ttl, propagation_timeout, check_servers";
-        String fileExpected = "expected a file holding tsig-keygen's key block or the base64 secret alone";
-        String rfc = "  rfc2136: {server: 192.0.2.53, ";
-        return Stream.of(
-                Arguments.of("unknown challenge", List.of("challenge: tls-alpn-01"),
-                        "{file}: acme.challenge: 'tls-alpn-01' is not a challenge this provisioner answers; expected"
-                                + " http-01 or dns-01"),
-                Arguments.of("challenge a list", List.of("challenge: [dns-01]"),
-                        "{file}: acme.challenge: expected http-01 or dns-01, found a list"),
-                Arguments.of("dns-01 without dns", List.of("challenge: dns-01"),
-                        "{file}: acme.dns: missing, but acme.challenge is dns-01; " + dnsExpected),
-                Arguments.of("dns a string", List.of("challenge: dns-01", "dns: rfc2136"),
-                        "{file}: acme.dns: " + dnsExpected + ", found 'rfc2136'"),
-                Arguments.of("neither way", List.of("challenge: dns-01", "dns: {ttl: 30}"),
-                        "{file}: acme.dns: neither rfc2136 nor command is set; " + dnsExpected),
-                Arguments.of("both ways", List.of("dns:", rfc + "tsig_secret_file: acme-tsig.key}", "  command: hook.sh"),
-                        "{file}: acme.dns.command: set together with acme.dns.rfc2136; expected one way to change"
-                                + " DNS: rfc2136 or command, not both"),
-                Arguments.of("server missing", List.of("dns:", "  rfc2136: {tsig_secret_file: acme-tsig.key}"),
-                        "{file}: acme.dns.rfc2136.server: missing; " + server),
-                Arguments.of("server with a bad port", List.of("dns:", "  rfc2136: {server: '192.0.2.53:dns'}"),
-                        "{file}: acme.dns.rfc2136.server: '192.0.2.53:dns' is not a DNS server address; " + server),
-                Arguments.of("server a URL", List.of("dns:", "  rfc2136: {server: 'http://ns1.example.org'}"),
-                        "{file}: acme.dns.rfc2136.server: 'http://ns1.example.org' is not a DNS server address; "
-                                + server),
-                Arguments.of("secret missing", List.of("dns:", rfc + "tsig_key: acme-update}"),
-                        "{file}: acme.dns.rfc2136.tsig_secret_file: missing; " + fileExpected
-                                + " (or tsig_secret with the secret itself)"),
-                Arguments.of("both secrets", List.of("dns:", rfc + "tsig_key: k, tsig_secret: AAAA,"
-                                + " tsig_secret_file: acme-tsig.key}"),
-                        "{file}: acme.dns.rfc2136.tsig_secret: set together with"
-                                + " acme.dns.rfc2136.tsig_secret_file; expected one of them"),
-                Arguments.of("key name missing with an inline secret", List.of("dns:", rfc + "tsig_secret: AAAA}"),
-                        "{file}: acme.dns.rfc2136.tsig_key: missing; expected the name of the TSIG key, as in"
-                                + " tsig-keygen's key \"acme-update\" { ... }"),
-                Arguments.of("key name with a blank", List.of("dns:", rfc + "tsig_key: 'acme update', tsig_secret: AAAA}"),
-                        "{file}: acme.dns.rfc2136.tsig_key: 'acme update' is not a key name; expected the name of"
-                                + " the TSIG key, as in tsig-keygen's key \"acme-update\" { ... }"),
-                Arguments.of("unknown algorithm", List.of("dns:", rfc + "tsig_key: k, tsig_algorithm: hmac-md5,"
-                                + " tsig_secret: AAAA}"),
-                        "{file}: acme.dns.rfc2136.tsig_algorithm: 'hmac-md5' is not a supported TSIG algorithm;"
-                                + " expected one of hmac-sha256, hmac-sha384, hmac-sha512, hmac-sha1"),
-                Arguments.of("algorithm not the key file's", List.of("dns:", rfc + "tsig_algorithm: hmac-sha256,"
-                                + " tsig_secret_file: acme-tsig.key}"),
-                        "{file}: acme.dns.rfc2136.tsig_algorithm: 'hmac-sha256', but the key in {dir}/acme-tsig.key"
-                                + " is hmac-sha512; expected the key's own algorithm, or no tsig_algorithm"),
-                Arguments.of("key file missing", List.of("dns:", rfc + "tsig_secret_file: missing.key}"),
-                        "{file}: acme.dns.rfc2136.tsig_secret_file: {dir}/missing.key does not exist; "
-                                + fileExpected),
-                Arguments.of("key file without that key", List.of("dns:", rfc + "tsig_key: other,"
-                                + " tsig_secret_file: acme-tsig.key}"),
-                        "{file}: acme.dns.rfc2136.tsig_secret_file: {dir}/acme-tsig.key holds the key acme-update.,"
-                                + " not other.; " + fileExpected),
-                Arguments.of("key file a folder", List.of("dns:", rfc + "tsig_secret_file: .}"),
-                        "{file}: acme.dns.rfc2136.tsig_secret_file: {dir} is not a regular file; " + fileExpected),
-                Arguments.of("zone not a name", List.of("dns:", rfc + "tsig_secret_file: acme-tsig.key, zone: 'a b'}"),
-                        "{file}: acme.dns.rfc2136.zone: 'a b' is not a domain name; expected the zone the records"
-                                + " go into, such as example.org"),
-                Arguments.of("unknown rfc2136 key is only a warning, a missing server is not",
-                        List.of("dns:", "  rfc2136: {tsig_secret_file: acme-tsig.key, port: 53}"),
-                        "{file}: acme.dns.rfc2136.server: missing; " + server),
-                Arguments.of("command missing file", List.of("dns: {command: /nonexistent/hook}"),
-                        "{file}: acme.dns.command: /nonexistent/hook does not exist; expected an executable program,"
-                                + " run as '<command> present|cleanup <fqdn> <value>'"),
-                Arguments.of("command not executable", List.of("dns: {command: not-executable.sh}"),
-                        "{file}: acme.dns.command: {dir}/not-executable.sh is not executable; expected an executable"
-                                + " program, run as '<command> present|cleanup <fqdn> <value>'"),
-                Arguments.of("command timeout 0", List.of("dns: {command: hook.sh, command_timeout: 0}"),
-                        "{file}: acme.dns.command_timeout: 0 is not a positive number of seconds; expected a whole"
-                                + " number of seconds from 1 to 3600"),
-                Arguments.of("ttl 0", List.of("dns: {command: hook.sh, ttl: 0}"),
-                        "{file}: acme.dns.ttl: 0 is not a TTL in seconds; expected a whole number of seconds from 1"
-                                + " to 86400"),
-                Arguments.of("ttl a day and more", List.of("dns: {command: hook.sh, ttl: 86401}"),
-                        "{file}: acme.dns.ttl: 86401 is not a TTL in seconds; expected a whole number of seconds"
-                                + " from 1 to 86400"),
-                Arguments.of("propagation timeout a word", List.of("dns: {command: hook.sh, propagation_timeout: long}"),
-                        "{file}: acme.dns.propagation_timeout: 'long' is not a number of seconds; expected a whole"
-                                + " number of seconds from 1 to 3600"),
-                Arguments.of("check server not an address", List.of("dns: {command: hook.sh, check_servers:"
-                                + " ['ns1:x']}"),
-                        "{file}: acme.dns.check_servers: 'ns1:x' is not a DNS server address; expected a list of"
-                                + " DNS servers as address[:port], e.g. ['192.0.2.53:53', '[2001:db8::53]:53']"),
-                Arguments.of("check servers a mapping", List.of("dns: {command: hook.sh, check_servers: {a: b}}"),
-                        "{file}: acme.dns.check_servers: expected a list of DNS servers as address[:port], e.g."
-                                + " ['192.0.2.53:53', '[2001:db8::53]:53'], found a mapping"),
-                Arguments.of("entry dns-01 without dns anywhere", List.of("certificates:",
-                                "  - id: wild", "    domains: [a.example.org]", "    certificate_path: a.crt",
-                                "    private_key_path: a.key", "    challenge: dns-01"),
-                        "{file}: acme.certificates[0].dns: missing, but acme.certificates[0].challenge is dns-01; "
-                                + dnsExpected),
-                Arguments.of("entry wildcard with http-01", List.of("certificates:",
-                                "  - id: wild", "    domains: ['*.example.org']", "    certificate_path: a.crt",
-                                "    private_key_path: a.key"),
-                        "{file}: acme.certificates[0].domains: '*.example.org' is a wildcard name, which the http-01"
-                                + " challenge cannot validate; expected each name spelled out, such as"
-                                + " matrix.example.org, or acme.certificates[0].challenge: dns-01 (the only challenge"
-                                + " that can validate a wildcard)"),
-                Arguments.of("wildcard of a single label", List.of("challenge: dns-01", "domains: ['*.org']",
-                                "dns: {command: hook.sh}"),
-                        "{file}: acme.domains: '*.org' is not a valid wildcard name: 'org' is a single label, not a"
-                                + " full DNS name; expected a DNS name such as matrix.example.org, made of"
-                                + " dot-separated labels of 1 to 63 letters, digits and inner hyphens"
-                                + " (internationalised names in their xn-- form)"),
-                Arguments.of("wildcard in the middle", List.of("challenge: dns-01", "domains: ['a.*.example.org']",
-                                "dns: {command: hook.sh}"),
-                        "{file}: acme.domains: 'a.*.example.org' is a wildcard name, which the http-01 challenge"
-                                + " cannot validate; expected each name spelled out, such as matrix.example.org, or"
-                                + " acme.challenge: dns-01 (the only challenge that can validate a wildcard)"));
+                .hasMessage(ExpectedMessages.expand(expected, dir));
     }
 
     // ------------------------------------------------------------ the secret

@@ -23,6 +23,11 @@ class StatusSettingsTest {
         return TestConfig.loadEnabledWith(dir, statusLines);
     }
 
+    /** A config whose status endpoints take their token from {@code name} in the test's folder. */
+    private AcmeConfig loadWithTokenFile(String name) throws IOException {
+        return load("status: {token_file: " + name + "}");
+    }
+
     @Test
     void withoutTheSectionTheEndpointsAnswerLoopbackOnly() throws Exception {
         StatusSettings s = load().status();
@@ -84,7 +89,7 @@ class StatusSettingsTest {
     void theTokenFileIsReadAtStartAndItsTokenIsNeverShown() throws Exception {
         tokenFile(TOKEN + "\n", "rw-r-----");
 
-        AcmeConfig c = load("status: {token_file: status.token}");
+        AcmeConfig c = loadWithTokenFile("status.token");
 
         StatusToken token = c.status().token().orElseThrow();
         assertThat(token.accepts("Bearer " + TOKEN)).isTrue();
@@ -98,7 +103,7 @@ class StatusSettingsTest {
     void aTokenFileEveryUserMayReadIsRefused() throws Exception {
         Path file = tokenFile(TOKEN, "rw-r--r--");
 
-        assertThatThrownBy(() -> load("status: {token_file: status.token}"))
+        assertThatThrownBy(() -> loadWithTokenFile("status.token"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(dir.resolve("homeserver.yaml") + ": acme.status.token_file: " + file
                         + " is readable by every user (mode 0644); chmod o-r it; " + TOKEN_EXPECTED)
@@ -110,7 +115,7 @@ class StatusSettingsTest {
         Path real = tokenFile(TOKEN, "rw-------");
         Path link = Files.createSymbolicLink(dir.resolve("link.token"), real);
 
-        assertThatThrownBy(() -> load("status: {token_file: link.token}"))
+        assertThatThrownBy(() -> loadWithTokenFile("link.token"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(dir.resolve("homeserver.yaml") + ": acme.status.token_file: " + link
                         + " is a symbolic link, which is not followed; " + TOKEN_EXPECTED);
@@ -125,7 +130,7 @@ class StatusSettingsTest {
     void aTokenFileWithoutOneGoodTokenIsRefused(String content, String problem) throws Exception {
         Path file = tokenFile(content, "rw-------");
 
-        assertThatThrownBy(() -> load("status: {token_file: status.token}"))
+        assertThatThrownBy(() -> loadWithTokenFile("status.token"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(dir.resolve("homeserver.yaml") + ": acme.status.token_file: " + file + " " + problem + "; "
                         + TOKEN_EXPECTED);
@@ -134,13 +139,13 @@ class StatusSettingsTest {
     @Test
     void aHugeMissingOrOddTokenFileIsRefusedWithoutReadingIt() throws Exception {
         Path big = tokenFile("a".repeat(5000), "rw-------");
-        assertThatThrownBy(() -> load("status: {token_file: status.token}")).hasMessageContaining(big
+        assertThatThrownBy(() -> loadWithTokenFile("status.token")).hasMessageContaining(big
                 + " holds 5000 bytes, more than the 4096 of a token file; ");
-        assertThatThrownBy(() -> load("status: {token_file: missing.token}")).hasMessageContaining(
+        assertThatThrownBy(() -> loadWithTokenFile("missing.token")).hasMessageContaining(
                 dir.resolve("missing.token") + " does not exist; ");
         Path fifo = dir.resolve("fifo.token");
         assertThat(new ProcessBuilder("mkfifo", "-m", "600", fifo.toString()).start().waitFor()).isZero();
-        assertThatThrownBy(() -> load("status: {token_file: fifo.token}")).hasMessageContaining(fifo
+        assertThatThrownBy(() -> loadWithTokenFile("fifo.token")).hasMessageContaining(fifo
                 + " is not a regular file; ");
     }
 }

@@ -2,6 +2,8 @@ package dev.acmefilter.files;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -56,28 +58,44 @@ class NewFileTest {
         assertThat(Files.isSymbolicLink(link)).isTrue();
     }
 
-    @Test
-    void aFileSwappedForASymlinkBeforeItsModeIsSetIsRefusedAndTheLinksTargetKeepsItsMode() throws IOException {
-        Path victim = victim();
-        Path file = dir.resolve("tls.key.new");
+    /** How an attacker who can write the folder swaps the just-created file for a link to another file. */
+    enum Swap {
+        SYMBOLIC_LINK("a symbolic link") {
+            @Override
+            void link(Path created, Path victim) throws IOException {
+                Files.createSymbolicLink(created, victim);
+            }
+        },
+        HARD_LINK("a hard link") {
+            @Override
+            void link(Path created, Path victim) throws IOException {
+                Files.createLink(created, victim); // what fs.protected_hardlinks=0 lets anyone do
+            }
+        };
 
-        assertThatThrownBy(() -> NewFile.create(file, FileAttributes.of("rw-rw-rw-"), created -> {
-            Files.delete(created);
-            Files.createSymbolicLink(created, victim);
-        })).isInstanceOf(UnsafeFileException.class).hasMessageStartingWith(file + ": was replaced by another file");
+        private final String description;
 
-        assertThat(mode(victim)).isEqualTo("rw-------");
-        assertThat(victim).hasContent("root:secret");
+        Swap(String description) {
+            this.description = description;
+        }
+
+        abstract void link(Path created, Path victim) throws IOException;
+
+        @Override
+        public String toString() {
+            return description;
+        }
     }
 
-    @Test
-    void aFileSwappedForAHardLinkToAnotherFileIsRefusedAndThatFileKeepsItsMode() throws IOException {
+    @ParameterizedTest(name = "swapped for {0}")
+    @EnumSource(Swap.class)
+    void aFileSwappedForALinkBeforeItsModeIsSetIsRefusedAndTheLinkedFileKeepsItsMode(Swap swap) throws IOException {
         Path victim = victim();
         Path file = dir.resolve("tls.key.new");
 
         assertThatThrownBy(() -> NewFile.create(file, FileAttributes.of("rw-rw-rw-"), created -> {
             Files.delete(created);
-            Files.createLink(created, victim); // what fs.protected_hardlinks=0 lets anyone do
+            swap.link(created, victim);
         })).isInstanceOf(UnsafeFileException.class).hasMessageStartingWith(file + ": was replaced by another file");
 
         assertThat(mode(victim)).isEqualTo("rw-------");

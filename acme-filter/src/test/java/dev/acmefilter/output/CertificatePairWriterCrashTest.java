@@ -44,15 +44,33 @@ class CertificatePairWriterCrashTest {
 
     private Path cert;
     private Path key;
-    private KeyPair newKeys;
-    private List<X509Certificate> newChain;
+    private final KeyPair newKeys = TestCerts.ecKey();
+    private final List<X509Certificate> newChain = chainFor(newKeys, "new.example.org");
 
     @BeforeEach
-    void setUp() {
+    void paths() {
         cert = dir.resolve("certs/fullchain.pem");
         key = dir.resolve("keys/privkey.pem");
-        newKeys = TestCerts.ecKey();
-        newChain = List.of(TestCerts.validFor(newKeys, CLOCK.instant(), 90, "new.example.org"));
+    }
+
+    private static List<X509Certificate> chainFor(KeyPair keys, String name) {
+        return List.of(TestCerts.validFor(keys, CLOCK.instant(), 90, name));
+    }
+
+    /** Writes a chain for {@code name} with {@code keys} through a writer on {@code clock} that does not crash. */
+    private void writeWithoutCrash(Clock clock, KeyPair keys, String name) throws IOException {
+        new CertificatePairWriter(cert, key, FileOptions.defaults(), clock).write(chainFor(keys, name),
+                keys.getPrivate());
+    }
+
+    private void recover() throws IOException {
+        new CertificatePairWriter(cert, key, FileOptions.defaults(), CLOCK).recover();
+    }
+
+    /** Whether the files hold exactly {@link #newChain} and the private key of {@link #newKeys}. */
+    private boolean holdTheNewPair() throws IOException {
+        return Pem.readCertificates(cert).equals(newChain)
+                && Arrays.equals(Pem.readPrivateKey(key).getEncoded(), newKeys.getPrivate().getEncoded());
     }
 
     private CertificatePairWriter crashingAt(Step crashStep) {
@@ -66,23 +84,19 @@ class CertificatePairWriterCrashTest {
     @ParameterizedTest
     @EnumSource(Step.class)
     void crashAtAnyStepLeavesTheOldOrTheNewPairAfterRecovery(Step crashStep) throws IOException {
-        KeyPair oldKeys = TestCerts.rsaKey();
-        new CertificatePairWriter(cert, key, FileOptions.defaults(), CLOCK)
-                .write(List.of(TestCerts.validFor(oldKeys, CLOCK.instant(), 90, "old.example.org")),
-                        oldKeys.getPrivate());
+        writeWithoutCrash(CLOCK, TestCerts.rsaKey(), "old.example.org");
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r-----"));
         byte[] oldCert = Files.readAllBytes(cert);
         byte[] oldKey = Files.readAllBytes(key);
 
         assertThatThrownBy(() -> crashingAt(crashStep).write(newChain, newKeys.getPrivate()))
                 .isInstanceOf(SimulatedCrash.class);
-        new CertificatePairWriter(cert, key, FileOptions.defaults(), CLOCK).recover();
+        recover();
 
         byte[] certNow = Files.readAllBytes(cert);
         byte[] keyNow = Files.readAllBytes(key);
         boolean old = Arrays.equals(certNow, oldCert) && Arrays.equals(keyNow, oldKey);
-        boolean replaced = Pem.readCertificates(cert).equals(newChain)
-                && Arrays.equals(Pem.readPrivateKey(key).getEncoded(), newKeys.getPrivate().getEncoded());
+        boolean replaced = holdTheNewPair();
         assertThat(old || replaced).as("either the complete old or the complete new pair").isTrue();
         assertThat(replaced).as("new pair exactly when the crash came after the commit point")
                 .isEqualTo(crashStep.committed());
@@ -91,10 +105,7 @@ class CertificatePairWriterCrashTest {
         assertThat(leftovers()).isEmpty();
 
         // and the next write works normally
-        KeyPair nextKeys = TestCerts.ecKey();
-        new CertificatePairWriter(cert, key, FileOptions.defaults(), Clock.offset(CLOCK, Duration.ofSeconds(1)))
-                .write(List.of(TestCerts.validFor(nextKeys, CLOCK.instant(), 90, "next.example.org")),
-                        nextKeys.getPrivate());
+        writeWithoutCrash(Clock.offset(CLOCK, Duration.ofSeconds(1)), TestCerts.ecKey(), "next.example.org");
         assertThat(KeyMatch.matches(Pem.readCertificates(cert).get(0), Pem.readPrivateKey(key))).isTrue();
         assertThat(leftovers()).isEmpty();
     }
@@ -104,11 +115,10 @@ class CertificatePairWriterCrashTest {
     void crashWithoutPreviousFilesLeavesNoFilesOrTheNewPair(Step crashStep) throws IOException {
         assertThatThrownBy(() -> crashingAt(crashStep).write(newChain, newKeys.getPrivate()))
                 .isInstanceOf(SimulatedCrash.class);
-        new CertificatePairWriter(cert, key, FileOptions.defaults(), CLOCK).recover();
+        recover();
 
         if (crashStep.committed()) {
-            assertThat(Pem.readCertificates(cert)).isEqualTo(newChain);
-            assertThat(Pem.readPrivateKey(key).getEncoded()).isEqualTo(newKeys.getPrivate().getEncoded());
+            assertThat(holdTheNewPair()).as("the new chain and key").isTrue();
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
         } else {
             assertThat(cert).doesNotExist();

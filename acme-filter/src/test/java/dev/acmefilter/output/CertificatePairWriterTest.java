@@ -60,6 +60,16 @@ class CertificatePairWriterTest {
         return new CertificatePairWriter(cert, key, options, CLOCK);
     }
 
+    /** The bytes of a pair as it was written, to compare the files with later. */
+    private record Written(byte[] cert, byte[] key) {
+    }
+
+    /** Writes the old chain and key with the default options and returns their bytes. */
+    private Written writeOldPair() throws IOException {
+        writer(FileOptions.defaults()).write(oldChain, oldKeys.getPrivate());
+        return new Written(Files.readAllBytes(cert), Files.readAllBytes(key));
+    }
+
     private static String mode(Path file) throws IOException {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
     }
@@ -118,7 +128,7 @@ class CertificatePairWriterTest {
 
     @Test
     void replacingKeepsTheModesOfTheExistingFiles() throws IOException {
-        writer(FileOptions.defaults()).write(oldChain, oldKeys.getPrivate());
+        writeOldPair();
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r-----"));
         Files.setPosixFilePermissions(cert, PosixFilePermissions.fromString("rw-------"));
 
@@ -132,7 +142,7 @@ class CertificatePairWriterTest {
     @Test
     void replacingKeepsTheGroupOfTheExistingFilesInsteadOfTheConfiguredOne() throws IOException {
         String group = otherGroup();
-        writer(FileOptions.defaults()).write(oldChain, oldKeys.getPrivate());
+        writeOldPair();
         String originalGroup = groupOf(key);
         setGroup(key, group);
 
@@ -146,18 +156,16 @@ class CertificatePairWriterTest {
 
     @Test
     void previousPairIsKeptAsTimestampedBackup() throws IOException {
-        writer(FileOptions.defaults()).write(oldChain, oldKeys.getPrivate());
-        byte[] oldCert = Files.readAllBytes(cert);
-        byte[] oldKey = Files.readAllBytes(key);
+        Written old = writeOldPair();
 
         writer(FileOptions.defaults()).write(newChain, newKeys.getPrivate());
 
         Path certBackup = cert.resolveSibling("fullchain.pem.20250102T030405Z.bak");
         Path keyBackup = key.resolveSibling("privkey.pem.20250102T030405Z.bak");
-        assertThat(certBackup).hasBinaryContent(oldCert);
-        assertThat(keyBackup).hasBinaryContent(oldKey);
+        assertThat(certBackup).hasBinaryContent(old.cert());
+        assertThat(keyBackup).hasBinaryContent(old.key());
         assertThat(mode(keyBackup)).isEqualTo("rw-------");
-        assertThat(Files.readAllBytes(key)).isNotEqualTo(oldKey);
+        assertThat(Files.readAllBytes(key)).isNotEqualTo(old.key());
     }
 
     @Test
@@ -187,11 +195,10 @@ class CertificatePairWriterTest {
 
     @Test
     void secondReplacementInTheSameSecondGetsItsOwnBackup() throws IOException {
-        writer(FileOptions.defaults()).write(oldChain, oldKeys.getPrivate());
-        byte[] first = Files.readAllBytes(cert);
+        byte[] first = writeOldPair().cert();
         writer(FileOptions.defaults()).write(newChain, newKeys.getPrivate());
         byte[] second = Files.readAllBytes(cert);
-        writer(FileOptions.defaults()).write(oldChain, oldKeys.getPrivate());
+        writeOldPair();
 
         assertThat(cert.resolveSibling("fullchain.pem.20250102T030405Z.bak")).hasBinaryContent(first);
         assertThat(cert.resolveSibling("fullchain.pem.20250102T030405Z-2.bak")).hasBinaryContent(second);
@@ -200,15 +207,13 @@ class CertificatePairWriterTest {
 
     @Test
     void mismatchedKeyIsRefusedAndNothingChanges() throws IOException {
-        writer(FileOptions.defaults()).write(oldChain, oldKeys.getPrivate());
-        byte[] oldCert = Files.readAllBytes(cert);
-        byte[] oldKey = Files.readAllBytes(key);
+        Written old = writeOldPair();
 
         assertThatThrownBy(() -> writer(FileOptions.defaults()).write(newChain, TestCerts.ecKey().getPrivate()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not match");
 
-        assertThat(cert).hasBinaryContent(oldCert);
-        assertThat(key).hasBinaryContent(oldKey);
+        assertThat(cert).hasBinaryContent(old.cert());
+        assertThat(key).hasBinaryContent(old.key());
         assertThat(leftovers()).isEmpty();
     }
 
@@ -225,9 +230,7 @@ class CertificatePairWriterTest {
             "DIRECTORIES_SYNCED", "JOURNAL_CREATED"})
     void ioErrorBeforeCommitLeavesTheOldPairAndNoLeftovers(Step failing) throws IOException {
         assertThat(failing.committed()).isFalse();
-        writer(FileOptions.defaults()).write(oldChain, oldKeys.getPrivate());
-        byte[] oldCert = Files.readAllBytes(cert);
-        byte[] oldKey = Files.readAllBytes(key);
+        Written old = writeOldPair();
 
         CertificatePairWriter failingWriter = new CertificatePairWriter(cert, key, FileOptions.defaults(), CLOCK,
                 step -> {
@@ -238,8 +241,8 @@ class CertificatePairWriterTest {
         assertThatThrownBy(() -> failingWriter.write(newChain, newKeys.getPrivate()))
                 .isInstanceOf(IOException.class).hasMessageContaining("disk full");
 
-        assertThat(cert).hasBinaryContent(oldCert);
-        assertThat(key).hasBinaryContent(oldKey);
+        assertThat(cert).hasBinaryContent(old.cert());
+        assertThat(key).hasBinaryContent(old.key());
         assertThat(leftovers()).isEmpty();
         assertThat(backups()).isEmpty();
     }
@@ -249,7 +252,7 @@ class CertificatePairWriterTest {
             "RENAMES_SYNCED", "JOURNAL_DELETED"})
     void ioErrorAfterCommitIsFinishedByRecovery(Step failing) throws IOException {
         assertThat(failing.committed()).isTrue();
-        writer(FileOptions.defaults()).write(oldChain, oldKeys.getPrivate());
+        writeOldPair();
 
         new CertificatePairWriter(cert, key, FileOptions.defaults(), CLOCK, step -> {
             if (step == failing) {
@@ -264,8 +267,7 @@ class CertificatePairWriterTest {
 
     @Test
     void recoverRemovesStrayNewFilesWithoutJournal() throws IOException {
-        writer(FileOptions.defaults()).write(oldChain, oldKeys.getPrivate());
-        byte[] oldCert = Files.readAllBytes(cert);
+        byte[] oldCert = writeOldPair().cert();
         Files.writeString(CertificatePairWriter.newFile(cert), "partial");
         Files.writeString(CertificatePairWriter.newFile(key), "partial");
 
@@ -289,8 +291,7 @@ class CertificatePairWriterTest {
 
     @Test
     void aJournalNamingOtherFilesIsDiscardedWithoutRenamingAnything() throws IOException {
-        writer(FileOptions.defaults()).write(oldChain, oldKeys.getPrivate());
-        byte[] oldCert = Files.readAllBytes(cert);
+        byte[] oldCert = writeOldPair().cert();
         Path victim = Files.writeString(dir.resolve("etc-shadow"), "root:secret\n");
         Files.writeString(dir.resolve("etc-shadow.new"), "root::\n");
         Files.writeString(dir.resolve("tls/certs/fullchain.pem.journal"), "acme-filter certificate update journal v1\n"
@@ -309,9 +310,7 @@ class CertificatePairWriterTest {
 
     @Test
     void aJournalThatIsASymbolicLinkIsNotFollowed() throws IOException {
-        writer(FileOptions.defaults()).write(oldChain, oldKeys.getPrivate());
-        byte[] oldCert = Files.readAllBytes(cert);
-        byte[] oldKey = Files.readAllBytes(key);
+        Written old = writeOldPair();
         Path planted = Files.writeString(dir.resolve("planted-journal"), "acme-filter certificate update journal v1\n"
                 + "key=" + key + "\ncertificate=" + cert + "\nend\n");
         Files.createSymbolicLink(writer(FileOptions.defaults()).journal(), planted);
@@ -320,16 +319,15 @@ class CertificatePairWriterTest {
 
         writer(FileOptions.defaults()).recover();
 
-        assertThat(cert).hasBinaryContent(oldCert);
-        assertThat(key).hasBinaryContent(oldKey);
+        assertThat(cert).hasBinaryContent(old.cert());
+        assertThat(key).hasBinaryContent(old.key());
         assertThat(planted).exists();
         assertThat(leftovers()).isEmpty();
     }
 
     @Test
     void aJournalLargerThanAnyRealOneIsDiscarded() throws IOException {
-        writer(FileOptions.defaults()).write(oldChain, oldKeys.getPrivate());
-        byte[] oldCert = Files.readAllBytes(cert);
+        byte[] oldCert = writeOldPair().cert();
         Files.writeString(CertificatePairWriter.newFile(cert), "planted certificate");
         Files.writeString(writer(FileOptions.defaults()).journal(), "acme-filter certificate update journal v1\n"
                 + "key=" + key + "\ncertificate=" + cert + "\nend\n" + "\n".repeat(100_000));
@@ -361,8 +359,7 @@ class CertificatePairWriterTest {
 
     @Test
     void aKeyPathThatIsASymbolicLinkIsAnErrorNamingIt() throws IOException {
-        writer(FileOptions.defaults()).write(oldChain, oldKeys.getPrivate());
-        byte[] oldKey = Files.readAllBytes(key);
+        byte[] oldKey = writeOldPair().key();
         Path elsewhere = Files.writeString(dir.resolve("elsewhere.key"), "another key");
         Files.delete(key);
         Files.createSymbolicLink(key, elsewhere);

@@ -39,6 +39,24 @@ class ExistingPairTest {
         Files.write(key, Pem.encodePrivateKey(keys.getPrivate()));
     }
 
+    /** Installs an EC key and its certificate for {@code names}, valid for {@code days} from {@link #NOW}. */
+    private X509Certificate installValid(int days, String... names) throws IOException {
+        KeyPair keys = TestCerts.ecKey();
+        X509Certificate leaf = TestCerts.validFor(keys, NOW, days, names);
+        install(keys, leaf);
+        return leaf;
+    }
+
+    /** Decides on the installed pair, asserting the action and that the reason holds each of {@code reasonParts}. */
+    private PairDecision decidesTo(Action action, String... reasonParts) {
+        PairDecision decision = decide();
+        assertThat(decision.action()).isEqualTo(action);
+        for (String part : reasonParts) {
+            assertThat(decision.reason()).contains(part);
+        }
+        return decision;
+    }
+
     @org.junit.jupiter.api.BeforeEach
     void paths() {
         cert = dir.resolve("fullchain.pem");
@@ -55,14 +73,9 @@ class ExistingPairTest {
 
     @Test
     void validCertificateFarFromExpiryIsKept() throws IOException {
-        KeyPair keys = TestCerts.ecKey();
-        X509Certificate leaf = TestCerts.validFor(keys, NOW, 60, "matrix.example.org", "example.org");
-        install(keys, leaf);
+        X509Certificate leaf = installValid(60, "matrix.example.org", "example.org");
 
-        PairDecision decision = decide();
-        assertThat(decision.action()).isEqualTo(Action.KEEP);
-        assertThat(decision.reason()).contains("2025-07-31T12:00:00Z").contains("60 days left");
-        assertThat(decision.leaf()).contains(leaf);
+        assertThat(decidesTo(Action.KEEP, "2025-07-31T12:00:00Z", "60 days left").leaf()).contains(leaf);
     }
 
     @Test
@@ -74,22 +87,17 @@ class ExistingPairTest {
 
     @Test
     void wildcardCoversOneLabel() throws IOException {
-        KeyPair keys = TestCerts.ecKey();
-        install(keys, TestCerts.validFor(keys, NOW, 60, "*.example.org"));
-        PairDecision decision = decide();
-        assertThat(decision.action()).isEqualTo(Action.REPLACE);
-        assertThat(decision.reason()).contains("does not cover example.org").doesNotContain("matrix.example.org");
+        installValid(60, "*.example.org");
+
+        assertThat(decidesTo(Action.REPLACE, "does not cover example.org").reason())
+                .doesNotContain("matrix.example.org");
     }
 
     @Test
     void aValidCertificateCloseToExpiryIsKeptForTheRenewalPolicyToJudge() throws IOException {
-        KeyPair keys = TestCerts.ecKey();
-        install(keys, TestCerts.validFor(keys, NOW, 1, "matrix.example.org", "example.org"));
+        installValid(1, "matrix.example.org", "example.org");
 
-        PairDecision decision = decide();
-        assertThat(decision.action()).isEqualTo(Action.KEEP);
-        assertThat(decision.reason()).contains("valid until 2025-06-02T12:00:00Z").contains("1 day left");
-        assertThat(decision.leaf()).isPresent();
+        assertThat(decidesTo(Action.KEEP, "valid until 2025-06-02T12:00:00Z", "1 day left").leaf()).isPresent();
     }
 
     @Test
@@ -98,30 +106,22 @@ class ExistingPairTest {
         install(keys, TestCerts.selfSigned(keys, NOW.minus(Duration.ofDays(100)), NOW.minus(Duration.ofDays(10)),
                 "matrix.example.org", "example.org"));
 
-        PairDecision decision = decide();
-        assertThat(decision.action()).isEqualTo(Action.REPLACE);
-        assertThat(decision.reason()).contains("expired on");
+        decidesTo(Action.REPLACE, "expired on");
     }
 
     @Test
     void certificateMissingANameIsReplacedNamingIt() throws IOException {
-        KeyPair keys = TestCerts.ecKey();
-        install(keys, TestCerts.validFor(keys, NOW, 60, "matrix.example.org"));
+        installValid(60, "matrix.example.org");
 
-        PairDecision decision = decide();
-        assertThat(decision.action()).isEqualTo(Action.REPLACE);
-        assertThat(decision.reason()).contains("does not cover example.org");
+        decidesTo(Action.REPLACE, "does not cover example.org");
     }
 
     @Test
     void missingKeyFileIsReplaced() throws IOException {
-        KeyPair keys = TestCerts.ecKey();
-        install(keys, TestCerts.validFor(keys, NOW, 60, "matrix.example.org", "example.org"));
+        installValid(60, "matrix.example.org", "example.org");
         Files.delete(key);
 
-        PairDecision decision = decide();
-        assertThat(decision.action()).isEqualTo(Action.REPLACE);
-        assertThat(decision.reason()).contains(key.toString()).contains("missing");
+        decidesTo(Action.REPLACE, key.toString(), "missing");
     }
 
     @Test
@@ -129,18 +129,14 @@ class ExistingPairTest {
         KeyPair keys = TestCerts.ecKey();
         install(TestCerts.ecKey(), TestCerts.validFor(keys, NOW, 60, "matrix.example.org", "example.org"));
 
-        PairDecision decision = decide();
-        assertThat(decision.action()).isEqualTo(Action.REPLACE);
-        assertThat(decision.reason()).contains("does not match");
+        decidesTo(Action.REPLACE, "does not match");
     }
 
     @Test
     void keyWithoutCertificateIsReplaced() throws IOException {
         Files.write(key, Pem.encodePrivateKey(TestCerts.ecKey().getPrivate()));
 
-        PairDecision decision = decide();
-        assertThat(decision.action()).isEqualTo(Action.REPLACE);
-        assertThat(decision.reason()).contains("no certificate file at " + cert);
+        decidesTo(Action.REPLACE, "no certificate file at " + cert);
     }
 
     @Test
@@ -148,33 +144,24 @@ class ExistingPairTest {
         Files.writeString(cert, "hello, I am not a certificate\n");
         Files.write(key, Pem.encodePrivateKey(TestCerts.ecKey().getPrivate()));
 
-        PairDecision decision = decide();
-        assertThat(decision.action()).isEqualTo(Action.ERROR);
-        assertThat(decision.reason()).contains(cert.toString()).contains("no PEM CERTIFICATE");
+        decidesTo(Action.ERROR, cert.toString(), "no PEM CERTIFICATE");
     }
 
     @Test
     void unreadableKeyFileIsAnError() throws IOException {
-        KeyPair keys = TestCerts.ecKey();
-        install(keys, TestCerts.validFor(keys, NOW, 60, "matrix.example.org", "example.org"));
+        installValid(60, "matrix.example.org", "example.org");
         Files.delete(key);
         Files.createDirectory(key); // exists but cannot be read as a file, even by root
 
-        PairDecision decision = decide();
-        assertThat(decision.action()).isEqualTo(Action.ERROR);
-        assertThat(decision.reason()).contains(key.toString()).contains("private key");
-        assertThat(decision.leaf()).isPresent();
+        assertThat(decidesTo(Action.ERROR, key.toString(), "private key").leaf()).isPresent();
     }
 
     @Test
     void garbageKeyFileIsAnError() throws IOException {
-        KeyPair keys = TestCerts.ecKey();
-        install(keys, TestCerts.validFor(keys, NOW, 60, "matrix.example.org", "example.org"));
+        installValid(60, "matrix.example.org", "example.org");
         Files.writeString(key, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
 
-        PairDecision decision = decide();
-        assertThat(decision.action()).isEqualTo(Action.ERROR);
-        assertThat(decision.reason()).contains(key.toString());
+        decidesTo(Action.ERROR, key.toString());
     }
 
     @Test
@@ -186,11 +173,9 @@ class ExistingPairTest {
         Files.write(key, Pem.encodePrivateKey(keys.getPrivate()));
         Files.createSymbolicLink(cert, real);
 
-        PairDecision decision = decide();
-
-        assertThat(decision.action()).isEqualTo(Action.ERROR);
-        assertThat(decision.reason()).isEqualTo("the certificate file " + cert + " is a symbolic link, which is never"
-                + " written through: point the setting at the file itself, or put the file in the link's place");
+        assertThat(decidesTo(Action.ERROR).reason()).isEqualTo("the certificate file " + cert + " is a symbolic link,"
+                + " which is never written through: point the setting at the file itself, or put the file in the"
+                + " link's place");
 
         Files.delete(cert);
         Files.move(real, cert);

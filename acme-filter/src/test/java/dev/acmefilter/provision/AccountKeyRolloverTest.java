@@ -43,13 +43,17 @@ class AccountKeyRolloverTest {
         return client.existingLogin(key).getAccountLocation();
     }
 
+    /** Registers the account of {@code settings} (creating its key file) and returns its location. */
+    private static URL registerAccount(CertificateSettings settings) throws Exception {
+        try (AcmeClient client = new AcmeClient(settings)) {
+            return client.account().getLocation();
+        }
+    }
+
     @Test
     void afterARolloverOnlyTheNewKeyFindsTheSameAccount() throws Exception {
         CertificateSettings settings = settings();
-        URL account;
-        try (AcmeClient client = new AcmeClient(settings)) {
-            account = client.account().getLocation();
-        }
+        URL account = registerAccount(settings);
         KeyPair oldKey = AccountKeys.load(settings.account().accountKeyFile());
 
         AccountKeyRollover.Result result = AccountKeyRollover.rollover(settings.account());
@@ -72,10 +76,7 @@ class AccountKeyRolloverTest {
     @Test
     void anAccountKeyFileThatIsASymbolicLinkIsRefusedNamingItBeforeTheCaIsAsked() throws Exception {
         CertificateSettings settings = settings();
-        URL account;
-        try (AcmeClient client = new AcmeClient(settings)) {
-            account = client.account().getLocation();
-        }
+        URL account = registerAccount(settings);
         Path real = Files.move(settings.account().accountKeyFile(), dir.resolve("real.key"));
         byte[] realPem = Files.readAllBytes(real);
         Files.createSymbolicLink(settings.account().accountKeyFile(), real);
@@ -94,10 +95,7 @@ class AccountKeyRolloverTest {
     @Test
     void aRolloverGivesTheAccountANewKeyOfTheConfiguredType() throws Exception {
         CertificateSettings settings = settings();
-        URL account;
-        try (AcmeClient client = new AcmeClient(settings)) {
-            account = client.account().getLocation(); // an ec256 key, the default
-        }
+        URL account = registerAccount(settings); // an ec256 key, the default
         CertificateSettings ec384 = settings.toBuilder().accountKeyType(KeyType.EC384).build();
 
         AccountKeyRollover.Result result = AccountKeyRollover.rollover(ec384.account());
@@ -135,10 +133,7 @@ class AccountKeyRolloverTest {
     @Test
     void aRolloverInterruptedBeforeTheCaHeardOfItKeepsTheOldKey() throws Exception {
         CertificateSettings settings = settings();
-        URL account;
-        try (AcmeClient client = new AcmeClient(settings)) {
-            account = client.account().getLocation();
-        }
+        URL account = registerAccount(settings);
         byte[] oldPem = Files.readAllBytes(settings.account().accountKeyFile());
         Files.write(AccountKeyRollover.pendingFile(settings.account().accountKeyFile()),
                 pem(KeyPairs.create(KeyType.EC256))); // then the process died before asking the CA

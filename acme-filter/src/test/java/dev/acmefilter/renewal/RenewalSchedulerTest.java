@@ -25,6 +25,9 @@ class RenewalSchedulerTest {
     @TempDir
     Path dir;
 
+    /** Each test's clock, at {@link #T0} until the test moves it. */
+    private final SimulatedClock clock = new SimulatedClock();
+
     /** A clock the test moves. */
     static final class SimulatedClock extends Clock {
         Instant now = T0;
@@ -33,21 +36,32 @@ class RenewalSchedulerTest {
         @Override public Instant instant() { return now; }
     }
 
-    /** A check that always fails like a CA that cannot validate, counting the attempts. */
-    static final class FailingCheck implements RenewalCheck {
-        final AtomicInteger attempts = new AtomicInteger();
-        Instant retryAfter;
+    /** A check of cert.pem [example.org] that counts its runs; each kind of check says how a run ends. */
+    abstract static class CountedCheck implements RenewalCheck {
+        final AtomicInteger runs = new AtomicInteger();
 
         @Override
-        public Outcome check() throws Exception {
-            attempts.incrementAndGet();
-            throw new Failure("http-01 validation of example.org failed: urn:ietf:params:acme:error:connection",
-                    retryAfter);
+        public final Outcome check() throws Exception {
+            runs.incrementAndGet();
+            return run();
         }
+
+        abstract Outcome run() throws Exception;
 
         @Override
         public String describe() {
             return "cert.pem [example.org]";
+        }
+    }
+
+    /** A check that always fails like a CA that cannot validate. */
+    static final class FailingCheck extends CountedCheck {
+        Instant retryAfter;
+
+        @Override
+        Outcome run() throws Failure {
+            throw new Failure("http-01 validation of example.org failed: urn:ietf:params:acme:error:connection",
+                    retryAfter);
         }
 
         @Override
@@ -76,7 +90,6 @@ class RenewalSchedulerTest {
 
     @Test
     void aFailingHourMakesSixAttemptsNotAThousand() throws Exception {
-        SimulatedClock clock = new SimulatedClock();
         FailingCheck check = new FailingCheck();
         RenewalScheduler scheduler = new RenewalScheduler(check, state(), clock, () -> 0.5);
         List<Instant> attempts = new ArrayList<>();
@@ -92,7 +105,7 @@ class RenewalSchedulerTest {
         }
 
         // 1, 2, 4, 8, 16 minutes (+10% jitter here): attempts at 0, 1.1, 3.3, 7.7, 16.5, 34.1 min
-        assertThat(check.attempts.get()).isEqualTo(6);
+        assertThat(check.runs.get()).isEqualTo(6);
         for (int i = 1; i < attempts.size(); i++) {
             Duration gap = Duration.between(attempts.get(i - 1), attempts.get(i));
             assertThat(gap).as("gap before attempt %d", i + 1).isGreaterThanOrEqualTo(Backoff.nominal(i));
@@ -106,20 +119,15 @@ class RenewalSchedulerTest {
 
     @Test
     void theCasRetryAfterIsNeverUndercut() throws Exception {
-        SimulatedClock clock = new SimulatedClock();
         FailingCheck check = new FailingCheck();
         check.retryAfter = T0.plus(Duration.ofHours(3));
-        RenewalScheduler scheduler = new RenewalScheduler(check, state(), clock, () -> 0);
-        try {
+        try (RenewalScheduler scheduler = new RenewalScheduler(check, state(), clock, () -> 0)) {
             assertThat(scheduler.runOnce()).isEqualTo(T0.plus(Duration.ofHours(3)));
-        } finally {
-            scheduler.close();
         }
     }
 
     @Test
     void aRestartInsideTheBackoffWaitsForIt() throws Exception {
-        SimulatedClock clock = new SimulatedClock();
         FailingCheck check = new FailingCheck();
         RenewalScheduler first = new RenewalScheduler(check, state(), clock, () -> 0);
         first.runOnce();
@@ -132,28 +140,24 @@ class RenewalSchedulerTest {
         Thread.sleep(300);
         second.close();
 
-        assertThat(check.attempts.get()).as("no attempt before the persisted next attempt").isEqualTo(2);
+        assertThat(check.runs.get()).as("no attempt before the persisted next attempt").isEqualTo(2);
         assertThat(state().load().nextAttempt()).isEqualTo(T0.plus(Duration.ofMinutes(2)));
     }
 
     @Test
     void afterASuccessTheNextCheckIsAtTheRenewalMomentButWithinTwelveHours() throws Exception {
-        SimulatedClock clock = new SimulatedClock();
         Instant[] renewAt = {T0.plus(Duration.ofDays(60))};
         RenewalCheck ok = new RenewalCheck() {
             @Override public Outcome check() { return new Outcome(renewAt[0], Optional.empty(), "kept"); }
             @Override public String describe() { return "cert"; }
             @Override public String failureKind(Exception failure) { return "internal"; }
         };
-        RenewalScheduler scheduler = new RenewalScheduler(ok, state(), clock, () -> 0);
-        try {
+        try (RenewalScheduler scheduler = new RenewalScheduler(ok, state(), clock, () -> 0)) {
             assertThat(scheduler.runOnce()).isEqualTo(T0.plus(RenewalScheduler.CHECK_INTERVAL));
             renewAt[0] = T0.plus(Duration.ofHours(3));
             assertThat(scheduler.runOnce()).isEqualTo(T0.plus(Duration.ofHours(3)));
             renewAt[0] = T0.minusSeconds(5); // a check that keeps saying "now" still waits a minute
             assertThat(scheduler.runOnce()).isEqualTo(T0.plus(Duration.ofMinutes(1)));
-        } finally {
-            scheduler.close();
         }
         assertThat(state().load().consecutiveFailures()).isZero();
         assertThat(state().load().lastSuccess()).isEqualTo(T0);
@@ -161,14 +165,10 @@ class RenewalSchedulerTest {
 
     @Test
     void aRetryAfterLongerThanTheCeilingIsHonouredAfterSuccessToo() {
-        SimulatedClock clock = new SimulatedClock();
-        RenewalScheduler scheduler = new RenewalScheduler(new FailingCheck(), state(), clock, () -> 0);
-        try {
+        try (RenewalScheduler scheduler = new RenewalScheduler(new FailingCheck(), state(), clock, () -> 0)) {
             Duration next = scheduler.afterSuccess(new RenewalCheck.Outcome(T0.plus(Duration.ofDays(30)),
                     Optional.of(T0.plus(Duration.ofHours(20))), "kept"));
             assertThat(next).isEqualTo(Duration.ofHours(20));
-        } finally {
-            scheduler.close();
         }
     }
 
@@ -204,7 +204,6 @@ class RenewalSchedulerTest {
 
     @Test
     void aSuccessResetsTheFailureCount() throws Exception {
-        SimulatedClock clock = new SimulatedClock();
         boolean[] fail = {true};
         RenewalCheck flaky = new RenewalCheck() {
             @Override public Outcome check() throws Exception {
@@ -216,8 +215,7 @@ class RenewalSchedulerTest {
             @Override public String describe() { return "cert"; }
             @Override public String failureKind(Exception failure) { return "network"; }
         };
-        RenewalScheduler scheduler = new RenewalScheduler(flaky, state(), clock, () -> 0);
-        try {
+        try (RenewalScheduler scheduler = new RenewalScheduler(flaky, state(), clock, () -> 0)) {
             scheduler.runOnce();
             scheduler.runOnce();
             assertThat(state().load().lastErrorKind()).isEqualTo("network");
@@ -229,30 +227,21 @@ class RenewalSchedulerTest {
             assertThat(next).as("the backoff starts over at 1 minute").isEqualTo(T0.plus(Duration.ofMinutes(1)));
             assertThat(scheduler.failedChecksByKind()).as("counted since the start, not reset by a success")
                     .isEqualTo(java.util.Map.of("network", 3L));
-        } finally {
-            scheduler.close();
         }
     }
 
     // ---------------------------------------------------------------- the gate (a cluster's lease)
 
-    /** A check that counts its runs and keeps the certificate; or, with {@code yields}, is handed over. */
-    static final class CountingCheck implements RenewalCheck {
-        final AtomicInteger runs = new AtomicInteger();
+    /** A check that keeps the certificate; or, with {@code yields}, is handed over. */
+    static final class CountingCheck extends CountedCheck {
         boolean yields;
 
         @Override
-        public Outcome check() throws Exception {
-            runs.incrementAndGet();
+        Outcome run() throws Exception {
             if (yields) {
                 throw new Exception("Stopped ordering", new HandedOver());
             }
             return new Outcome(T0.plus(Duration.ofDays(30)), Optional.empty(), "kept");
-        }
-
-        @Override
-        public String describe() {
-            return "cert.pem [example.org]";
         }
 
         @Override
@@ -269,53 +258,43 @@ class RenewalSchedulerTest {
 
     @Test
     void whileAnotherNodeHoldsTheGateTheCheckWaitsForItsLeaseWithoutAFailure() throws Exception {
-        SimulatedClock clock = new SimulatedClock();
         CountingCheck check = new CountingCheck();
         CheckGate busy = () -> new CheckGate.Busy("fe2", T0.plusSeconds(30));
-        RenewalScheduler scheduler = new RenewalScheduler(check, state(), clock, () -> 0.5, null, busy);
-        try {
+        try (RenewalScheduler scheduler = new RenewalScheduler(check, state(), clock, () -> 0.5, null, busy)) {
             Instant next = scheduler.runOnce();
 
             assertThat(next).isBetween(T0.plusSeconds(30), T0.plusSeconds(31));
             assertThat(check.runs.get()).isZero();
             assertThat(state().load()).isEqualTo(RenewalState.INITIAL);
             assertThat(scheduler.failedChecks()).isZero();
-        } finally {
-            scheduler.close();
         }
     }
 
     @Test
     void aGateThatCannotBeEnteredIsAFailedCheckWithTheUsualBackoff() throws Exception {
-        SimulatedClock clock = new SimulatedClock();
         CountingCheck check = new CountingCheck();
         CheckGate unreachable = () -> {
             throw new IllegalStateException("Cluster database jdbc:postgresql://db/synapse unreachable");
         };
-        RenewalScheduler scheduler = new RenewalScheduler(check, state(), clock, () -> 0, null, unreachable);
-        try {
+        try (RenewalScheduler scheduler = new RenewalScheduler(check, state(), clock, () -> 0, null, unreachable)) {
             assertThat(scheduler.runOnce()).isEqualTo(T0.plus(Backoff.FIRST));
 
             assertThat(check.runs.get()).isZero();
             assertThat(state().load().consecutiveFailures()).isEqualTo(1);
             assertThat(scheduler.state().lastError()).contains("unreachable");
             assertThat(scheduler.lastFailure()).isPresent();
-        } finally {
-            scheduler.close();
         }
     }
 
     @Test
     void underThePassTheStateIsThePassesAndABackoffAnotherNodeSavedHolds() throws Exception {
-        SimulatedClock clock = new SimulatedClock();
         CountingCheck check = new CountingCheck();
         StateFile shared = new StateFile(dir.resolve("shared.properties"));
         shared.update(s -> s.failed(T0.plus(Duration.ofMinutes(10)), "rate limited", "rate_limited"));
         shared.update(s -> s.failed(T0.plus(Duration.ofMinutes(10)), "rate limited", "rate_limited"));
         AtomicInteger released = new AtomicInteger();
         CheckGate lease = () -> new CheckGate.Pass(shared, true, released::incrementAndGet);
-        RenewalScheduler scheduler = new RenewalScheduler(check, state(), clock, () -> 0, null, lease);
-        try {
+        try (RenewalScheduler scheduler = new RenewalScheduler(check, state(), clock, () -> 0, null, lease)) {
             assertThat(scheduler.runOnce()).as("the shared backoff").isEqualTo(T0.plus(Duration.ofMinutes(10)));
             assertThat(check.runs.get()).isZero();
             assertThat(released.get()).isEqualTo(1);
@@ -329,25 +308,19 @@ class RenewalSchedulerTest {
             assertThat(shared.load().lastSuccess()).isEqualTo(clock.now);
             assertThat(state().load()).as("the scheduler's own store is not written under a pass")
                     .isEqualTo(RenewalState.INITIAL);
-        } finally {
-            scheduler.close();
         }
     }
 
     @Test
     void aCheckHandedOverToAnotherNodeIsNoFailure() throws Exception {
-        SimulatedClock clock = new SimulatedClock();
         CountingCheck check = new CountingCheck();
         check.yields = true;
-        RenewalScheduler scheduler = new RenewalScheduler(check, state(), clock, () -> 0);
-        try {
+        try (RenewalScheduler scheduler = new RenewalScheduler(check, state(), clock, () -> 0)) {
             assertThat(scheduler.runOnce()).isEqualTo(T0.plus(RenewalScheduler.MIN_INTERVAL));
 
             assertThat(check.runs.get()).isEqualTo(1);
             assertThat(state().load().consecutiveFailures()).isZero();
             assertThat(scheduler.failedChecks()).isZero();
-        } finally {
-            scheduler.close();
         }
     }
 }

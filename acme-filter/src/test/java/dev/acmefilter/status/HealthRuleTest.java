@@ -18,6 +18,18 @@ class HealthRuleTest {
     @TempDir
     Path dir;
 
+    /** A certificate written valid for 90 days from {@link #T0}. */
+    private CertificateFixture ninetyDayCertificate() throws Exception {
+        CertificateFixture f = CertificateFixture.create(dir, T0);
+        f.writeCertificate(90);
+        return f;
+    }
+
+    /** What the default rule says of {@code f}'s certificate at the fixture's time. */
+    private static Health judge(CertificateFixture f) {
+        return DEFAULTS.judge(CertificateStatus.of(f.certificate, f.clock));
+    }
+
     @Test
     void theWarningWindowIsAtMostHalfTheRenewalWindow() {
         Duration thirtyDays = Duration.ofDays(30);
@@ -33,10 +45,9 @@ class HealthRuleTest {
 
     @Test
     void aFreshCertificateIsHealthy() throws Exception {
-        CertificateFixture f = CertificateFixture.create(dir, T0);
-        f.writeCertificate(90);
+        CertificateFixture f = ninetyDayCertificate();
 
-        Health h = DEFAULTS.judge(CertificateStatus.of(f.certificate, f.clock));
+        Health h = judge(f);
 
         assertThat(h.healthy()).isTrue();
         assertThat(h.problems()).isEmpty();
@@ -46,7 +57,7 @@ class HealthRuleTest {
     void noCertificateIsUnhealthyButNoAlertCondition() {
         CertificateFixture f = CertificateFixture.create(dir, T0);
 
-        Health h = DEFAULTS.judge(CertificateStatus.of(f.certificate, f.clock));
+        Health h = judge(f);
 
         assertThat(h.problems()).containsExactly("no certificate at " + f.settings.certificatePath());
         assertThat(h.failing()).isFalse();
@@ -55,14 +66,13 @@ class HealthRuleTest {
 
     @Test
     void insideTheWarningWindowItTurnsUnhealthyAndExpiring() throws Exception {
-        CertificateFixture f = CertificateFixture.create(dir, T0);
-        f.writeCertificate(90);
+        CertificateFixture f = ninetyDayCertificate();
         f.clock.set(T0.plus(Duration.ofDays(76)).minusSeconds(1));
-        assertThat(DEFAULTS.judge(CertificateStatus.of(f.certificate, f.clock)).healthy())
+        assertThat(judge(f).healthy())
                 .as("a second before the window").isTrue();
 
         f.clock.set(T0.plus(Duration.ofDays(77)));
-        Health h = DEFAULTS.judge(CertificateStatus.of(f.certificate, f.clock));
+        Health h = judge(f);
 
         assertThat(h.expiring()).isTrue();
         assertThat(h.failing()).isFalse();
@@ -72,11 +82,10 @@ class HealthRuleTest {
 
     @Test
     void anExpiredCertificateSaysSo() throws Exception {
-        CertificateFixture f = CertificateFixture.create(dir, T0);
-        f.writeCertificate(90);
+        CertificateFixture f = ninetyDayCertificate();
         f.clock.set(T0.plus(Duration.ofDays(91)));
 
-        Health h = DEFAULTS.judge(CertificateStatus.of(f.certificate, f.clock));
+        Health h = judge(f);
 
         assertThat(h.expiring()).isTrue();
         assertThat(h.problems()).containsExactly("the certificate expired at 2026-08-30T00:00:00Z");
@@ -84,15 +93,14 @@ class HealthRuleTest {
 
     @Test
     void repeatedFailuresTurnItUnhealthyAtTheThreshold() throws Exception {
-        CertificateFixture f = CertificateFixture.create(dir, T0);
-        f.writeCertificate(90);
+        CertificateFixture f = ninetyDayCertificate();
         f.nextCheck(CertificateFixture.Next.FAIL);
         f.check();
         f.check();
-        assertThat(DEFAULTS.judge(CertificateStatus.of(f.certificate, f.clock)).healthy()).as("2 failures").isTrue();
+        assertThat(judge(f).healthy()).as("2 failures").isTrue();
 
         f.check();
-        Health h = DEFAULTS.judge(CertificateStatus.of(f.certificate, f.clock));
+        Health h = judge(f);
 
         assertThat(h.failing()).isTrue();
         assertThat(h.expiring()).isFalse();

@@ -115,25 +115,26 @@ class StatusDocumentTest {
         String metrics = document(a, b).metrics();
 
         long expiry = T0.plus(Duration.ofDays(90)).getEpochSecond();
-        assertThat(metrics.lines()).contains(
-                "# TYPE acme_certificate_expiry_timestamp_seconds gauge",
-                "acme_certificate_expiry_timestamp_seconds{certificate=\"default\"} " + expiry,
-                "acme_certificate_present{certificate=\"default\"} 1",
-                "acme_certificate_present{certificate=\"chat \\\"2\\\"\"} 0",
-                "acme_certificate_healthy{certificate=\"default\"} 1",
-                "acme_certificate_healthy{certificate=\"chat \\\"2\\\"\"} 0",
-                "acme_certificate_last_attempt_timestamp_seconds{certificate=\"default\"} " + T0.getEpochSecond(),
-                "acme_certificate_next_attempt_timestamp_seconds{certificate=\"default\"} " + next.getEpochSecond(),
-                "acme_certificate_consecutive_failures{certificate=\"default\"} 1",
-                "# TYPE acme_checks_failed_total counter",
-                "acme_checks_failed_total{certificate=\"default\"} 1",
-                "acme_checks_failed_total{certificate=\"chat \\\"2\\\"\"} 0",
-                "# TYPE acme_check_failures_total counter",
-                "acme_check_failures_total{certificate=\"default\",kind=\"validation\"} 1",
-                "acme_check_failures_total{certificate=\"default\",kind=\"network\"} 0",
-                "acme_check_failures_total{certificate=\"chat \\\"2\\\"\",kind=\"validation\"} 0",
-                "acme_orders_started_total{certificate=\"default\"} 0",
-                "acme_certificates_issued_total{certificate=\"default\"} 0");
+        assertThat(metrics.lines()).contains("""
+                # TYPE acme_certificate_expiry_timestamp_seconds gauge
+                acme_certificate_expiry_timestamp_seconds{certificate="default"} %d
+                acme_certificate_present{certificate="default"} 1
+                acme_certificate_present{certificate="chat \\"2\\""} 0
+                acme_certificate_healthy{certificate="default"} 1
+                acme_certificate_healthy{certificate="chat \\"2\\""} 0
+                acme_certificate_last_attempt_timestamp_seconds{certificate="default"} %d
+                acme_certificate_next_attempt_timestamp_seconds{certificate="default"} %d
+                acme_certificate_consecutive_failures{certificate="default"} 1
+                # TYPE acme_checks_failed_total counter
+                acme_checks_failed_total{certificate="default"} 1
+                acme_checks_failed_total{certificate="chat \\"2\\""} 0
+                # TYPE acme_check_failures_total counter
+                acme_check_failures_total{certificate="default",kind="validation"} 1
+                acme_check_failures_total{certificate="default",kind="network"} 0
+                acme_check_failures_total{certificate="chat \\"2\\"",kind="validation"} 0
+                acme_orders_started_total{certificate="default"} 0
+                acme_certificates_issued_total{certificate="default"} 0
+                """.formatted(expiry, T0.getEpochSecond(), next.getEpochSecond()).lines().toArray(String[]::new));
         // base units only, as promtool check metrics wants them (time left: expiry minus time() in PromQL)
         assertThat(metrics).doesNotContain("_days");
         assertThat(metrics).as("no series for what the second certificate does not have")
