@@ -2,9 +2,10 @@ package dev.acmefilter.cluster;
 
 import dev.acmefilter.challenge.ChallengeStore;
 
+import dev.acmefilter.testing.Gate;
+
+import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -16,8 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class HeldChallenges implements ChallengeStore {
 
     private volatile ChallengeStore target;
-    private volatile CountDownLatch gate = new CountDownLatch(0);
-    private final AtomicInteger waiting = new AtomicInteger();
+    private final Gate gate = new Gate();
     private final AtomicInteger answered = new AtomicInteger();
 
     /** Answers from {@code store} from now on. */
@@ -26,16 +26,16 @@ final class HeldChallenges implements ChallengeStore {
     }
 
     void hold() {
-        gate = new CountDownLatch(1);
+        gate.hold();
     }
 
     void release() {
-        gate.countDown();
+        gate.release();
     }
 
     /** How many requests wait in {@link #hold()} now. */
     int waiting() {
-        return waiting.get();
+        return gate.waiting();
     }
 
     /** How many tokens were answered (found) so far. */
@@ -45,16 +45,8 @@ final class HeldChallenges implements ChallengeStore {
 
     @Override
     public Optional<String> find(String token) {
-        waiting.incrementAndGet();
-        try {
-            if (!gate.await(60, TimeUnit.SECONDS)) {
-                return Optional.empty();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!gate.pass(Duration.ofSeconds(60))) {
             return Optional.empty();
-        } finally {
-            waiting.decrementAndGet();
         }
         ChallengeStore store = target;
         Optional<String> found = store == null ? Optional.empty() : store.find(token);

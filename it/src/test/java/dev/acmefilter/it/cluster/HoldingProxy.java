@@ -1,5 +1,7 @@
 package dev.acmefilter.it.cluster;
 
+import dev.acmefilter.testing.Gate;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,11 +9,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP relay on Pebble's http-01 port in front of the load balancer, which the test can
@@ -25,8 +25,7 @@ final class HoldingProxy implements AutoCloseable {
     private final ServerSocket server;
     private final int target;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-    private final AtomicInteger waiting = new AtomicInteger();
-    private volatile CountDownLatch gate = new CountDownLatch(0);
+    private final Gate gate = new Gate();
     private volatile boolean closed;
 
     HoldingProxy(int target) throws IOException {
@@ -42,16 +41,16 @@ final class HoldingProxy implements AutoCloseable {
     }
 
     void hold() {
-        gate = new CountDownLatch(1);
+        gate.hold();
     }
 
     void release() {
-        gate.countDown();
+        gate.release();
     }
 
     /** Connections waiting for {@link #release()} now. */
     int waiting() {
-        return waiting.get();
+        return gate.waiting();
     }
 
     private void accept() {
@@ -69,16 +68,13 @@ final class HoldingProxy implements AutoCloseable {
     }
 
     private void relay(Socket client) {
-        waiting.incrementAndGet();
-        try {
-            if (!gate.await(60, TimeUnit.SECONDS)) {
+        if (!gate.pass(Duration.ofSeconds(60))) {
+            try {
                 client.close();
-                return;
+            } catch (IOException e) {
+                // dropped either way
             }
-        } catch (InterruptedException | IOException e) {
             return;
-        } finally {
-            waiting.decrementAndGet();
         }
         try (Socket upstream = new Socket()) {
             sockets.add(upstream);
