@@ -148,10 +148,10 @@ class ClusterNodeTest extends ClusterTestBase {
         eventually("b installs the first certificate", Duration.ofSeconds(20), () -> b.serialOnDisk().equals(first));
 
         ExecutorService background = Executors.newSingleThreadExecutor();
-        answering.hold();
+        answering.gate().hold();
         try {
             Future<ProvisionResult> renewal = background.submit(a::renewNow);
-            eventually("the CA's validation is in flight", Duration.ofSeconds(20), () -> answering.waiting() > 0);
+            eventually("the CA's validation is in flight", Duration.ofSeconds(20), () -> answering.gate().waiting() > 0);
             postgres().stop();
             eventually("a's status shows the outage", Duration.ofSeconds(10), () -> !a.status().databaseReachable());
             StatusDocument during = new StatusDocument(List.of(), HealthRule.forSettings(
@@ -160,7 +160,7 @@ class ClusterNodeTest extends ClusterTestBase {
             assertThat(during.healthText()).contains("cluster: database unreachable since ");
             assertThat(during.metrics()).contains("acme_cluster_database_up{node=\"a\"} 0");
             postgres().startAgain();
-            answering.release();
+            answering.gate().release();
 
             ProvisionResult renewed = renewal.get(90, TimeUnit.SECONDS);
 
@@ -174,7 +174,7 @@ class ClusterNodeTest extends ClusterTestBase {
                     Instant.now(), Optional.of(a.status())).json()).contains("\"database\": \"reachable\"")
                     .contains("\"certificate\": \"default\"");
         } finally {
-            answering.release();
+            answering.gate().release();
             if (!postgres().isRunning()) {
                 postgres().startAgain();
             }

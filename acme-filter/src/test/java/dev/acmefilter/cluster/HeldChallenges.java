@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the test's challenge Jetty answers from: the store of whichever node the test routes
- * the CA's requests to, and, while {@link #hold()} is in force, an answer that waits (the
+ * the CA's requests to, and, while its {@link #gate()} is held, an answer that waits (the
  * CA's validation is then in flight, and the order of the node that placed it stands still
- * between its trigger and its finalization) until {@link #release()}.
+ * between its trigger and its finalization) until it is released.
  */
 final class HeldChallenges implements ChallengeStore {
 
@@ -25,17 +25,9 @@ final class HeldChallenges implements ChallengeStore {
         this.target = store;
     }
 
-    void hold() {
-        gate.hold();
-    }
-
-    void release() {
-        gate.release();
-    }
-
-    /** How many requests wait in {@link #hold()} now. */
-    int waiting() {
-        return gate.waiting();
+    /** Held, the answers wait (the CA's validation is then in flight) until it is released. */
+    Gate gate() {
+        return gate;
     }
 
     /** How many tokens were answered (found) so far. */

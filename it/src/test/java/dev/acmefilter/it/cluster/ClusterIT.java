@@ -127,7 +127,7 @@ class ClusterIT {
         update("INSERT INTO acme.leases (certificate_id, holder, fencing_token, acquired_at, expires_at)"
                 + " VALUES ('default', 'it-test', 1, now(), now() + interval '5 seconds')");
         LeaseKeeper keeper = new LeaseKeeper();
-        proxy.hold();
+        proxy.gate().hold();
         long ordersBefore = pebble.ordersCreated();
         try {
             nodes.forEach(NodeProcess::start);
@@ -141,13 +141,13 @@ class ClusterIT {
         // 2. one node orders; its validation is held at the proxy; kill -9 it
         eventually("an order in progress with its validation held", Duration.ofSeconds(60),
                 () -> !query("SELECT coalesce(pending_order, '') FROM acme.renewal_state WHERE certificate_id ="
-                        + " 'default'").isEmpty() && proxy.waiting() > 0);
+                        + " 'default'").isEmpty() && proxy.gate().waiting() > 0);
         String holderName = query("SELECT holder FROM acme.leases WHERE certificate_id = 'default'");
         NodeProcess holder = nodes.stream().filter(n -> n.name().equals(holderName)).findFirst().orElseThrow();
         assertThat(query("SELECT fencing_token FROM acme.leases WHERE certificate_id = 'default'")).isEqualTo("2");
         holder.kill();
         Instant killed = Instant.now();
-        proxy.release();
+        proxy.gate().release();
         List<NodeProcess> live = nodes.stream().filter(n -> n != holder).toList();
 
         // 3. another node takes over, resumes the order, both live nodes get the certificate

@@ -17,7 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A TCP relay on Pebble's http-01 port in front of the load balancer, which the test can
  * hold: while held, the CA's validation requests are accepted and wait, so that the node
  * that placed the order stands still between triggering its challenges and finalizing (the
- * moment to kill it); {@link #release()} lets them through. Closing it closes every
+ * moment to kill it); releasing its {@link #gate()} lets them through. Closing it closes every
  * connection it made.
  */
 final class HoldingProxy implements AutoCloseable {
@@ -40,17 +40,9 @@ final class HoldingProxy implements AutoCloseable {
         return server.getLocalPort();
     }
 
-    void hold() {
-        gate.hold();
-    }
-
-    void release() {
-        gate.release();
-    }
-
-    /** Connections waiting for {@link #release()} now. */
-    int waiting() {
-        return gate.waiting();
+    /** Held, connections are accepted and wait until it is released. */
+    Gate gate() {
+        return gate;
     }
 
     private void accept() {
@@ -116,7 +108,7 @@ final class HoldingProxy implements AutoCloseable {
     @Override
     public void close() throws IOException {
         closed = true;
-        release();
+        gate.release();
         server.close();
         for (Socket s : sockets) {
             try {
