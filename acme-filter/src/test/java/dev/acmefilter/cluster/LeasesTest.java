@@ -16,8 +16,8 @@ class LeasesTest extends ClusterTestBase {
 
     @Test
     void onlyOneNodeHoldsTheLeaseOfACertificate() {
-        Leases a = new Leases(database("a"));
-        Leases b = new Leases(database("b"));
+        Leases a = leasesOf("a");
+        Leases b = leasesOf("b");
 
         Optional<Lease> first = a.tryAcquire("default");
         assertThat(first).isPresent();
@@ -36,15 +36,15 @@ class LeasesTest extends ClusterTestBase {
 
     @Test
     void anExpiredLeaseIsTakenOverWithAHigherFencingTokenAndItsOldHolderLearnsItLostIt() {
-        Leases a = new Leases(database("a"));
-        Leases b = new Leases(database("b"));
-        Lease old = a.tryAcquire("default").orElseThrow();
+        Leases a = leasesOf("a");
+        Leases b = leasesOf("b");
+        Lease old = granted(a, "default");
 
         clock.advance(Duration.ofSeconds(29));
         assertThat(b.tryAcquire("default")).as("not expired yet").isEmpty();
         clock.advance(Duration.ofSeconds(1));
         assertThat(old.isHeld()).as("a's own view: expired").isFalse();
-        Lease taken = b.tryAcquire("default").orElseThrow();
+        Lease taken = granted(b, "default");
 
         assertThat(taken.fencingToken()).isGreaterThan(old.fencingToken());
         assertThat(old.heartbeat()).as("a heartbeat finds it lost").isFalse();
@@ -56,9 +56,9 @@ class LeasesTest extends ClusterTestBase {
 
     @Test
     void heartbeatsKeepTheLeasePastItsFirstExpiry() {
-        Leases a = new Leases(database("a"));
-        Leases b = new Leases(database("b"));
-        Lease lease = a.tryAcquire("default").orElseThrow();
+        Leases a = leasesOf("a");
+        Leases b = leasesOf("b");
+        Lease lease = granted(a, "default");
 
         for (int i = 0; i < 5; i++) {
             clock.advance(Duration.ofSeconds(20));
@@ -71,8 +71,8 @@ class LeasesTest extends ClusterTestBase {
 
     @Test
     void aHeartbeatAfterExpiryDoesNotReviveItAndTheNextGrantHasTheNextToken() {
-        Leases a = new Leases(database("a"));
-        Lease lease = a.tryAcquire("default").orElseThrow();
+        Leases a = leasesOf("a");
+        Lease lease = granted(a, "default");
         clock.advance(Duration.ofSeconds(31));
 
         assertThat(lease.heartbeat()).isFalse();
@@ -82,12 +82,12 @@ class LeasesTest extends ClusterTestBase {
 
     @Test
     void aReleasedLeaseIsFreeAtOnceAndEveryGrantIncreasesTheToken() {
-        Leases a = new Leases(database("a"));
-        Leases b = new Leases(database("b"));
-        try (Lease first = a.tryAcquire("default").orElseThrow()) {
+        Leases a = leasesOf("a");
+        Leases b = leasesOf("b");
+        try (Lease first = granted(a, "default")) {
             assertThat(first.fencingToken()).isEqualTo(1);
         }
-        Lease second = b.tryAcquire("default").orElseThrow();
+        Lease second = granted(b, "default");
         assertThat(second.fencingToken()).isEqualTo(2);
         second.release();
         assertThat(second.isHeld()).isFalse();
@@ -100,8 +100,8 @@ class LeasesTest extends ClusterTestBase {
 
     @Test
     void whileTheDatabaseIsDownNoLeaseIsGrantedAndAHeldOneLastsUntilItsExpiry() {
-        Leases a = new Leases(database("a"));
-        Lease lease = a.tryAcquire("other").orElseThrow();
+        Leases a = leasesOf("a");
+        Lease lease = granted(a, "other");
         postgres().stop();
 
         assertThatThrownBy(() -> a.tryAcquire("default")).isInstanceOf(ClusterUnavailableException.class);
@@ -133,8 +133,18 @@ class LeasesTest extends ClusterTestBase {
 
     @Test
     void certificateIdsAreCheckedBeforeAnyQuery() {
-        Leases a = new Leases(database("a"));
+        Leases a = leasesOf("a");
         assertThatThrownBy(() -> a.tryAcquire("x'; DROP TABLE acme.leases; --"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a certificate id");
+    }
+
+    /** The leases of the node {@code name}, on the test's database. */
+    private Leases leasesOf(String name) {
+        return new Leases(database(name));
+    }
+
+    /** The lease on {@code id} that {@code leases} must be granted now. */
+    private static Lease granted(Leases leases, String id) {
+        return leases.tryAcquire(id).orElseThrow(() -> new AssertionError("no lease on " + id + " granted"));
     }
 }
