@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks jetty-base/run end to end (non-interactive, for CI):
 #   1. run --listen-settings maps acme.port / acme.bind_addresses as documented; run with a wrong
-#      file exits 2 with the message, with and without the class-data archive
+#      file exits 2 with the message, with and without the class-data archive; the JVM options
+#      trim the native heap only on a Java that has the option, and this machine's Java takes them
 #   2. without pebble, run prints the install hint and exits 2
 #   3. run --demo-check issues and verifies a certificate from Pebble, renews it with acme-admin
 #      while Jetty runs, and exits 0; acme-admin names a wrong setting and exits 2
@@ -50,6 +51,32 @@ for mode in 1 0; do
         fail "run with an invalid acme.port (ACME_FAST_START=$mode): rc=$rc, $(cat "$TMP/out" "$TMP/err")"
     fi
 done
+
+# -XX:TrimNativeHeapInterval only for a runtime whose release file says it has it (17.0.9+,
+# 21.0.1+, 22+): an older Java would refuse to start with it
+fake_java() { # version-or-empty -> the path of a java whose release file says that version
+    local dir=$TMP/jdk-${1:-none}
+    mkdir -p "$dir/bin"
+    printf '#!/bin/sh\nexit 0\n' > "$dir/bin/java" && chmod +x "$dir/bin/java"
+    [[ -z $1 ]] || printf 'IMPLEMENTOR="test"\nJAVA_VERSION="%s"\n' "$1" > "$dir/release"
+    printf '%s' "$dir/bin/java"
+}
+for case in 17.0.8:no 17.0.9:yes 17.0.15:yes 21:no 21.0.1:yes 22:yes 25.0.1:yes :no; do
+    version=${case%:*} expected=${case##*:}
+    opts=$(JAVA=$(fake_java "$version") "$RUN" --jvm-options | tr '\n' ' ')
+    if [[ $opts == *-XX:TrimNativeHeapInterval=5000* ]]; then got=yes; else got=no; fi
+    if [[ $got == "$expected" ]]; then
+        ok "JVM options for Java '${version:-without a release file}': trimming $got"
+    else
+        fail "JVM options for Java '${version:-without a release file}': trimming $got, expected $expected ($opts)"
+    fi
+done
+mapfile -t opts < <("$RUN" --jvm-options)
+if java "${opts[@]}" -version > /dev/null 2> "$TMP/err"; then
+    ok "this machine's java starts with the service's options: ${opts[*]}"
+else
+    fail "this machine's java refuses the service's options ${opts[*]}: $(cat "$TMP/err")"
+fi
 
 # ---- 2. pebble missing
 set +e
