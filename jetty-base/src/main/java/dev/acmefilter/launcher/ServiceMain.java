@@ -1,7 +1,6 @@
 package dev.acmefilter.launcher;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.lang.reflect.InvocationTargetException;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -12,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import javax.xml.parsers.SAXParserFactory;
@@ -29,7 +29,8 @@ import javax.xml.parsers.SAXParserFactory;
  * </pre>
  *
  * <p>System properties (set by {@code bin/matrix-acme}): {@value #HOME} (the install folder,
- * required), {@value ClassDataArchive#MAPPED} and {@value ClassDataArchive#WRITING}. Environment: {@code JETTY_ARGS}, more Jetty
+ * required), {@value ClassDataArchive#MAPPED} and {@value ClassDataArchive#WRITING}; it sets
+ * {@link #SETTINGS} unless they are given. Environment: {@code JETTY_ARGS}, more Jetty
  * properties ({@code name=value}, separated by spaces). The webapp gets the config through the
  * system property {@code acme.config} and the WAR's folder through {@code acme.war}.
  */
@@ -39,6 +40,28 @@ public final class ServiceMain {
     static final String HOME = "matrix-acme.home";
     private static final String USAGE = "usage: matrix-acme [--listen-settings] CONFIG"
             + " (CONFIG: Synapse's config files and folders separated by ':', default $ACME_CONFIG)";
+
+    /**
+     * System properties for Jetty and Weld, set unless {@code JAVA_OPTS} gives them: each keeps
+     * start-up work and memory away from a process that answers a few requests a month (measured
+     * by bench/footprint.sh; README.md, "Footprint").
+     * <ul>
+     * <li>Jetty sizes its padding from the JVM's reference size, which it reads from the platform
+     * MBean server: that starts JMX (some 200 classes and their objects, ~2 MiB) for one number.
+     * 16 four-byte references fill a 64-byte cache line (compressed references: the heap is far
+     * below 32 GiB); a wrong guess only costs padding.</li>
+     * <li>Jetty validates its XML files and web.xml, and Weld beans.xml, against their schemas: the
+     * XML Schema validator and the grammars (~200 classes). Every one of those files is this
+     * package's own, checked by its tests; Jetty still rejects an element it does not know.</li>
+     * <li>Weld bootstraps in the deploying thread instead of a pool whose threads (one per core)
+     * live as long as the process.</li>
+     * </ul>
+     */
+    static final Map<String, String> SETTINGS = Map.of(
+            "org.eclipse.jetty.util.referencesPerCacheLine", "16",
+            "org.eclipse.jetty.xml.XmlParser.Validating", "false",
+            "org.jboss.weld.xml.disableValidating", "true",
+            "org.jboss.weld.executor.threadPoolType", "NONE");
 
     private ServiceMain() {
     }
@@ -76,6 +99,11 @@ public final class ServiceMain {
         JettyArgs jetty = JettyArgs.read(home.resolve("lib").resolve(JettyArgs.FILE), home, listen,
                 extra == null || extra.isBlank() ? List.of() : List.of(extra.trim().split("\\s+")));
         jetty.systemProperties().forEach((name, value) -> {
+            if (System.getProperty(name) == null) {
+                System.setProperty(name, value);
+            }
+        });
+        SETTINGS.forEach((name, value) -> {
             if (System.getProperty(name) == null) {
                 System.setProperty(name, value);
             }
@@ -150,16 +178,14 @@ public final class ServiceMain {
     }
 
     /**
-     * While the config check keeps one core busy, the other loads the JDK parts Jetty's start
-     * needs first: its XML parser and the management beans it reads its uptime from.
+     * While the config check keeps one core busy, the other loads the JDK part Jetty's start
+     * needs first: its XML parser, as Jetty sets it up ({@link #SETTINGS}: not validating).
      */
     private static void warmUpJdk() {
         try {
             SAXParserFactory factory = SAXParserFactory.newInstance();
-            factory.setValidating(true);
             factory.setNamespaceAware(true);
             factory.newSAXParser().getXMLReader();
-            ManagementFactory.getRuntimeMXBean().getUptime();
         } catch (Exception | LinkageError e) {
             // only a head start: Jetty does the same and reports what fails
         }
