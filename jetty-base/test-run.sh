@@ -2,7 +2,8 @@
 # Checks jetty-base/run end to end (non-interactive, for CI):
 #   1. run --listen-settings maps acme.port / acme.bind_addresses as documented; run with a wrong
 #      file exits 2 with the message, with and without the class-data archive; the JVM options
-#      trim the native heap only on a Java that has the option, and this machine's Java takes them
+#      trim the native heap only on a Java that has the option, and this machine's Java takes them;
+#      once the service is idle, Jetty keeps its 2 idle threads and Weld keeps none
 #   2. without pebble, run prints the install hint and exits 2
 #   3. run --demo-check issues and verifies a certificate from Pebble, renews it with acme-admin
 #      while Jetty runs, and exits 0; acme-admin names a wrong setting and exits 2
@@ -51,6 +52,46 @@ for mode in 1 0; do
         fail "run with an invalid acme.port (ACME_FAST_START=$mode): rc=$rc, $(cat "$TMP/out" "$TMP/err")"
     fi
 done
+
+# Once the service is idle, a few seconds after it served: Jetty's pool is back to its 2 idle
+# threads (start.d/threadpool.ini; the acceptor is one of them, and Jetty's default is 10), and
+# Weld bootstrapped without a pool of its own (ServiceMain.SETTINGS). Linux names a thread by
+# the first 15 characters of its Java name: qtp<hash>-<n>, weld-worker-<n>.
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port=28109
+while ! port_free "$port"; do port=$((port + 1)); done
+printf 'server_name: example.org\nacme:\n  enabled: false\n  port: %s\n  bind_addresses: [127.0.0.1]\n' "$port" > "$TMP/idle.yaml"
+setsid "$RUN" "$TMP/idle.yaml" > "$TMP/idle.out" 2>&1 < /dev/null &
+service=$!
+threads() { # prefix -> the number of the service's threads whose name starts with it
+    local n=0 comm
+    for comm in /proc/"$service"/task/*/comm; do
+        [[ $(cat "$comm" 2>/dev/null) == "$1"* ]] && n=$((n + 1))
+    done
+    printf '%s' "$n"
+}
+served=''
+for ((i = 0; i < 600; i++)); do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/.well-known/acme-challenge/x") != 000 ]] && { served=1; break; }
+    kill -0 "$service" 2>/dev/null || break
+    sleep 0.1
+done
+if [[ -z $served ]]; then
+    fail "the service with acme.enabled false did not serve: $(tail -5 "$TMP/idle.out")"
+else
+    for ((i = 0; i < 300; i++)); do
+        (($(threads qtp) <= 2)) && break
+        sleep 0.1
+    done
+    jetty=$(threads qtp) weld=$(threads weld-worker)
+    if ((jetty <= 2 && weld == 0)); then
+        ok "the idle service keeps $jetty of Jetty's threads and none of Weld's"
+    else
+        fail "the idle service keeps $jetty of Jetty's threads (at most 2 expected) and $weld of Weld's (none expected)"
+    fi
+fi
+kill -TERM -- "-$service" 2>/dev/null || true
+wait "$service" 2>/dev/null || true
 
 # -XX:TrimNativeHeapInterval only for a runtime whose release file says it has it (17.0.9+,
 # 21.0.1+, 22+): an older Java would refuse to start with it
