@@ -6,7 +6,9 @@
 # quiet machine (settle):
 #   service       the service's JVM options and its class-data archive (primed by one untimed start)
 #   no-archive    the same options, ACME_FAST_START=0
-#   jvm-defaults  no options: MATRIX_ACME_JVM_OPTIONS= MALLOC_ARENA_MAX= ACME_FAST_START=0
+#   jvm-defaults  no options: MATRIX_ACME_JVM_OPTIONS= MALLOC_ARENA_MAX= ACME_FAST_START=0 (ServiceMain's
+#                 Jetty and Weld settings and Jetty's thread pool, start.d/threadpool.ini, still apply:
+#                 they are not JVM options)
 #   empty         the same launcher, Jetty, options and config check, its own class-data archive
 #                 (primed the same way), serving an empty webapp (only WEB-INF/web.xml: JAVA_OPTS
 #                 -Dacme.war=<it>) instead of acme.war: the baseline; nothing provisions
