@@ -11,6 +11,8 @@
 # Prints the time from launch to listening with and without the archive. Run by test-run.sh.
 set -euo pipefail
 BASE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+# shellcheck source=jetty-base/test-lib.sh
+source "$BASE/test-lib.sh"
 LAUNCHER=$BASE/target/matrix-acme/bin/matrix-acme
 "$BASE/run" --build
 TMP=$(mktemp -d)
@@ -24,9 +26,7 @@ failures=0
 fail() { printf 'FAIL: %s\n' "$*" >&2; failures=$((failures + 1)); }
 ok() { printf 'ok: %s\n' "$*"; }
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-PORT=18109
-while ! port_free "$PORT"; do PORT=$((PORT + 1)); done
+PORT=$(free_port 18109)
 printf 'server_name: localhost\nacme:\n  enabled: false\n  port: %s\n  bind_addresses: ["127.0.0.1"]\n' "$PORT" > "$TMP/serve.yaml"
 printf 'acme:\n  port: 99999\n' > "$TMP/bad.yaml"
 CACHE=$TMP/cache

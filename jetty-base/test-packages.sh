@@ -18,6 +18,8 @@
 # Builds the artifacts when they are missing (mvn -B -q -DskipTests package -pl jetty-base -am).
 set -euo pipefail
 BASE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+# shellcheck source=jetty-base/test-lib.sh
+source "$BASE/test-lib.sh"
 ROOT=$(dirname "$BASE")
 STATE=/run/matrix-acme-package-test       # root-only: /run is not world-writable
 PKG=matrix-acme
@@ -122,8 +124,6 @@ echo "== artifacts: $(basename "$TARBALL") ($(du -m "$TARBALL" | cut -f1) MiB), 
 
 # ---------------------------------------------------------------- Pebble
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() { local p; for ((p = $1; ; p++)); do port_free "$p" && { printf '%s' "$p"; return; }; done; }
 
 make_ca() { # folder: a throwaway CA and a localhost certificate for Pebble's own HTTPS
     local d=$1

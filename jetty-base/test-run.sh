@@ -11,6 +11,8 @@
 #   5. the start-up optimisation's own test (test-class-data-archive.sh)
 set -euo pipefail
 BASE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+# shellcheck source=jetty-base/test-lib.sh
+source "$BASE/test-lib.sh"
 RUN=$BASE/run
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -57,9 +59,7 @@ done
 # threads (start.d/threadpool.ini; the acceptor is one of them, and Jetty's default is 10), and
 # Weld bootstrapped without a pool of its own (ServiceMain.SETTINGS). Linux names a thread by
 # the first 15 characters of its Java name: qtp<hash>-<n>, weld-worker-<n>.
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-port=28109
-while ! port_free "$port"; do port=$((port + 1)); done
+port=$(free_port 28109)
 printf 'server_name: example.org\nacme:\n  enabled: false\n  port: %s\n  bind_addresses: [127.0.0.1]\n' "$port" > "$TMP/idle.yaml"
 setsid "$RUN" "$TMP/idle.yaml" > "$TMP/idle.out" 2>&1 < /dev/null &
 service=$!

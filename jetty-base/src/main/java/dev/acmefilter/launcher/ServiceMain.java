@@ -98,16 +98,8 @@ public final class ServiceMain {
         String extra = System.getenv("JETTY_ARGS");
         JettyArgs jetty = JettyArgs.read(home.resolve("lib").resolve(JettyArgs.FILE), home, listen,
                 extra == null || extra.isBlank() ? List.of() : List.of(extra.trim().split("\\s+")));
-        jetty.systemProperties().forEach((name, value) -> {
-            if (System.getProperty(name) == null) {
-                System.setProperty(name, value);
-            }
-        });
-        SETTINGS.forEach((name, value) -> {
-            if (System.getProperty(name) == null) {
-                System.setProperty(name, value);
-            }
-        });
+        jetty.systemProperties().forEach(System.getProperties()::putIfAbsent);
+        SETTINGS.forEach(System.getProperties()::putIfAbsent);
         System.setProperty("acme.config", paths.setting());
         if (System.getProperty("acme.war") == null) {
             System.setProperty("acme.war", home.resolve("webapp").toString());
