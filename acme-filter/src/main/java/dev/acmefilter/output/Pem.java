@@ -19,6 +19,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -45,12 +46,16 @@ import org.bouncycastle.util.io.pem.PemObject;
  * Encrypted keys are refused. Writing always produces PKCS#8 {@code PRIVATE KEY}, which
  * Synapse (OpenSSL) reads.
  *
- * <p>Error messages never contain key material.
+ * <p>Error messages never contain key material: a key file's parse errors quote nothing of it,
+ * and a certificate file's quote no base64 (it may hold the key too).
  */
 public final class Pem {
 
     /** Files larger than this are not PEM certificates or keys; refuse rather than read them. */
     static final long MAX_FILE_SIZE = 1024 * 1024;
+
+    /** What key material looks like in a message: base64 without line breaks, 16 characters or more. */
+    private static final Pattern BASE64_RUN = Pattern.compile("[A-Za-z0-9+/=]{16,}");
 
     private Pem() {
     }
@@ -70,16 +75,16 @@ public final class Pem {
         List<X509Certificate> certificates = new ArrayList<>();
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
         try (PEMParser parser = new PEMParser(pem)) {
-            for (Object item = parser.readObject(); item != null; item = parser.readObject()) {
+            for (Object item = nextCertificateObject(parser); item != null; item = nextCertificateObject(parser)) {
                 if (item instanceof X509CertificateHolder holder) {
                     certificates.add(converter.getCertificate(holder));
                 }
             }
         } catch (CertificateException e) {
-            throw new IOException("invalid certificate: " + e.getMessage(), e);
+            throw new IOException("invalid certificate: " + withoutFileText(e.getMessage()));
         } catch (RuntimeException e) {
             // BouncyCastle reports some malformed ASN.1 as unchecked exceptions
-            throw new IOException("malformed PEM: " + e.getMessage(), e);
+            throw new IOException("malformed PEM: " + withoutFileText(e.getMessage()));
         }
         if (certificates.isEmpty()) {
             throw new IOException("no PEM CERTIFICATE block found");
@@ -95,6 +100,34 @@ public final class Pem {
      */
     public static PrivateKey readPrivateKey(Path file) throws IOException {
         return parsePrivateKey(new StringReader(readSmallFile(file)));
+    }
+
+    /**
+     * The next PEM object of a certificate file, with BouncyCastle's message cleared of file text
+     * (see {@link #withoutFileText}).
+     */
+    private static Object nextCertificateObject(PEMParser parser) throws IOException {
+        try {
+            return parser.readObject();
+        } catch (IOException e) {
+            throw new IOException(withoutFileText(e.getMessage()));
+        }
+    }
+
+    /**
+     * A parser's message without what it quoted of the file. BouncyCastle quotes a damaged BEGIN
+     * line whole ("-----END ... not found") and an unknown block's type, and a certificate file
+     * may hold the private key too (one combined PEM, which some admins use): every run of 16 or
+     * more base64 characters, which is what key material looks like, becomes {@code [...]}, and
+     * the message is cut at 200 characters. Labels such as {@code CERTIFICATE} stay readable.
+     * The exception is not kept as a cause either, since a logged cause would print it.
+     */
+    static String withoutFileText(String message) {
+        if (message == null) {
+            return "no details";
+        }
+        String cleaned = BASE64_RUN.matcher(message).replaceAll("[...]").replaceAll("\\p{Cntrl}", " ");
+        return cleaned.length() > 200 ? cleaned.substring(0, 200) + "..." : cleaned;
     }
 
     /** Reads the first private key from PEM text; see {@link #readPrivateKey(Path)}. */

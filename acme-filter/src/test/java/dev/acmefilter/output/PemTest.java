@@ -105,6 +105,35 @@ class PemTest {
     }
 
     @Test
+    void aDamagedCombinedCertificateFileIsRefusedWithoutQuotingItsKey() throws IOException {
+        // certificate and key in one file (some admins combine them); key material ended up on
+        // the key's BEGIN line (a lost line break) and the END line is gone
+        String key = new String(Pem.encodePrivateKey(TestCerts.ecKey().getPrivate()), StandardCharsets.US_ASCII)
+                .lines().filter(l -> !l.startsWith("-----")).reduce("", String::concat);
+        byte[] certificate = Pem.encodeCertificates(List.of(TestCerts.validFor(TestCerts.ecKey(), NOW, 1, "a.example")));
+        Path file = dir.resolve("combined.pem");
+        Files.writeString(file, new String(certificate, StandardCharsets.US_ASCII) + "-----BEGIN PRIVATE KEY "
+                + key.substring(0, 40) + "-----\n" + key.substring(40) + "\n");
+
+        assertThatThrownBy(() -> Pem.readCertificates(file)).isInstanceOf(IOException.class)
+                .hasMessageContaining("not found")
+                .hasMessageContaining("PRIVATE KEY [...]")
+                .hasNoCause()
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(key.substring(0, 16))
+                        .doesNotContain(key.substring(16, 32)));
+    }
+
+    @Test
+    void parserMessagesLoseLongBase64RunsAndStayShort() {
+        assertThat(Pem.withoutFileText("-----END CERTIFICATE----- not found")).isEqualTo("-----END CERTIFICATE----- not found");
+        assertThat(Pem.withoutFileText("-----END X MIGHAgEAMBMGByqGSM49AgEGCCqG----- not found"))
+                .isEqualTo("-----END X [...]----- not found");
+        assertThat(Pem.withoutFileText("a\nb\u0000c")).isEqualTo("a b c");
+        assertThat(Pem.withoutFileText("x ".repeat(300))).hasSize(203).endsWith("...");
+        assertThat(Pem.withoutFileText(null)).isEqualTo("no details");
+    }
+
+    @Test
     void certificateFileIsNotAKey() throws IOException {
         Path file = dir.resolve("cert.pem");
         Files.write(file, Pem.encodeCertificates(List.of(TestCerts.validFor(TestCerts.ecKey(), NOW, 1, "a.example"))));
