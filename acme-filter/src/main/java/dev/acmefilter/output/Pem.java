@@ -147,7 +147,8 @@ public final class Pem {
                 }
             }
         } catch (RuntimeException e) {
-            throw new IOException("malformed PEM: " + e.getClass().getSimpleName(), e);
+            // the class only: BouncyCastle's message, or a logged cause, could quote the key
+            throw new IOException("malformed PEM: " + e.getClass().getSimpleName());
         }
         throw new IOException("no PEM PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY block found");
     }
@@ -176,12 +177,17 @@ public final class Pem {
         String name = X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm) ? "EC"
                 : PKCSObjectIdentifiers.rsaEncryption.equals(algorithm) ? "RSA" : null;
         if (name == null) {
-            return converter.getPrivateKey(info);
+            try {
+                return converter.getPrivateKey(info);
+            } catch (IOException e) {
+                // e.g. an algorithm no provider knows; the message names its OID, the cause is dropped
+                throw new IOException(withoutFileText(e.getMessage()));
+            }
         }
         try {
             return KeyFactory.getInstance(name).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
         } catch (GeneralSecurityException e) {
-            throw new IOException("the " + name + " private key cannot be decoded: " + e.getClass().getSimpleName(), e);
+            throw new IOException("the " + name + " private key cannot be decoded: " + e.getClass().getSimpleName());
         }
     }
 
