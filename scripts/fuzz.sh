@@ -12,7 +12,9 @@
 #
 # Without JAZZER_FUZZ (a plain `mvn test`), the same tests only replay the committed inputs.
 # A fuzzing JVM takes about 1.3 GiB and one core; the generated corpus is kept in
-# acme-filter/.cifuzz-corpus/ (not committed) so that the next run starts from it.
+# acme-filter/.cifuzz-corpus/ (not committed) so that the next run starts from it. CI starts
+# from an empty corpus every time, and finds what a settled local corpus no longer explores:
+# before submitting, fuzz as CI does with FUZZ_FRESH=1 (removes that corpus first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,6 +43,10 @@ else
     [ -n "$match" ] || { echo "unknown fuzz target '$name'; expected one of: ${ORDER[*]##*.}" >&2; exit 2; }
     targets+=("$match")
   done
+fi
+
+if [ "${FUZZ_FRESH:-0}" = 1 ]; then
+  rm -rf acme-filter/.cifuzz-corpus
 fi
 
 log_dir=acme-filter/target/fuzz
