@@ -124,7 +124,6 @@ echo "== artifacts: $(basename "$TARBALL") ($(du -m "$TARBALL" | cut -f1) MiB), 
 
 # ---------------------------------------------------------------- Pebble
 
-
 make_ca() { # folder: a throwaway CA and a localhost certificate for Pebble's own HTTPS
     local d=$1
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=package test CA" \

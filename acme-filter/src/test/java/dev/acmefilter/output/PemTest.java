@@ -93,8 +93,7 @@ class PemTest {
     @Test
     void aDamagedKeyFileIsRefusedWithoutQuotingIt() throws IOException {
         // key material ended up on the BEGIN line (a lost line break) and the END line is gone
-        String body = new String(Pem.encodePrivateKey(TestCerts.ecKey().getPrivate()), StandardCharsets.US_ASCII)
-                .lines().filter(l -> !l.startsWith("-----")).reduce("", String::concat);
+        String body = base64Of(Pem.encodePrivateKey(TestCerts.ecKey().getPrivate()));
         Path file = dir.resolve("damaged.key");
         Files.writeString(file, "-----BEGIN " + body.substring(0, 40) + "-----\n" + body.substring(40) + "\n");
 
@@ -108,8 +107,7 @@ class PemTest {
     void aDamagedCombinedCertificateFileIsRefusedWithoutQuotingItsKey() throws IOException {
         // certificate and key in one file (some admins combine them); key material ended up on
         // the key's BEGIN line (a lost line break) and the END line is gone
-        String key = new String(Pem.encodePrivateKey(TestCerts.ecKey().getPrivate()), StandardCharsets.US_ASCII)
-                .lines().filter(l -> !l.startsWith("-----")).reduce("", String::concat);
+        String key = base64Of(Pem.encodePrivateKey(TestCerts.ecKey().getPrivate()));
         byte[] certificate = Pem.encodeCertificates(List.of(TestCerts.validFor(TestCerts.ecKey(), NOW, 1, "a.example")));
         Path file = dir.resolve("combined.pem");
         Files.writeString(file, new String(certificate, StandardCharsets.US_ASCII) + "-----BEGIN PRIVATE KEY "
@@ -139,6 +137,12 @@ class PemTest {
         Files.write(file, Pem.encodeCertificates(List.of(TestCerts.validFor(TestCerts.ecKey(), NOW, 1, "a.example"))));
         assertThatThrownBy(() -> Pem.readPrivateKey(file)).isInstanceOf(IOException.class)
                 .hasMessageContaining("no PEM PRIVATE KEY");
+    }
+
+    /** The base64 of a PEM block on one line, without its BEGIN and END lines. */
+    private static String base64Of(byte[] pem) {
+        return new String(pem, StandardCharsets.US_ASCII).lines().filter(l -> !l.startsWith("-----"))
+                .reduce("", String::concat);
     }
 
     /** What {@code openssl ecparam -genkey} writes: RFC 5915 ECPrivateKey with curve and public key. */
